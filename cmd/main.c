@@ -1,0 +1,231 @@
+/* imgbatch: the command line. It parses options, builds the file list,
+ * runs the batch and turns what happened into lines, a report and an exit
+ * status. All the work is in lib/. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "imgbatch/batch.h"
+#include "imgbatch/report.h"
+#include "imgbatch/scan.h"
+#include "imgbatch/signals.h"
+#include "imgbatch/tempfile.h"
+#include "imgbatch/text.h"
+#include "options.h"
+#include "progress.h"
+
+struct run {
+    const struct cli *cli;
+    struct progress progress;
+    struct ib_report report;
+    int have_report;
+    struct ib_buf line;
+};
+
+/* ---- lines on stderr --------------------------------------------------- */
+
+/* Prints "imgbatch: 'PATH': TEXT" on one line, whatever PATH holds. */
+static void say_about(struct run *r, const char *path, const char *text)
+{
+    ib_buf_reset(&r->line);
+    ib_buf_put_str(&r->line, "imgbatch: '");
+    ib_quote_put(&r->line, path);
+    ib_buf_put_str(&r->line, "': ");
+    ib_buf_put_str(&r->line, text);
+    ib_buf_putc(&r->line, '\n');
+    progress_clear(&r->progress);
+    fwrite(r->line.data, 1, r->line.len, stderr);
+}
+
+static void say_done(struct run *r, const struct ib_entry *e,
+                     const char *output, const struct ib_outcome *o)
+{
+    char text[128];
+    ib_buf_reset(&r->line);
+    ib_buf_put_str(&r->line, "imgbatch: '");
+    ib_quote_put(&r->line, e->path);
+    ib_buf_put_str(&r->line, "' -> '");
+    ib_quote_put(&r->line, output);
+    snprintf(text, sizeof(text), "' (%dx%d -> %dx%d, %.0f ms)\n", o->in_w,
+             o->in_h, o->out_w, o->out_h, (double)o->usec / 1000.0);
+    ib_buf_put_str(&r->line, text);
+    progress_clear(&r->progress);
+    fwrite(r->line.data, 1, r->line.len, stderr);
+}
+
+static void on_file(void *ctx, const struct ib_entry *e, const char *output,
+                    const struct ib_outcome *o)
+{
+    struct run *r = ctx;
+    if (r->have_report)
+        ib_report_file(&r->report, e, output, o);
+    if (o->status == IB_STATUS_FAILED) {
+        say_about(r, e->path, o->error);
+    } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED) {
+        char text[IB_ERROR_MAX + 16];
+        snprintf(text, sizeof(text), "skipped: %s", o->error);
+        say_about(r, e->path, text);
+    } else if (r->cli->verbose) {
+        say_done(r, e, output, o);
+    }
+}
+
+static void on_tick(void *ctx, const struct ib_batch_counts *c)
+{
+    struct run *r = ctx;
+    progress_update(&r->progress, c);
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+static int setup_error(const char *what, const char *path, const char *why)
+{
+    struct ib_buf b;
+    ib_buf_init(&b);
+    ib_quote_put(&b, path);
+    fprintf(stderr, "imgbatch: %s '%s': %s\n", what, ib_buf_cstr(&b), why);
+    ib_buf_free(&b);
+    return -1;
+}
+
+/* Creates --output if needed; its identity keeps the scan out of it. */
+static int prepare_output_dir(const char *dir, struct ib_scan_options *scan)
+{
+    struct ib_buf probe;
+    ib_buf_init(&probe);
+    ib_buf_put_str(&probe, dir);
+    ib_buf_put_str(&probe, "/x");
+    int rc = ib_make_parent_dirs(ib_buf_cstr(&probe));
+    ib_buf_free(&probe);
+    struct stat st;
+    if (rc != 0 || stat(dir, &st) != 0)
+        return setup_error("cannot create output directory", dir,
+                           strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return setup_error("output", dir, "not a directory");
+    scan->avoid_dev = st.st_dev;
+    scan->avoid_ino = st.st_ino;
+    return 0;
+}
+
+static int build_list(const struct cli *c, const struct ib_scan_options *scan,
+                      struct ib_file_list *list)
+{
+    int bad = 0;
+    for (int i = 0; i < c->npaths; i++) {
+        char why[256];
+        if (ib_scan_path(list, c->paths[i], scan, why, sizeof(why)) != 0)
+            bad = setup_error("cannot read", c->paths[i], why);
+    }
+    ib_list_finish(list);
+    return bad;
+}
+
+static int open_report(struct run *r)
+{
+    if (!r->cli->report_path)
+        return 0;
+    if (ib_report_open(&r->report, r->cli->report_path) != 0)
+        return setup_error("cannot write report", r->cli->report_path,
+                           strerror(errno));
+    r->have_report = 1;
+    return 0;
+}
+
+static int progress_wanted(const struct cli *c)
+{
+    if (c->quiet || c->progress == PROGRESS_NEVER)
+        return 0;
+    return c->progress == PROGRESS_ALWAYS || isatty(STDERR_FILENO);
+}
+
+/* ---- the end ----------------------------------------------------------- */
+
+static int exit_status(const struct ib_batch_result *b, int report_failed)
+{
+    if (b->end == IB_BATCH_NO_WORKERS)
+        return EXIT_SETUP;
+    if (b->end == IB_BATCH_INTERRUPTED)
+        return ib_signals_stop() == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
+    if (b->counts.failed || report_failed)
+        return EXIT_SOME_FAILED;
+    return EXIT_ALL_DONE;
+}
+
+static void print_summary(const struct run *r, const struct ib_batch_result *b)
+{
+    const struct ib_batch_counts *c = &b->counts;
+    int interrupted = b->end == IB_BATCH_INTERRUPTED;
+    if (r->cli->quiet && !interrupted)
+        return;
+    fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n", c->ok,
+            c->failed, c->skipped, c->seconds,
+            interrupted ? " (interrupted)" : "");
+}
+
+static int finish(struct run *r, const struct ib_batch_result *b)
+{
+    progress_clear(&r->progress);
+    if (b->end == IB_BATCH_NO_WORKERS)
+        fprintf(stderr, "imgbatch: %s\n", b->err);
+    int code = exit_status(b, 0);
+    if (r->have_report) {
+        int interrupted = b->end == IB_BATCH_INTERRUPTED;
+        ib_report_summary(&r->report, b, interrupted ? ib_signals_stop() : 0,
+                          code);
+        int err = ib_report_close(&r->report);
+        if (err) {
+            setup_error("cannot write report", r->cli->report_path,
+                        strerror(err));
+            code = exit_status(b, 1);
+        }
+    }
+    print_summary(r, b);
+    return code;
+}
+
+static int run_batch(const struct cli *c)
+{
+    struct ib_scan_options scan = {.recursive = c->recursive,
+                                   .prefix = c->settings.prefix};
+    if (c->settings.outdir && prepare_output_dir(c->settings.outdir, &scan))
+        return EXIT_SETUP;
+    struct ib_file_list list;
+    ib_list_init(&list);
+    struct run r;
+    memset(&r, 0, sizeof(r));
+    r.cli = c;
+    ib_buf_init(&r.line);
+    int code = EXIT_SETUP;
+    if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
+        progress_init(&r.progress, stderr, progress_wanted(c));
+        struct ib_batch_hooks hooks = {&r, on_file, on_tick};
+        struct ib_batch_result result;
+        ib_batch_run(&c->settings, &list, &hooks, &result);
+        code = finish(&r, &result);
+    }
+    ib_buf_free(&r.line);
+    ib_list_free(&list);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c;
+    switch (cli_parse(argc, argv, &c)) {
+    case CLI_EXIT_OK: return EXIT_ALL_DONE;
+    case CLI_USAGE_ERROR: return EXIT_SETUP;
+    default: break;
+    }
+    if (ib_signals_install() != 0) {
+        fprintf(stderr, "imgbatch: cannot install signal handlers: %s\n",
+                strerror(errno));
+        return EXIT_SETUP;
+    }
+    return run_batch(&c);
+}

@@ -1,0 +1,196 @@
+/* The parent's side of a batch: walks the list, reports what needs no work
+ * (skipped entries, scan errors, clashes) as it goes, hands the rest to the
+ * pool as tasks whose id is the entry's index, and turns what comes back
+ * (outcomes, lost workers) into one report per entry. */
+#define _POSIX_C_SOURCE 200809L
+#include "imgbatch/batch.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imgbatch/buf.h"
+#include "imgbatch/collide.h"
+#include "imgbatch/outpath.h"
+#include "imgbatch/pool.h"
+#include "imgbatch/tempfile.h"
+#include "imgbatch/worker.h"
+
+struct batch {
+    const struct ib_settings *s;
+    struct ib_file_list *list;
+    const struct ib_batch_hooks *hooks;
+    struct ib_batch_counts counts;
+    size_t next;        /* next entry to look at */
+    size_t inputs_left; /* inputs not yet handed out */
+    double started;
+    struct ib_buf output;
+    struct ib_buf scratch;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void count(struct batch *b, int status)
+{
+    if (status == IB_STATUS_OK)
+        b->counts.ok++;
+    else if (status == IB_STATUS_SKIPPED)
+        b->counts.skipped++;
+    else
+        b->counts.failed++;
+}
+
+static void report(struct batch *b, const struct ib_entry *e,
+                   const char *output, const struct ib_outcome *o)
+{
+    count(b, o->status);
+    b->hooks->on_file(b->hooks->ctx, e, output, o);
+}
+
+/* Skipped entries and scan errors: reported without a worker. */
+static void report_without_work(struct batch *b, const struct ib_entry *e)
+{
+    struct ib_outcome o;
+    memset(&o, 0, sizeof(o));
+    o.status =
+        e->state == IB_ENTRY_SKIPPED ? IB_STATUS_SKIPPED : IB_STATUS_FAILED;
+    ib_entry_reason(b->list, e, o.error, sizeof(o.error));
+    report(b, e, NULL, &o);
+}
+
+/* ---- pool hooks -------------------------------------------------------- */
+
+static void worker_main(void *ctx, int task_fd, int result_fd)
+{
+    struct batch *b = ctx;
+    ib_worker_main(b->s, task_fd, result_fd);
+}
+
+static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
+{
+    struct batch *b = ctx;
+    for (; b->next < b->list->n; b->next++) {
+        const struct ib_entry *e = &b->list->v[b->next];
+        if (e->state != IB_ENTRY_INPUT) {
+            report_without_work(b, e);
+            continue;
+        }
+        struct ib_task t;
+        t.id = b->next;
+        t.format = ib_output_path(b->s, e, &b->output);
+        t.input = e->path;
+        t.output = ib_buf_cstr(&b->output);
+        ib_proto_put_task(frame, &t);
+        *id = t.id;
+        b->next++;
+        b->inputs_left--;
+        return 1;
+    }
+    return 0;
+}
+
+static size_t remaining(void *ctx)
+{
+    const struct batch *b = ctx;
+    return b->inputs_left;
+}
+
+static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
+{
+    struct batch *b = ctx;
+    const struct ib_entry *e = &b->list->v[id];
+    ib_output_path(b->s, e, &b->output);
+    report(b, e, ib_buf_cstr(&b->output), o);
+}
+
+/* The worker holding task id is gone: its temp file must go too. */
+static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
+{
+    struct batch *b = ctx;
+    const struct ib_entry *e = &b->list->v[id];
+    ib_output_path(b->s, e, &b->output);
+    ib_temp_path(ib_buf_cstr(&b->output), pid, &b->scratch);
+    unlink(ib_buf_cstr(&b->scratch));
+    if (!reason)
+        return; /* interrupted: not the file's fault, not reported */
+    struct ib_outcome o;
+    memset(&o, 0, sizeof(o));
+    o.status = IB_STATUS_FAILED;
+    o.in_bytes = e->size;
+    snprintf(o.error, sizeof(o.error), "%s", reason);
+    report(b, e, ib_buf_cstr(&b->output), &o);
+}
+
+static void tick(void *ctx)
+{
+    struct batch *b = ctx;
+    if (!b->hooks->on_tick)
+        return;
+    b->counts.seconds = now_seconds() - b->started;
+    b->hooks->on_tick(b->hooks->ctx, &b->counts);
+}
+
+/* ---- the batch --------------------------------------------------------- */
+
+static size_t count_inputs(const struct ib_file_list *list)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < list->n; i++)
+        n += list->v[i].state == IB_ENTRY_INPUT;
+    return n;
+}
+
+static enum ib_batch_end batch_end(enum ib_pool_end end)
+{
+    switch (end) {
+    case IB_POOL_INTERRUPTED: return IB_BATCH_INTERRUPTED;
+    case IB_POOL_NO_WORKERS: return IB_BATCH_NO_WORKERS;
+    default: return IB_BATCH_DONE;
+    }
+}
+
+void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
+                  const struct ib_batch_hooks *hooks,
+                  struct ib_batch_result *result)
+{
+    struct batch b;
+    memset(&b, 0, sizeof(b));
+    b.s = s;
+    b.list = list;
+    b.hooks = hooks;
+    b.started = now_seconds();
+    b.counts.total = list->n;
+    ib_buf_init(&b.output);
+    ib_buf_init(&b.scratch);
+    ib_mark_collisions(s, list);
+    b.inputs_left = count_inputs(list);
+
+    struct ib_pool_config cfg = {
+        .jobs = s->jobs,
+        .timeout_s = s->timeout_s,
+        .kill_grace_s = 2.0,
+        .startup_failures = s->jobs + 3,
+    };
+    struct ib_pool_hooks ph = {
+        .ctx = &b,
+        .worker_main = worker_main,
+        .next_task = next_task,
+        .remaining = remaining,
+        .task_done = task_done,
+        .task_lost = task_lost,
+        .tick = tick,
+    };
+    memset(result, 0, sizeof(*result));
+    result->end =
+        batch_end(ib_pool_run(&cfg, &ph, result->err, sizeof(result->err)));
+    b.counts.seconds = now_seconds() - b.started;
+    result->counts = b.counts;
+    ib_buf_free(&b.output);
+    ib_buf_free(&b.scratch);
+}

@@ -1,0 +1,47 @@
+/* One batch: the file list through the pool, every input accounted for
+ * exactly once (ok, failed or skipped), reported through hooks. */
+#ifndef IMGBATCH_BATCH_H
+#define IMGBATCH_BATCH_H
+
+#include <stddef.h>
+
+#include "imgbatch/proto.h"
+#include "imgbatch/scan.h"
+#include "imgbatch/settings.h"
+
+struct ib_batch_counts {
+    size_t total; /* entries in the list */
+    size_t ok;
+    size_t failed;
+    size_t skipped;
+    double seconds; /* since the batch started */
+};
+
+struct ib_batch_hooks {
+    void *ctx;
+    /* Every entry once: output is NULL when none was planned. */
+    void (*on_file)(void *ctx, const struct ib_entry *e, const char *output,
+                    const struct ib_outcome *o);
+    /* About ten times a second while work is under way. May be NULL. */
+    void (*on_tick)(void *ctx, const struct ib_batch_counts *c);
+};
+
+enum ib_batch_end {
+    IB_BATCH_DONE,
+    IB_BATCH_INTERRUPTED, /* by a stop signal: see ib_signals_stop() */
+    IB_BATCH_NO_WORKERS,  /* could not keep workers alive: see err */
+};
+
+struct ib_batch_result {
+    enum ib_batch_end end;
+    struct ib_batch_counts counts;
+    char err[256];
+};
+
+/* Runs the batch. The list must be finished (sorted); entries whose outputs
+ * clash are marked failed here, before any work. */
+void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
+                  const struct ib_batch_hooks *hooks,
+                  struct ib_batch_result *result);
+
+#endif

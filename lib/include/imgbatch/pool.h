@@ -1,0 +1,52 @@
+/* A pool of forked worker processes fed one task at a time. It knows
+ * processes and the protocol's frames, not images: the batch layer supplies
+ * tasks and receives outcomes through hooks. */
+#ifndef IMGBATCH_POOL_H
+#define IMGBATCH_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "imgbatch/buf.h"
+#include "imgbatch/proto.h"
+
+struct ib_pool_config {
+    int jobs;             /* workers at most */
+    double timeout_s;     /* per task; 0 = none */
+    double kill_grace_s;  /* after SIGTERM, before SIGKILL */
+    int startup_failures; /* consecutive deaths before READY that end it */
+};
+
+struct ib_pool_hooks {
+    void *ctx;
+    /* Runs in a new worker, after fork(); must not return. */
+    void (*worker_main)(void *ctx, int task_fd, int result_fd);
+    /* Writes the next task's frame and id; returns 0 when none is left. */
+    int (*next_task)(void *ctx, struct ib_buf *frame, uint64_t *id);
+    /* How many tasks next_task has still to give (to size the pool). */
+    size_t (*remaining)(void *ctx);
+    /* A worker reported on task id. */
+    void (*task_done)(void *ctx, uint64_t id, const struct ib_outcome *o);
+    /* The worker (pid) holding task id died or was killed; reason says how
+     * ("killed by SIGSEGV", "timed out after 60 s"), NULL when the batch is
+     * being interrupted. */
+    void (*task_lost)(void *ctx, uint64_t id, pid_t pid, const char *reason);
+    /* Called about ten times a second while the pool waits. May be NULL. */
+    void (*tick)(void *ctx);
+};
+
+enum ib_pool_end {
+    IB_POOL_DONE,        /* every task handed out and answered */
+    IB_POOL_INTERRUPTED, /* a stop signal arrived (see ib_signals_stop) */
+    IB_POOL_NO_WORKERS,  /* workers keep dying at start-up: err says how */
+};
+
+enum ib_pool_end ib_pool_run(const struct ib_pool_config *cfg,
+                             const struct ib_pool_hooks *hooks, char *err,
+                             size_t err_len);
+
+/* "killed by SIGSEGV", "exited with status 3": how a worker ended. */
+void ib_describe_exit(int wait_status, char *buf, size_t len);
+
+#endif

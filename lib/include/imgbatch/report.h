@@ -1,0 +1,33 @@
+/* The machine-readable report: NDJSON, one "file" object per input, then
+ * one "summary" object. The schema is documented in the README. */
+#ifndef IMGBATCH_REPORT_H
+#define IMGBATCH_REPORT_H
+
+#include <stdio.h>
+
+#include "imgbatch/batch.h"
+#include "imgbatch/buf.h"
+
+#define IB_REPORT_VERSION 1
+
+struct ib_report {
+    FILE *f;
+    int own;   /* opened here (not stdout) */
+    int error; /* errno of the first failed write, 0 when none */
+    struct ib_buf line;
+};
+
+/* Opens PATH ("-" = stdout). 0, or -1 with errno set. */
+int ib_report_open(struct ib_report *r, const char *path);
+void ib_report_file(struct ib_report *r, const struct ib_entry *e,
+                    const char *output, const struct ib_outcome *o);
+void ib_report_summary(struct ib_report *r, const struct ib_batch_result *b,
+                       int interrupted_by, int exit_code);
+/* Closes; returns 0 or the errno of the first failed write or the close. */
+int ib_report_close(struct ib_report *r);
+
+/* Formats one "file" record (no newline) into out: shared with tests. */
+void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
+                           const char *output, const struct ib_outcome *o);
+
+#endif

@@ -1,0 +1,576 @@
+/* The fork pool.
+ *
+ * Design. The parent (this file) does no image work and never calls libvips:
+ * it forks up to `jobs` workers and then runs one poll() loop. Each worker
+ * owns two pipes: a task pipe (parent writes, worker reads) and a result pipe
+ * (worker writes, parent reads). A worker announces READY once it has
+ * initialised (libvips starts threads, so it must be initialised after
+ * fork(), in the worker), then receives exactly one TASK at a time and
+ * answers with one RESULT. Handing out one task at a time, only to an idle
+ * worker, means a big file never holds up a queue of small ones, and the
+ * parent always knows which file each worker holds.
+ *
+ * Who owns what: the parent owns the task list (through the hooks), the
+ * slots, and the read buffers; a worker owns only its pipes and whatever file
+ * it is writing. Frames are small and a worker has at most one in flight, so
+ * the parent's writes to an idle worker never block; reads are non-blocking
+ * and reassembled per slot.
+ *
+ * Failure: a worker that dies (EOF on its result pipe), talks nonsense (a
+ * frame that does not decode) or overruns the per-task timeout is killed and
+ * reaped; the file it held is reported lost with the reason, and a new worker
+ * is forked when there is work left. Deaths before READY count as start-up
+ * failures; enough of them in a row end the pool instead of spinning.
+ *
+ * Signals: handlers only set a flag and poke the self-pipe (signals.c). On a
+ * stop signal the loop stops handing out work, sends SIGTERM to every worker,
+ * waits up to a grace period (less after a second signal) and then sends
+ * SIGKILL, and tells the batch which tasks were in flight so it can remove
+ * their temp files. */
+#define _GNU_SOURCE
+#include "imgbatch/pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imgbatch/alloc.h"
+#include "imgbatch/signals.h"
+
+#define TICK_SECONDS 0.1
+
+enum slot_state { SLOT_EMPTY, SLOT_STARTING, SLOT_IDLE, SLOT_BUSY };
+
+struct slot {
+    enum slot_state state;
+    pid_t pid;
+    int task_fd;   /* parent writes tasks */
+    int result_fd; /* parent reads results */
+    uint64_t task_id;
+    double started; /* when the task was handed out */
+    struct ib_buf in;
+};
+
+struct pool {
+    const struct ib_pool_config *cfg;
+    const struct ib_pool_hooks *hooks;
+    struct slot *slots;
+    int nslots;
+    struct ib_buf frame; /* the next task, fetched ahead */
+    uint64_t frame_id;
+    int have_frame;
+    int exhausted;
+    int startup_failures;
+    char last_failure[128];
+    double last_tick;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *signal_name(int sig)
+{
+    static const struct {
+        int sig;
+        const char *name;
+    } names[] = {
+        {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},
+        {SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},
+        {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"},
+        {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
+        {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
+        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGSYS, "SIGSYS"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].sig == sig)
+            return names[i].name;
+    return NULL;
+}
+
+void ib_describe_exit(int status, char *buf, size_t len)
+{
+    if (WIFSIGNALED(status)) {
+        const char *name = signal_name(WTERMSIG(status));
+        if (name)
+            snprintf(buf, len, "killed by %s", name);
+        else
+            snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+    } else if (WIFEXITED(status)) {
+        snprintf(buf, len, "worker exited with status %d", WEXITSTATUS(status));
+    } else {
+        snprintf(buf, len, "worker ended (wait status %d)", status);
+    }
+}
+
+/* ---- starting a worker ------------------------------------------------- */
+
+/* In the child: keep only stdin/out/err and the two pipe ends, as fds 3 and
+ * 4, so no other worker's pipe stays open here (EOF must mean death). */
+static void keep_only_worker_fds(int *task_fd, int *result_fd)
+{
+    int t = fcntl(*task_fd, F_DUPFD, 16);
+    int r = fcntl(*result_fd, F_DUPFD, 16);
+    if (t < 0 || r < 0 || dup2(t, 3) != 3 || dup2(r, 4) != 4)
+        _exit(127);
+    close_range(5, ~0U, 0);
+    *task_fd = 3;
+    *result_fd = 4;
+}
+
+static void run_child(struct pool *p, int task_fd, int result_fd)
+{
+    ib_signals_reset_in_child();
+#ifdef PR_SET_PDEATHSIG
+    /* A worker outlives a SIGKILLed parent by no more than this. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(0);
+#endif
+    prctl(PR_SET_NAME, "imgbatch-work");
+    keep_only_worker_fds(&task_fd, &result_fd);
+    p->hooks->worker_main(p->hooks->ctx, task_fd, result_fd);
+    _exit(0);
+}
+
+static int make_pipe(int fds[2])
+{
+    return pipe2(fds, O_CLOEXEC);
+}
+
+static int spawn(struct pool *p, struct slot *s)
+{
+    int task[2], result[2];
+    if (make_pipe(task) != 0)
+        return -1;
+    if (make_pipe(result) != 0) {
+        close(task[0]);
+        close(task[1]);
+        return -1;
+    }
+    /* Nothing buffered in stdio may be written twice. */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(task[0]), close(task[1]), close(result[0]), close(result[1]);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0)
+        run_child(p, task[0], result[1]);
+    close(task[0]);
+    close(result[1]);
+    fcntl(result[0], F_SETFL, O_NONBLOCK);
+    s->pid = pid;
+    s->task_fd = task[1];
+    s->result_fd = result[0];
+    s->state = SLOT_STARTING;
+    ib_buf_reset(&s->in);
+    return 0;
+}
+
+/* ---- ending a worker --------------------------------------------------- */
+
+static void close_slot(struct slot *s)
+{
+    if (s->task_fd >= 0)
+        close(s->task_fd);
+    if (s->result_fd >= 0)
+        close(s->result_fd);
+    s->task_fd = s->result_fd = -1;
+    s->state = SLOT_EMPTY;
+    s->pid = 0;
+}
+
+static int reap(pid_t pid)
+{
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+/* The worker in s is gone (or must go): kill it if asked, reap it, and
+ * account for the task it held. reason overrides how it ended. */
+static void bury(struct pool *p, struct slot *s, int kill_first,
+                 const char *reason)
+{
+    if (kill_first)
+        kill(s->pid, SIGKILL);
+    pid_t pid = s->pid;
+    enum slot_state was = s->state;
+    uint64_t id = s->task_id;
+    close(s->task_fd);
+    s->task_fd = -1;
+    int status = reap(pid);
+    char how[128];
+    ib_describe_exit(status, how, sizeof(how));
+    if (!reason)
+        reason = how;
+    close_slot(s);
+    if (was == SLOT_STARTING) {
+        p->startup_failures++;
+        snprintf(p->last_failure, sizeof(p->last_failure), "%s", reason);
+    } else if (was == SLOT_BUSY) {
+        p->hooks->task_lost(p->hooks->ctx, id, pid, reason);
+    }
+}
+
+/* ---- handing out work -------------------------------------------------- */
+
+static void fetch_task(struct pool *p)
+{
+    if (p->have_frame || p->exhausted)
+        return;
+    if (p->hooks->next_task(p->hooks->ctx, &p->frame, &p->frame_id))
+        p->have_frame = 1;
+    else
+        p->exhausted = 1;
+}
+
+static int write_all(int fd, const unsigned char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void hand_out(struct pool *p, struct slot *s)
+{
+    if (write_all(s->task_fd, p->frame.data, p->frame.len) != 0) {
+        /* It died before it could take the task: the task stays ours. */
+        bury(p, s, 1, NULL);
+        return;
+    }
+    s->state = SLOT_BUSY;
+    s->task_id = p->frame_id;
+    s->started = now_seconds();
+    p->have_frame = 0;
+    fetch_task(p);
+}
+
+static int count_slots(const struct pool *p, enum slot_state state)
+{
+    int n = 0;
+    for (int i = 0; i < p->nslots; i++)
+        n += p->slots[i].state == state;
+    return n;
+}
+
+static int live_workers(const struct pool *p)
+{
+    return p->nslots - count_slots(p, SLOT_EMPTY);
+}
+
+/* Keeps as many workers as there is work for, up to jobs. */
+static int spawn_as_needed(struct pool *p, char *err, size_t err_len)
+{
+    size_t work = (size_t)count_slots(p, SLOT_BUSY) + (size_t)p->have_frame;
+    if (p->have_frame)
+        work += p->hooks->remaining(p->hooks->ctx);
+    for (int i = 0; i < p->nslots && (size_t)live_workers(p) < work; i++) {
+        if (p->slots[i].state != SLOT_EMPTY)
+            continue;
+        if (spawn(p, &p->slots[i]) != 0) {
+            if (live_workers(p) > 0)
+                return 0; /* carry on with fewer workers */
+            snprintf(err, err_len, "cannot start a worker: %s",
+                     strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void dispatch(struct pool *p)
+{
+    for (int i = 0; i < p->nslots && p->have_frame; i++)
+        if (p->slots[i].state == SLOT_IDLE)
+            hand_out(p, &p->slots[i]);
+}
+
+/* ---- hearing from workers ---------------------------------------------- */
+
+static int handle_message(struct pool *p, struct slot *s,
+                          const struct ib_msg *m)
+{
+    if (m->type == IB_MSG_READY && s->state == SLOT_STARTING) {
+        s->state = SLOT_IDLE;
+        p->startup_failures = 0;
+        return 0;
+    }
+    if (m->type == IB_MSG_RESULT && s->state == SLOT_BUSY &&
+        m->id == s->task_id) {
+        s->state = SLOT_IDLE;
+        p->hooks->task_done(p->hooks->ctx, m->id, &m->outcome);
+        return 0;
+    }
+    return -1;
+}
+
+/* Decodes every whole frame in the slot's buffer. -1 on nonsense. */
+static int drain_frames(struct pool *p, struct slot *s)
+{
+    for (;;) {
+        size_t len;
+        int found = ib_proto_frame(s->in.data, s->in.len, &len);
+        if (found == 0)
+            return 0;
+        struct ib_msg m;
+        if (found < 0 || ib_proto_decode(s->in.data, len, &m) != 0 ||
+            handle_message(p, s, &m) != 0)
+            return -1;
+        ib_buf_consume(&s->in, len);
+    }
+}
+
+static void read_worker(struct pool *p, struct slot *s)
+{
+    unsigned char chunk[8192];
+    for (;;) {
+        ssize_t n = read(s->result_fd, chunk, sizeof(chunk));
+        if (n > 0) {
+            ib_buf_put(&s->in, chunk, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        /* EOF or a read error: the worker is gone. Use what it sent. */
+        if (drain_frames(p, s) != 0)
+            bury(p, s, 1, "worker sent a malformed message");
+        else
+            bury(p, s, 0, NULL);
+        return;
+    }
+    if (drain_frames(p, s) != 0)
+        bury(p, s, 1, "worker sent a malformed message");
+}
+
+static void check_deadlines(struct pool *p)
+{
+    if (p->cfg->timeout_s <= 0)
+        return;
+    double now = now_seconds();
+    for (int i = 0; i < p->nslots; i++) {
+        struct slot *s = &p->slots[i];
+        if (s->state != SLOT_BUSY || now - s->started < p->cfg->timeout_s)
+            continue;
+        char reason[64];
+        snprintf(reason, sizeof(reason), "timed out after %g s",
+                 p->cfg->timeout_s);
+        bury(p, s, 1, reason);
+    }
+}
+
+static int poll_timeout_ms(const struct pool *p)
+{
+    double wait = TICK_SECONDS;
+    if (p->cfg->timeout_s > 0) {
+        double now = now_seconds();
+        for (int i = 0; i < p->nslots; i++) {
+            const struct slot *s = &p->slots[i];
+            if (s->state != SLOT_BUSY)
+                continue;
+            double left = s->started + p->cfg->timeout_s - now;
+            if (left < wait)
+                wait = left;
+        }
+    }
+    return wait <= 0 ? 0 : (int)(wait * 1000) + 1;
+}
+
+static void wait_for_events(struct pool *p)
+{
+    struct pollfd fds[p->nslots + 1];
+    struct slot *owner[p->nslots + 1];
+    nfds_t n = 0;
+    for (int i = 0; i < p->nslots; i++) {
+        if (p->slots[i].state == SLOT_EMPTY)
+            continue;
+        fds[n].fd = p->slots[i].result_fd;
+        fds[n].events = POLLIN;
+        owner[n++] = &p->slots[i];
+    }
+    fds[n].fd = ib_signals_fd();
+    fds[n].events = POLLIN;
+    owner[n++] = NULL;
+
+    int ready = poll(fds, n, poll_timeout_ms(p));
+    if (ready > 0)
+        for (nfds_t i = 0; i < n; i++)
+            if (owner[i] && fds[i].revents && owner[i]->state != SLOT_EMPTY)
+                read_worker(p, owner[i]);
+    ib_signals_drain();
+}
+
+static void maybe_tick(struct pool *p)
+{
+    double now = now_seconds();
+    if (p->hooks->tick && now - p->last_tick >= TICK_SECONDS) {
+        p->last_tick = now;
+        p->hooks->tick(p->hooks->ctx);
+    }
+}
+
+/* ---- stopping ---------------------------------------------------------- */
+
+/* Normal end: closing the task pipe is the worker's cue to exit. */
+static void retire_all(struct pool *p)
+{
+    for (int i = 0; i < p->nslots; i++) {
+        struct slot *s = &p->slots[i];
+        if (s->state == SLOT_EMPTY)
+            continue;
+        close(s->task_fd);
+        s->task_fd = -1;
+        reap(s->pid);
+        close_slot(s);
+    }
+}
+
+static int all_gone(const struct pool *p, double deadline)
+{
+    return live_workers(p) == 0 || now_seconds() >= deadline;
+}
+
+/* Kills, reaps and forgets the worker in s during a stop; its task, if it
+ * had one, is reported lost without a reason (the batch was interrupted). */
+static void end_for_stop(struct pool *p, struct slot *s)
+{
+    enum slot_state was = s->state;
+    uint64_t id = s->task_id;
+    pid_t pid = s->pid;
+    kill(pid, SIGKILL);
+    close(s->task_fd);
+    s->task_fd = -1;
+    reap(pid);
+    close_slot(s);
+    if (was == SLOT_BUSY)
+        p->hooks->task_lost(p->hooks->ctx, id, pid, NULL);
+}
+
+/* 1 when the worker's result pipe has reached EOF (it has exited). */
+static int reached_eof(struct slot *s)
+{
+    char sink[4096];
+    for (;;) {
+        ssize_t n = read(s->result_fd, sink, sizeof(sink));
+        if (n > 0 || (n < 0 && errno == EINTR))
+            continue;
+        return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+    }
+}
+
+/* Stop signal: SIGTERM everyone, give them the grace period (cut short by a
+ * second signal), then SIGKILL whoever is left. */
+static void terminate_all(struct pool *p)
+{
+    for (int i = 0; i < p->nslots; i++)
+        if (p->slots[i].state != SLOT_EMPTY)
+            kill(p->slots[i].pid, SIGTERM);
+    double deadline = now_seconds() + p->cfg->kill_grace_s;
+    int signals_seen = ib_signals_count();
+    while (!all_gone(p, deadline) && ib_signals_count() == signals_seen) {
+        struct pollfd fds[p->nslots];
+        struct slot *owner[p->nslots];
+        nfds_t n = 0;
+        for (int i = 0; i < p->nslots; i++) {
+            if (p->slots[i].state == SLOT_EMPTY)
+                continue;
+            fds[n].fd = p->slots[i].result_fd;
+            fds[n].events = POLLIN;
+            owner[n++] = &p->slots[i];
+        }
+        if (poll(fds, n, 50) <= 0)
+            continue;
+        for (nfds_t i = 0; i < n; i++)
+            if (fds[i].revents && reached_eof(owner[i]))
+                end_for_stop(p, owner[i]);
+    }
+    for (int i = 0; i < p->nslots; i++)
+        if (p->slots[i].state != SLOT_EMPTY)
+            end_for_stop(p, &p->slots[i]);
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static int finished(struct pool *p)
+{
+    return p->exhausted && !p->have_frame && count_slots(p, SLOT_BUSY) == 0;
+}
+
+static enum ib_pool_end run_loop(struct pool *p, char *err, size_t err_len)
+{
+    for (;;) {
+        if (ib_signals_stop()) {
+            terminate_all(p);
+            return IB_POOL_INTERRUPTED;
+        }
+        fetch_task(p);
+        dispatch(p);
+        if (finished(p)) {
+            retire_all(p);
+            return IB_POOL_DONE;
+        }
+        if (p->startup_failures >= p->cfg->startup_failures) {
+            snprintf(err, err_len, "workers keep dying at start-up (%s)",
+                     p->last_failure);
+            terminate_all(p);
+            return IB_POOL_NO_WORKERS;
+        }
+        if (spawn_as_needed(p, err, err_len) != 0) {
+            terminate_all(p);
+            return IB_POOL_NO_WORKERS;
+        }
+        wait_for_events(p);
+        check_deadlines(p);
+        maybe_tick(p);
+    }
+}
+
+enum ib_pool_end ib_pool_run(const struct ib_pool_config *cfg,
+                             const struct ib_pool_hooks *hooks, char *err,
+                             size_t err_len)
+{
+    struct pool p;
+    memset(&p, 0, sizeof(p));
+    p.cfg = cfg;
+    p.hooks = hooks;
+    p.nslots = cfg->jobs > 0 ? cfg->jobs : 1;
+    p.slots = ib_xcalloc((size_t)p.nslots, sizeof(*p.slots));
+    for (int i = 0; i < p.nslots; i++) {
+        p.slots[i].task_fd = p.slots[i].result_fd = -1;
+        ib_buf_init(&p.slots[i].in);
+    }
+    ib_buf_init(&p.frame);
+    p.last_tick = now_seconds();
+
+    enum ib_pool_end end = run_loop(&p, err, err_len);
+
+    for (int i = 0; i < p.nslots; i++)
+        ib_buf_free(&p.slots[i].in);
+    free(p.slots);
+    ib_buf_free(&p.frame);
+    return end;
+}

@@ -1,0 +1,135 @@
+/* A worker process.
+ *
+ * Design. A worker is forked by the pool and lives for the whole batch, so
+ * libvips' start-up cost (module loading, about 0.2 s of CPU) is paid once
+ * per worker, not once per file. It reads one TASK frame at a time from its
+ * task pipe (fd 3), resizes that one file, and answers with one RESULT frame
+ * on its result pipe (fd 4). It writes nothing else anywhere but the
+ * output's temp file; the parent owns every message the user sees.
+ *
+ * A worker has no cleanup to do on exit: the parent removes the temp file of
+ * a worker that dies, and _exit() skips atexit handlers and stdio buffers it
+ * shares with the parent (inherited through fork).
+ *
+ * Test hook: IMGBATCH_TEST_FAULT=ACTION:TEXT makes the worker misbehave on
+ * every input whose path contains TEXT, so the tests can prove the parent
+ * copes: segv (a real SIGSEGV), kill (SIGKILL itself), abort, exit (exit 3
+ * without answering), hang (sleep forever), garbage (send a malformed
+ * frame). IMGBATCH_TEST_FAULT=startup makes every worker die before READY. */
+#define _POSIX_C_SOURCE 200809L
+#include "imgbatch/worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "imgbatch/buf.h"
+#include "imgbatch/proto.h"
+#include "imgbatch/resize.h"
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads until one whole frame is in buf. 0, or -1 at EOF/error/nonsense. */
+static int read_frame(int fd, struct ib_buf *buf, size_t *frame_len)
+{
+    for (;;) {
+        int found = ib_proto_frame(buf->data, buf->len, frame_len);
+        if (found != 0)
+            return found > 0 ? 0 : -1;
+        unsigned char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        ib_buf_put(buf, chunk, (size_t)n);
+    }
+}
+
+/* ---- test hook --------------------------------------------------------- */
+
+static void misbehave(const char *action, int result_fd)
+{
+    if (strcmp(action, "segv") == 0) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1;
+    }
+    if (strcmp(action, "kill") == 0)
+        raise(SIGKILL);
+    if (strcmp(action, "abort") == 0)
+        abort();
+    if (strcmp(action, "exit") == 0)
+        _exit(3);
+    if (strcmp(action, "hang") == 0)
+        for (;;)
+            pause();
+    if (strcmp(action, "garbage") == 0) {
+        static const unsigned char junk[] = {5, 0, 0, 0, 99, 1, 2, 3, 4};
+        write_all(result_fd, junk, sizeof(junk));
+    }
+}
+
+static void maybe_misbehave(const char *input, int result_fd)
+{
+    const char *spec = getenv("IMGBATCH_TEST_FAULT");
+    const char *colon = spec ? strchr(spec, ':') : NULL;
+    if (!colon || !strstr(input, colon + 1))
+        return;
+    char action[16];
+    snprintf(action, sizeof(action), "%.*s", (int)(colon - spec), spec);
+    misbehave(action, result_fd);
+}
+
+static void maybe_fail_startup(void)
+{
+    const char *spec = getenv("IMGBATCH_TEST_FAULT");
+    if (spec && strcmp(spec, "startup") == 0)
+        _exit(70);
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
+{
+    maybe_fail_startup();
+    char err[512];
+    struct ib_resizer *r = ib_resizer_new(s, err, sizeof(err));
+    if (!r)
+        _exit(70);
+    struct ib_buf in, out;
+    ib_buf_init(&in);
+    ib_buf_init(&out);
+    ib_proto_put_ready(&out, (uint32_t)getpid());
+    if (write_all(result_fd, out.data, out.len) != 0)
+        _exit(0);
+
+    size_t len;
+    while (read_frame(task_fd, &in, &len) == 0) {
+        struct ib_msg m;
+        if (ib_proto_decode(in.data, len, &m) != 0 || m.type != IB_MSG_TASK)
+            _exit(71);
+        maybe_misbehave(m.task.input, result_fd);
+        struct ib_outcome o;
+        ib_resize_file(r, &m.task, &o);
+        ib_proto_put_result(&out, m.task.id, &o);
+        ib_buf_consume(&in, len);
+        if (write_all(result_fd, out.data, out.len) != 0)
+            break;
+    }
+    _exit(0);
+}
