@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compare.h"
 #include "exitcodes.h"
 #include "imgbatch/batch.h"
 #include "imgbatch/report.h"
@@ -216,6 +217,8 @@ static int run_batch(const struct cli *c)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "compare") == 0)
+        return compare_main(argc - 1, argv + 1);
     struct cli c;
     switch (cli_parse(argc, argv, &c)) {
     case CLI_EXIT_OK: return EXIT_ALL_DONE;

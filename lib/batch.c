@@ -174,7 +174,7 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
     struct ib_pool_config cfg = {
         .jobs = s->jobs,
         .timeout_s = s->timeout_s,
-        .kill_grace_s = 2.0,
+        .kill_grace_s = IB_KILL_GRACE_SECONDS,
         .startup_failures = s->jobs + 3,
     };
     struct ib_pool_hooks ph = {

@@ -306,8 +306,15 @@ static void resolve_area(const struct ib_geometry *g, int dw, int dh,
     /* Round down so the area stays within N; the epsilon keeps exact
      * results (10000@ of 300x300 is 100x100) from losing a pixel to
      * floating-point error. */
-    t->width = clamp_side(floor(dw * scale + 1e-9));
-    t->height = clamp_side(floor(dh * scale + 1e-9));
+    int w = clamp_side(floor(dw * scale + 1e-9));
+    int h = clamp_side(floor(dh * scale + 1e-9));
+    /* A side that had to be raised to 1 pixel takes area from the other. */
+    if ((long long)w * h > g->area && w == 1)
+        h = clamp_side((double)(g->area / w));
+    if ((long long)w * h > g->area && h == 1)
+        w = clamp_side((double)(g->area / h));
+    t->width = w;
+    t->height = h;
     t->size = IB_SIZE_FORCE;
 }
 

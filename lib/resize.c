@@ -98,6 +98,11 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
     /* ImageMagick's fallback loader runs far more code than we need on
      * untrusted files; vector formats run scripts and fetch resources. */
     vips_block_untrusted_set(TRUE);
+    /* libvips 8.14 also flags its JPEG XL module untrusted (libjxl was
+     * young then); imgbatch reads and writes JPEG XL by design, in a worker
+     * that is isolated and limited anyway. */
+    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+    vips_operation_block_set("VipsForeignSaveJxl", FALSE);
     vips_operation_block_set("VipsForeignLoadSvg", TRUE);
     vips_operation_block_set("VipsForeignLoadPdf", TRUE);
     return r;

@@ -14,8 +14,9 @@
  * Test hook: IMGBATCH_TEST_FAULT=ACTION:TEXT makes the worker misbehave on
  * every input whose path contains TEXT, so the tests can prove the parent
  * copes: segv (a real SIGSEGV), kill (SIGKILL itself), abort, exit (exit 3
- * without answering), hang (sleep forever), garbage (send a malformed
- * frame). IMGBATCH_TEST_FAULT=startup makes every worker die before READY. */
+ * without answering), hang (sleep forever), stuck (ignore SIGTERM, then
+ * sleep forever), garbage (send a malformed frame).
+ * IMGBATCH_TEST_FAULT=startup makes every worker die before READY. */
 #define _POSIX_C_SOURCE 200809L
 #include "imgbatch/worker.h"
 
@@ -75,7 +76,9 @@ static void misbehave(const char *action, int result_fd)
         abort();
     if (strcmp(action, "exit") == 0)
         _exit(3);
-    if (strcmp(action, "hang") == 0)
+    if (strcmp(action, "stuck") == 0)
+        signal(SIGTERM, SIG_IGN);
+    if (strcmp(action, "hang") == 0 || strcmp(action, "stuck") == 0)
         for (;;)
             pause();
     if (strcmp(action, "garbage") == 0) {

@@ -9,6 +9,9 @@
 #include "imgbatch/scan.h"
 #include "imgbatch/settings.h"
 
+/* How long workers get after SIGTERM before SIGKILL, on a stop signal. */
+#define IB_KILL_GRACE_SECONDS 5.0
+
 struct ib_batch_counts {
     size_t total; /* entries in the list */
     size_t ok;

@@ -1,0 +1,70 @@
+# Helpers for the CLI tests. Each test is a bash script that sources this
+# file; ctest passes IMGBATCH (the binary) and TESTDATA (testdata/).
+# IMGBATCH_WRAPPER (e.g. valgrind) is put in front of every imgbatch run.
+# Exit 77 means skipped.
+set -euo pipefail
+export LC_ALL=C
+: "${IMGBATCH:?IMGBATCH must name the binary}"
+: "${TESTDATA:?TESTDATA must name testdata/}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/imgbatch-test.XXXXXX")
+cleanup() { chmod -R u+rwX "$T" 2>/dev/null || true; rm -rf "$T"; }
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    if [ -s "$T/stderr" ]; then echo "--- stderr of the last run:" >&2; cat "$T/stderr" >&2; fi
+    exit 1
+}
+skip() { echo "SKIP: $*" >&2; exit 77; }
+
+ib() { ${IMGBATCH_WRAPPER:-} "$IMGBATCH" "$@"; }
+
+# run CMD...: runs it, keeping its stdout, stderr and exit status ($rc).
+run() {
+    set +e
+    "$@" > "$T/stdout" 2> "$T/stderr"
+    rc=$?
+    set -e
+}
+
+expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
+expect_stderr_has() { grep -qF -- "$1" "$T/stderr" || fail "stderr lacks: $1"; }
+expect_stderr_lacks() { ! grep -qF -- "$1" "$T/stderr" || fail "stderr has: $1"; }
+expect_stdout_has() { grep -qF -- "$1" "$T/stdout" || fail "stdout lacks: $1"; }
+expect_file() { [ -f "$1" ] || fail "missing file: $1"; }
+expect_no_file() { [ ! -e "$1" ] || fail "unexpected file: $1"; }
+
+# expect_dims FILE W H: the decoded image is W x H (read by vipsheader).
+expect_dims() {
+    local w h
+    w=$(vipsheader -f width "$1") || fail "cannot read $1"
+    h=$(vipsheader -f height "$1")
+    [ "$w $h" = "$2 $3" ] || fail "$1 is ${w}x$h, expected $2x$3"
+}
+
+# expect_golden GOLDEN ACTUAL: pixels match within imgbatch compare's
+# default tolerance (README, "Tolerance").
+expect_golden() {
+    local verdict
+    verdict=$("$IMGBATCH" compare "$1" "$2" 2>&1) || fail "$2 vs $1: $verdict"
+}
+
+# expect_no_temp_files DIR: no temp file of ours left anywhere under DIR.
+expect_no_temp_files() {
+    local left
+    left=$(find "$1" -name '.imgbatch-*' | head -n 5)
+    [ -z "$left" ] || fail "temp files left: $left"
+}
+
+# count_lines TEXT FILE: how many lines of FILE contain TEXT.
+count_lines() { grep -cF -- "$1" "$2" || true; }
+
+# A copy of the sample folder to work in.
+samples_copy() {
+    mkdir -p "$T/in"
+    cp "$TESTDATA"/samples/* "$T/in/"
+}
+
+# checksums DIR: one line per file, to prove inputs are left untouched.
+checksums() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }

@@ -1,0 +1,57 @@
+# A worker that crashes, is killed, exits or talks nonsense costs exactly
+# the file it held: that file fails with the reason, the rest are done, no
+# temp file is left, and the batch goes on with a new worker.
+. "$(dirname "$0")/lib.sh"
+samples_copy
+for fault in "segv:killed by SIGSEGV" "kill:killed by SIGKILL" \
+             "abort:killed by SIGABRT" "exit:worker exited with status 3" \
+             "garbage:worker sent a malformed message"; do
+    action=${fault%%:*} reason=${fault#*:}
+    rm -rf "$T/out"
+    IMGBATCH_TEST_FAULT="$action:photo.jpg" run ib -j2 -o "$T/out" "$T/in"
+    expect_rc 1
+    expect_stderr_has "imgbatch: '$T/in/photo.jpg': $reason"
+    expect_stderr_has "5 resized, 1 failed, 0 skipped"
+    expect_no_file "$T/out/resized_photo.jpg"
+    [ "$(ls "$T/out" | wc -l)" -eq 5 ] || fail "$action: expected 5 outputs"
+    expect_no_temp_files "$T/out"
+done
+
+# With one worker, the replacement does all the files after the crash.
+rm -rf "$T/out"
+IMGBATCH_TEST_FAULT="segv:alpha.png" run ib -j1 -o "$T/out" "$T/in"
+expect_rc 1
+expect_stderr_has "5 resized, 1 failed, 0 skipped"
+
+# Killed from outside: once every other file is done, SIGKILL every worker.
+# The idle one costs nothing; the one stuck on hang.jpg costs that file.
+rm -rf "$T/out"
+cp "$T/in/photo.jpg" "$T/in/hang.jpg"
+IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
+    > "$T/stdout" 2> "$T/stderr" &
+parent=$!
+for _ in $(seq 1 200); do
+    [ "$(ls "$T/out" 2>/dev/null | grep -c resized_)" -ge 6 ] && break
+    sleep 0.1
+done
+workers=$(pgrep -P "$parent" || true)
+[ "$(echo "$workers" | wc -w)" -eq 2 ] || { kill "$parent"; fail "expected 2 workers, found: $workers"; }
+kill -KILL $workers
+set +e; wait "$parent"; rc=$?; set -e
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/in/hang.jpg': killed by SIGKILL"
+expect_stderr_has "6 resized, 1 failed, 0 skipped"
+expect_no_file "$T/out/resized_hang.jpg"
+expect_no_temp_files "$T/out"
+
+# A worker that never answers is killed after --timeout.
+rm -rf "$T/out"
+IMGBATCH_TEST_FAULT="hang:hang.jpg" run ib -j2 --timeout 1 -o "$T/out" "$T/in"
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/in/hang.jpg': timed out after 1 s"
+expect_stderr_has "6 resized, 1 failed, 0 skipped"
+
+# Workers that die before they can start: stop with exit 2, not a loop.
+IMGBATCH_TEST_FAULT=startup run ib -j2 -o "$T/out2" "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: workers keep dying at start-up (worker exited with status 70)"

@@ -1,0 +1,280 @@
+/* The scanner on a real directory tree with every awkward kind of entry,
+ * and output naming and clash detection on the list it builds. */
+#define _DEFAULT_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "imgbatch/collide.h"
+#include "imgbatch/outpath.h"
+#include "imgbatch/scan.h"
+
+static char root[64];
+
+static void touch(const char *rel)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    if (fd >= 0)
+        close(fd);
+}
+
+static void mkdir_rel(const char *rel)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    CHECK(mkdir(path, 0755) == 0);
+}
+
+static void symlink_rel(const char *target, const char *rel)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    CHECK(symlink(target, path) == 0);
+}
+
+static void build_tree(void)
+{
+    snprintf(root, sizeof(root), "/tmp/imgbatch-scan-XXXXXX");
+    CHECK(mkdtemp(root) != NULL);
+    touch("b.jpg");
+    touch("a.JPG");
+    touch("c.png");
+    touch("z.jpeg");
+    touch("-dash.jpg");
+    touch("notes.txt");
+    touch(".hidden.jpg");
+    touch("resized_a.jpg");
+    touch(".imgbatch-123.tmp");
+    mkdir_rel("sub");
+    touch("sub/d.webp");
+    mkdir_rel("sub/.hid");
+    touch("sub/.hid/e.jpg");
+    mkdir_rel("sub/deeper");
+    touch("sub/deeper/f.TIF");
+    mkdir_rel(".git");
+    touch(".git/x.jpg");
+    mkdir_rel("a-dir");
+    touch("a-dir/g.gif");
+    symlink_rel("b.jpg", "link-to-file.jpg");
+    symlink_rel("sub", "link-to-dir");
+    symlink_rel("nowhere.jpg", "dangling.jpg");
+    symlink_rel("loop.jpg", "loop.jpg");
+    char fifo[256];
+    snprintf(fifo, sizeof(fifo), "%s/fifo.jpg", root);
+    CHECK(mkfifo(fifo, 0644) == 0);
+}
+
+struct expected {
+    const char *rel;
+    int state;
+    int why;
+};
+
+static void expect_list(const struct ib_file_list *l,
+                        const struct expected *want, size_t n)
+{
+    CHECK_INT(l->n, n);
+    for (size_t i = 0; i < n && i < l->n; i++) {
+        CHECK_STR(ib_entry_rel(&l->v[i]), want[i].rel);
+        CHECK_INT(l->v[i].state, want[i].state);
+        CHECK_INT(l->v[i].why, want[i].why);
+    }
+}
+
+static const struct ib_scan_options plain = {0, "resized_", 0, 0};
+
+static void flat_scan(void)
+{
+    struct ib_file_list l;
+    ib_list_init(&l);
+    char err[128];
+    CHECK_INT(ib_scan_path(&l, root, &plain, err, sizeof(err)), 0);
+    ib_list_finish(&l);
+    /* Sorted by bytes; hidden, outputs, temp files, other extensions and
+     * symlinked directories left out; odd entries reported. */
+    static const struct expected want[] = {
+        {"-dash.jpg", IB_ENTRY_INPUT, IB_WHY_NONE},
+        {"a.JPG", IB_ENTRY_INPUT, IB_WHY_NONE},
+        {"b.jpg", IB_ENTRY_INPUT, IB_WHY_NONE},
+        {"c.png", IB_ENTRY_INPUT, IB_WHY_NONE},
+        {"dangling.jpg", IB_ENTRY_ERROR, IB_WHY_STAT},
+        {"fifo.jpg", IB_ENTRY_ERROR, IB_WHY_NOT_REGULAR},
+        {"link-to-file.jpg", IB_ENTRY_INPUT, IB_WHY_NONE},
+        {"loop.jpg", IB_ENTRY_ERROR, IB_WHY_STAT},
+        {"z.jpeg", IB_ENTRY_INPUT, IB_WHY_NONE},
+    };
+    expect_list(&l, want, sizeof(want) / sizeof(want[0]));
+    char why[128];
+    ib_entry_reason(&l, &l.v[7], why, sizeof(why));
+    CHECK_STR(why, "Too many levels of symbolic links");
+    ib_list_free(&l);
+}
+
+static void recursive_scan(void)
+{
+    struct ib_file_list l;
+    ib_list_init(&l);
+    struct ib_scan_options opts = plain;
+    opts.recursive = 1;
+    char err[128];
+    CHECK_INT(ib_scan_path(&l, root, &opts, err, sizeof(err)), 0);
+    ib_list_finish(&l);
+    CHECK_INT(l.n, 12);
+    /* "a-dir/g.gif" sorts before "a.JPG" ('-' < '.'): byte order of the
+     * whole path, not per directory. */
+    CHECK_STR(ib_entry_rel(&l.v[1]), "a-dir/g.gif");
+    CHECK_STR(ib_entry_rel(&l.v[2]), "a.JPG");
+    CHECK_STR(ib_entry_rel(&l.v[9]), "sub/d.webp");
+    CHECK_STR(ib_entry_rel(&l.v[10]), "sub/deeper/f.TIF");
+    CHECK_STR(ib_entry_rel(&l.v[11]), "z.jpeg");
+    ib_list_free(&l);
+
+    /* The output directory is never scanned, even inside an input. */
+    struct stat st;
+    char sub[128];
+    snprintf(sub, sizeof(sub), "%s/sub", root);
+    CHECK(stat(sub, &st) == 0);
+    opts.avoid_dev = st.st_dev;
+    opts.avoid_ino = st.st_ino;
+    ib_list_init(&l);
+    CHECK_INT(ib_scan_path(&l, root, &opts, err, sizeof(err)), 0);
+    ib_list_finish(&l);
+    CHECK_INT(l.n, 10);
+    ib_list_free(&l);
+}
+
+static void explicit_files(void)
+{
+    struct ib_file_list l;
+    ib_list_init(&l);
+    char path[256], err[128];
+    /* Named on the command line: any extension (content decides), but
+     * never one of our outputs. Named twice: listed once. */
+    snprintf(path, sizeof(path), "%s/notes.txt", root);
+    CHECK_INT(ib_scan_path(&l, path, &plain, err, sizeof(err)), 0);
+    CHECK_INT(ib_scan_path(&l, path, &plain, err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/resized_a.jpg", root);
+    CHECK_INT(ib_scan_path(&l, path, &plain, err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/missing.jpg", root);
+    CHECK_INT(ib_scan_path(&l, path, &plain, err, sizeof(err)), -1);
+    CHECK_STR(err, "No such file or directory");
+    ib_list_finish(&l);
+    CHECK_INT(l.n, 2);
+    CHECK_STR(ib_entry_rel(&l.v[0]), "notes.txt");
+    CHECK_INT(l.v[0].state, IB_ENTRY_INPUT);
+    CHECK_STR(ib_entry_rel(&l.v[1]), "resized_a.jpg");
+    CHECK_INT(l.v[1].state, IB_ENTRY_SKIPPED);
+    ib_list_free(&l);
+}
+
+static struct ib_entry entry(const char *path, unsigned rel)
+{
+    struct ib_entry e;
+    memset(&e, 0, sizeof(e));
+    e.path = path;
+    e.rel = rel;
+    return e;
+}
+
+static void expect_output(const struct ib_settings *s, const char *path,
+                          unsigned rel, const char *out, enum ib_format f)
+{
+    struct ib_buf b;
+    ib_buf_init(&b);
+    struct ib_entry e = entry(path, rel);
+    CHECK_INT(ib_output_path(s, &e, &b), f);
+    CHECK_STR(ib_buf_cstr(&b), out);
+    ib_buf_free(&b);
+}
+
+static void output_names(void)
+{
+    struct ib_settings s;
+    ib_settings_defaults(&s);
+    expect_output(&s, "photos/a.jpg", 7, "photos/resized_a.jpg", IB_FMT_JPEG);
+    expect_output(&s, "a.JPG", 0, "resized_a.JPG", IB_FMT_JPEG);
+    expect_output(&s, "x/noext", 2, "x/resized_noext", IB_FMT_FROM_LOADER);
+    expect_output(&s, "x/y.bmp", 2, "x/resized_y.jpg", IB_FMT_JPEG);
+    expect_output(&s, "x/y.svg", 2, "x/resized_y.png", IB_FMT_PNG);
+    expect_output(&s, "x/y.heic", 2, "x/resized_y.heic", IB_FMT_HEIC);
+    s.format = IB_FMT_WEBP;
+    expect_output(&s, "x/a.b.jpg", 2, "x/resized_a.b.webp", IB_FMT_WEBP);
+    s.format = IB_FMT_JPEG;
+    expect_output(&s, "x/a.JPEG", 2, "x/resized_a.JPEG", IB_FMT_JPEG);
+    expect_output(&s, "x/a.png", 2, "x/resized_a.jpg", IB_FMT_JPEG);
+    /* --output mirrors the path below the PATH argument. */
+    s.format = IB_FMT_KEEP;
+    s.outdir = "out";
+    expect_output(&s, "in/sub/dir/a.png", 3, "out/sub/dir/resized_a.png",
+                  IB_FMT_PNG);
+    s.outdir = "out/";
+    s.prefix = "";
+    expect_output(&s, "in//a.png", 4, "out/a.png", IB_FMT_PNG);
+}
+
+static void collisions(void)
+{
+    struct ib_file_list l;
+    ib_list_init(&l);
+    const char *paths[] = {"d/a.jpg", "d/a.png", "d/b.jpg", "d/c.webp"};
+    for (size_t i = 0; i < 4; i++) {
+        struct stat st;
+        memset(&st, 0, sizeof(st));
+        st.st_mode = S_IFREG;
+        ib_scan_listed_file(&l, paths[i], &plain);
+    }
+    /* The files do not exist: make them inputs as a scan would. */
+    for (size_t i = 0; i < l.n; i++)
+        l.v[i].state = IB_ENTRY_INPUT;
+    ib_list_finish(&l);
+    struct ib_settings s;
+    ib_settings_defaults(&s);
+    s.format = IB_FMT_WEBP;
+    /* a.jpg and a.png both become resized_a.webp: the first keeps it. */
+    CHECK_INT(ib_mark_collisions(&s, &l), 1);
+    CHECK_INT(l.v[0].state, IB_ENTRY_INPUT);
+    CHECK_INT(l.v[1].state, IB_ENTRY_ERROR);
+    CHECK_INT(l.v[1].why, IB_WHY_COLLISION);
+    char why[256];
+    ib_entry_reason(&l, &l.v[1], why, sizeof(why));
+    CHECK_STR(why, "same output as 'd/a.jpg'");
+
+    /* With no prefix, c.webp -> c.webp is the input itself, and b.jpg ->
+     * b.webp would be fine; a.png -> a.webp likewise is not an input. */
+    for (size_t i = 0; i < l.n; i++)
+        l.v[i].state = IB_ENTRY_INPUT;
+    s.prefix = "";
+    ib_mark_collisions(&s, &l);
+    CHECK_INT(l.v[3].state, IB_ENTRY_ERROR);
+    CHECK_INT(l.v[3].why, IB_WHY_OUTPUT_IS_INPUT);
+
+    /* a.jpg -> a.png is another input: refused, never overwritten. */
+    for (size_t i = 0; i < l.n; i++)
+        l.v[i].state = IB_ENTRY_INPUT;
+    s.format = IB_FMT_PNG;
+    ib_mark_collisions(&s, &l);
+    CHECK_INT(l.v[0].state, IB_ENTRY_ERROR);
+    CHECK_INT(l.v[0].why, IB_WHY_OVERWRITES);
+    ib_entry_reason(&l, &l.v[0], why, sizeof(why));
+    CHECK_STR(why, "its output would overwrite the input 'd/a.png'");
+    ib_list_free(&l);
+}
+
+int main(void)
+{
+    build_tree();
+    flat_scan();
+    recursive_scan();
+    explicit_files();
+    output_names();
+    collisions();
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0);
+    CHECK_DONE();
+}
