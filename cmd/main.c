@@ -149,7 +149,7 @@ static int progress_wanted(const struct cli *c)
 
 static int exit_status(const struct ib_batch_result *b, int report_failed)
 {
-    if (b->end == IB_BATCH_NO_WORKERS)
+    if (b->end == IB_BATCH_NO_WORKERS || b->end == IB_BATCH_WRITES_FAIL)
         return EXIT_SETUP;
     if (b->end == IB_BATCH_INTERRUPTED)
         return ib_signals_stop() == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
@@ -172,7 +172,7 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
 static int finish(struct run *r, const struct ib_batch_result *b)
 {
     progress_clear(&r->progress);
-    if (b->end == IB_BATCH_NO_WORKERS)
+    if (b->end == IB_BATCH_NO_WORKERS || b->end == IB_BATCH_WRITES_FAIL)
         fprintf(stderr, "imgbatch: %s\n", b->err);
     int code = exit_status(b, 0);
     if (r->have_report) {
@@ -192,8 +192,12 @@ static int finish(struct run *r, const struct ib_batch_result *b)
 
 static int run_batch(const struct cli *c)
 {
-    struct ib_scan_options scan = {.recursive = c->recursive,
-                                   .prefix = c->settings.prefix};
+    struct ib_scan_options scan = {
+        .recursive = c->recursive,
+        .prefix = c->settings.prefix,
+        .allow_svg = c->settings.loaders.allow_svg,
+        .allow_pdf = c->settings.loaders.allow_pdf,
+    };
     if (c->settings.outdir && prepare_output_dir(c->settings.outdir, &scan))
         return EXIT_SETUP;
     struct ib_file_list list;

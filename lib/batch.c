@@ -24,6 +24,10 @@ struct batch {
     struct ib_batch_counts counts;
     size_t next;        /* next entry to look at */
     size_t inputs_left; /* inputs not yet handed out */
+    /* Output-side failures: in a row since the last output written, in
+     * all, and the errno of the last one. */
+    size_t write_failures_in_a_row, write_failures;
+    int write_errno;
     double started;
     struct ib_buf output;
     struct ib_buf scratch;
@@ -72,9 +76,27 @@ static void worker_main(void *ctx, int task_fd, int result_fd)
     ib_worker_main(b->s, task_fd, result_fd);
 }
 
+static void note_write(struct batch *b, const struct ib_outcome *o)
+{
+    if (o->status == IB_STATUS_OK) {
+        b->write_failures_in_a_row = 0;
+    } else if (o->status == IB_STATUS_FAILED && o->write_errno) {
+        b->write_failures_in_a_row++;
+        b->write_failures++;
+        b->write_errno = o->write_errno;
+    }
+}
+
+static int writes_fail(const struct batch *b)
+{
+    return b->write_failures_in_a_row >= IB_WRITE_FAILURES_TO_STOP;
+}
+
 static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 {
     struct batch *b = ctx;
+    if (writes_fail(b))
+        return 0;
     for (; b->next < b->list->n; b->next++) {
         const struct ib_entry *e = &b->list->v[b->next];
         if (e->state != IB_ENTRY_INPUT) {
@@ -98,12 +120,33 @@ static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 static size_t remaining(void *ctx)
 {
     const struct batch *b = ctx;
-    return b->inputs_left;
+    return writes_fail(b) ? 0 : b->inputs_left;
+}
+
+/* Entries never handed out once writes fail: skipped, with the reason. */
+static void skip_the_rest(struct batch *b)
+{
+    for (; b->next < b->list->n; b->next++) {
+        const struct ib_entry *e = &b->list->v[b->next];
+        if (e->state != IB_ENTRY_INPUT) {
+            report_without_work(b, e);
+            continue;
+        }
+        struct ib_outcome o;
+        memset(&o, 0, sizeof(o));
+        o.status = IB_STATUS_SKIPPED;
+        o.in_bytes = e->size;
+        snprintf(o.error, sizeof(o.error),
+                 "not tried: writes keep failing (%s)",
+                 strerror(b->write_errno));
+        report(b, e, NULL, &o);
+    }
 }
 
 static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 {
     struct batch *b = ctx;
+    note_write(b, o);
     const struct ib_entry *e = &b->list->v[id];
     ib_output_path(b->s, e, &b->output);
     report(b, e, ib_buf_cstr(&b->output), o);
@@ -155,6 +198,24 @@ static enum ib_batch_end batch_end(enum ib_pool_end end)
     }
 }
 
+/* A batch that wrote nothing because every write failed, or that stopped
+ * because writes kept failing, ends as a set-up error: the destination,
+ * not the files, is what is wrong. */
+static void end_on_write_failures(struct batch *b,
+                                  struct ib_batch_result *result)
+{
+    int stopped = writes_fail(b);
+    int all_failed = b->write_failures && !b->counts.ok &&
+                     b->write_failures == b->counts.failed;
+    if (!stopped && !all_failed)
+        return;
+    if (stopped)
+        skip_the_rest(b);
+    result->end = IB_BATCH_WRITES_FAIL;
+    snprintf(result->err, sizeof(result->err), "%s: every write failed (%s)",
+             stopped ? "stopped" : "nothing written", strerror(b->write_errno));
+}
+
 void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
                   const struct ib_batch_hooks *hooks,
                   struct ib_batch_result *result)
@@ -189,6 +250,8 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
     memset(result, 0, sizeof(*result));
     result->end =
         batch_end(ib_pool_run(&cfg, &ph, result->err, sizeof(result->err)));
+    if (result->end == IB_BATCH_DONE)
+        end_on_write_failures(&b, result);
     b.counts.seconds = now_seconds() - b.started;
     result->counts = b.counts;
     ib_buf_free(&b.output);

@@ -1,5 +1,7 @@
 /* Tolerance model. Both images are decoded and brought to one form (8-bit
- * sRGB with an alpha channel, opaque where the file had none), then three
+ * sRGB through their embedded profiles, if any, with an alpha channel,
+ * opaque where the file had none, premultiplied so that the colour under a
+ * transparent pixel, which nobody sees, does not count), then three
  * figures are measured on the per-channel absolute difference:
  *
  *   max-diff  the largest difference of any channel of any pixel: catches a
@@ -57,6 +59,14 @@ static int replace(VipsImage **img, int rc, VipsImage **out)
 static int to_srgba(VipsImage **img)
 {
     VipsImage *out = NULL;
+    /* An embedded profile says what the numbers mean: compare what the
+     * images look like, in sRGB. */
+    if (vips_image_get_typeof(*img, VIPS_META_ICC_NAME) &&
+        replace(img,
+                vips_icc_transform(*img, &out, "srgb", "embedded", TRUE,
+                                   "depth", 8, NULL),
+                &out))
+        return -1;
     if (((*img)->Type != VIPS_INTERPRETATION_sRGB ||
          (*img)->BandFmt != VIPS_FORMAT_UCHAR) &&
         replace(img,
@@ -73,6 +83,9 @@ static int to_srgba(VipsImage **img)
         vips_error("compare", "unexpected %d bands", (*img)->Bands);
         return -1;
     }
+    if (replace(img, vips_premultiply(*img, &out, NULL), &out) ||
+        replace(img, vips_cast_uchar(*img, &out, NULL), &out))
+        return -1;
     out = vips_image_copy_memory(*img);
     return replace(img, out ? 0 : -1, &out);
 }

@@ -81,6 +81,7 @@ void ib_proto_put_result(struct ib_buf *out, uint64_t id,
     put_i64(out, o->in_bytes);
     put_i64(out, o->out_bytes);
     put_i64(out, o->usec);
+    put_u32(out, (uint32_t)o->write_errno);
     put_str(out, o->error);
     end_frame(out);
 }
@@ -197,6 +198,7 @@ static void decode_result(struct reader *r, struct ib_msg *m)
     o->in_bytes = (long long)get_u64(r);
     o->out_bytes = (long long)get_u64(r);
     o->usec = (long long)get_u64(r);
+    o->write_errno = (int)(get_u32(r) & 0xffff);
     const char *error = get_str(r);
     if (error)
         copy_error(o, error);

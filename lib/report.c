@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "imgbatch/text.h"
 
@@ -106,17 +107,28 @@ void ib_report_file(struct ib_report *r, const struct ib_entry *e,
     write_line(r);
 }
 
+/* The peak resident memory of the parent and of the largest worker, in KiB
+ * (getrusage: a worker counts once it has been reaped, which it has by the
+ * time the summary is written). */
+static long peak_rss_kib(int who)
+{
+    struct rusage ru;
+    return getrusage(who, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
 void ib_report_summary(struct ib_report *r, const struct ib_batch_result *b,
                        int interrupted_by, int exit_code)
 {
-    char text[512];
+    char text[640];
     const struct ib_batch_counts *c = &b->counts;
     snprintf(text, sizeof(text),
              "{\"type\":\"summary\",\"version\":%d,\"total\":%zu,\"ok\":%zu,"
              "\"failed\":%zu,\"skipped\":%zu,\"seconds\":%.3f,"
-             "\"interrupted\":%s,\"exit\":%d}",
+             "\"interrupted\":%s,\"exit\":%d,\"parent_rss_kib\":%ld,"
+             "\"worker_rss_kib\":%ld}",
              IB_REPORT_VERSION, c->total, c->ok, c->failed, c->skipped,
-             c->seconds, interrupted_by ? "true" : "false", exit_code);
+             c->seconds, interrupted_by ? "true" : "false", exit_code,
+             peak_rss_kib(RUSAGE_SELF), peak_rss_kib(RUSAGE_CHILDREN));
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, text);
     write_line(r);

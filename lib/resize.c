@@ -1,7 +1,8 @@
 /* One file through libvips: open it ourselves (file names with '[' are never
- * parsed, a FIFO never blocks us), read the header (size limits before any
- * pixel is decoded), thumbnail with shrink-on-load, then encode into a temp
- * file beside the output and rename it into place.
+ * parsed, a FIFO never blocks us), read the header and plan (loader policy,
+ * pages, size limits before any pixel is decoded, the target size, colour),
+ * thumbnail with shrink-on-load, then prepare for the output format, encode
+ * into a temp file beside the output and rename it into place.
  *
  * libvips is lazy: most decode errors (a truncated file) only surface while
  * the output is written, which is why the write goes to a temp file that is
@@ -22,6 +23,8 @@
 
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
+#include "imgbatch/encode.h"
+#include "imgbatch/fdtarget.h"
 #include "imgbatch/format.h"
 #include "imgbatch/tempfile.h"
 
@@ -31,6 +34,28 @@ struct ib_resizer {
      * decoders fail with an empty error and say why only in a warning. */
     GMutex log_lock;
     char last_warning[256];
+};
+
+/* What the header says and what we will ask of the loader. */
+struct plan {
+    const char *loader; /* class name: "VipsForeignLoadJpegSource", ... */
+    int width, height;  /* of the first (or chosen) page */
+    int pages;          /* in the file */
+    int all_pages;      /* load every frame (an animation stays one) */
+    int format;         /* output format, settled */
+    const char *input_profile;
+    const char *output_profile;
+    char options[64]; /* loader options */
+    struct ib_target target;
+};
+
+/* Where the bytes come from: a source, which every streaming loader reads;
+ * or, for a loader that reads only memory (ImageMagick's, which libvips
+ * 8.14 has no streaming variant of, behind --allow-untrusted), the whole
+ * file mapped as a blob. */
+struct input {
+    VipsSource *src;
+    VipsBlob *blob; /* NULL unless the memory path is needed */
 };
 
 /* ---- messages ---------------------------------------------------------- */
@@ -43,6 +68,10 @@ static void capture_log(const gchar *domain, GLogLevelFlags level,
         g_log_default_handler(domain, level, message, NULL);
         return;
     }
+    /* Info and debug messages say what libvips is doing, not what went
+     * wrong; only warnings can explain a failure. */
+    if (!(level & G_LOG_LEVEL_WARNING))
+        return;
     g_mutex_lock(&r->log_lock);
     snprintf(r->last_warning, sizeof(r->last_warning), "%s",
              message ? message : "");
@@ -80,6 +109,22 @@ static void fail_with_vips_error(struct ib_resizer *r, struct ib_outcome *o)
 
 /* ---- set-up ------------------------------------------------------------ */
 
+static void set_loader_policy(const struct ib_loaders *l)
+{
+    /* ImageMagick's fallback loader runs far more code than we need on
+     * untrusted files. */
+    vips_block_untrusted_set(!l->allow_untrusted);
+    /* libvips 8.14 also flags its JPEG XL module untrusted (libjxl was
+     * young then); imgbatch reads and writes JPEG XL by design, in a worker
+     * that is isolated and limited anyway. */
+    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+    vips_operation_block_set("VipsForeignSaveJxl", FALSE);
+    /* Vector formats can reference external resources and run a renderer
+     * far more complex than a decoder: off unless asked for. */
+    vips_operation_block_set("VipsForeignLoadSvg", !l->allow_svg);
+    vips_operation_block_set("VipsForeignLoadPdf", !l->allow_pdf);
+}
+
 struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
                                   size_t err_len)
 {
@@ -95,16 +140,7 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
      * thread only adds hand-offs. Each image is seen once: no cache. */
     vips_concurrency_set(1);
     vips_cache_set_max(0);
-    /* ImageMagick's fallback loader runs far more code than we need on
-     * untrusted files; vector formats run scripts and fetch resources. */
-    vips_block_untrusted_set(TRUE);
-    /* libvips 8.14 also flags its JPEG XL module untrusted (libjxl was
-     * young then); imgbatch reads and writes JPEG XL by design, in a worker
-     * that is isolated and limited anyway. */
-    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
-    vips_operation_block_set("VipsForeignSaveJxl", FALSE);
-    vips_operation_block_set("VipsForeignLoadSvg", TRUE);
-    vips_operation_block_set("VipsForeignLoadPdf", TRUE);
+    set_loader_policy(&s->loaders);
     return r;
 }
 
@@ -151,6 +187,252 @@ static int is_input_itself(int in_fd, const char *output)
            in.st_dev == out.st_dev && in.st_ino == out.st_ino;
 }
 
+/* ---- planning from the header ------------------------------------------ */
+
+static int loader_is(const struct plan *p, const char *prefix)
+{
+    return vips_isprefix(prefix, p->loader);
+}
+
+/* libvips' own verdict, except for the loaders with a policy of their own
+ * (see set_loader_policy): JPEG XL, SVG and PDF. */
+static int is_untrusted(const char *loader)
+{
+    static const char *const own_policy[] = {
+        "VipsForeignLoadJxl", "VipsForeignLoadSvg", "VipsForeignLoadPdf", NULL};
+    for (const char *const *l = own_policy; *l; l++)
+        if (vips_isprefix(*l, loader))
+            return 0;
+    GType type = g_type_from_name(loader);
+    gpointer klass = type ? g_type_class_peek(type) : NULL;
+    return klass &&
+           (VIPS_OPERATION_CLASS(klass)->flags & VIPS_OPERATION_UNTRUSTED);
+}
+
+/* Blocked loaders get a reason that says how to unblock them. */
+static int check_loader(const struct ib_resizer *r, const struct plan *p,
+                        struct ib_outcome *o)
+{
+    if (loader_is(p, "VipsForeignLoadSvg") && !r->s->loaders.allow_svg) {
+        fail_with(o, "%s%s", "SVG input is off (--allow-svg turns it on)", "");
+        return -1;
+    }
+    if (loader_is(p, "VipsForeignLoadPdf") && !r->s->loaders.allow_pdf) {
+        fail_with(o, "%s%s", "PDF input is off (--allow-pdf turns it on)", "");
+        return -1;
+    }
+    if (!r->s->loaders.allow_untrusted && is_untrusted(p->loader)) {
+        VipsObjectClass *c =
+            VIPS_OBJECT_CLASS(g_type_class_peek(g_type_from_name(p->loader)));
+        fail_with(o,
+                  "%s is an untrusted loader, off by default "
+                  "(--allow-untrusted turns it on)",
+                  c && c->nickname ? c->nickname : p->loader, "");
+        return -1;
+    }
+    return 0;
+}
+
+static int format_from_loader(const struct plan *p, VipsImage *header)
+{
+    static const struct {
+        const char *prefix;
+        int format;
+    } table[] = {
+        {"VipsForeignLoadJpeg", IB_FMT_JPEG},
+        {"VipsForeignLoadPng", IB_FMT_PNG},
+        {"VipsForeignLoadWebp", IB_FMT_WEBP},
+        {"VipsForeignLoadTiff", IB_FMT_TIFF},
+        {"VipsForeignLoadNsgif", IB_FMT_GIF},
+        {"VipsForeignLoadJxl", IB_FMT_JXL},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (loader_is(p, table[i].prefix))
+            return table[i].format;
+    if (loader_is(p, "VipsForeignLoadHeif")) {
+        const char *compression = NULL;
+        if (vips_image_get_typeof(header, "heif-compression") &&
+            !vips_image_get_string(header, "heif-compression", &compression) &&
+            strcmp(compression, "av1") == 0)
+            return IB_FMT_AVIF;
+        return IB_FMT_HEIC;
+    }
+    return IB_FMT_PNG;
+}
+
+static int has_pages(const struct plan *p)
+{
+    static const char *const loaders[] = {
+        "VipsForeignLoadNsgif",  "VipsForeignLoadWebp",
+        "VipsForeignLoadTiff",   "VipsForeignLoadHeif",
+        "VipsForeignLoadPdf",    "VipsForeignLoadJxl",
+        "VipsForeignLoadMagick", NULL};
+    for (const char *const *l = loaders; *l; l++)
+        if (loader_is(p, *l))
+            return 1;
+    return 0;
+}
+
+/* --page N, or every frame of an animation that the output can hold. */
+static int choose_pages(const struct ib_settings *s, struct plan *p,
+                        struct ib_outcome *o)
+{
+    if (s->page >= 0 && !has_pages(p)) {
+        if (s->page == 0)
+            return 0;
+        char why[96];
+        snprintf(why, sizeof(why), "--page %d: the file has a single image",
+                 s->page);
+        fail_with(o, "%s%s", why, "");
+        return -1;
+    }
+    if (s->page >= 0) {
+        if (s->page >= p->pages) {
+            char why[96];
+            snprintf(why, sizeof(why), "--page %d: the file has %d page%s",
+                     s->page, p->pages, p->pages == 1 ? "" : "s");
+            fail_with(o, "%s%s", why, "");
+            return -1;
+        }
+        snprintf(p->options, sizeof(p->options), ",page=%d", s->page);
+        return 0;
+    }
+    p->all_pages = p->pages > 1 && ib_format_can_animate(p->format) &&
+                   (loader_is(p, "VipsForeignLoadNsgif") ||
+                    loader_is(p, "VipsForeignLoadWebp"));
+    if (p->all_pages)
+        snprintf(p->options, sizeof(p->options), ",n=-1");
+    return 0;
+}
+
+static int check_pixels(const struct ib_settings *s, const struct plan *p,
+                        struct ib_outcome *o)
+{
+    long long frames = p->all_pages ? p->pages : 1;
+    long long pixels = (long long)p->width * p->height * frames;
+    if (!s->max_pixels || pixels <= s->max_pixels)
+        return 0;
+    o->status = IB_STATUS_FAILED;
+    snprintf(o->error, sizeof(o->error),
+             "image is %dx%d%s (%lld pixels), more than --max-pixels %lld",
+             p->width, p->height, frames > 1 ? " per frame" : "", pixels,
+             s->max_pixels);
+    return -1;
+}
+
+/* Imports an embedded profile and writes sRGB unless told otherwise. Grey
+ * stays grey: an sRGB export would make it three bands. */
+static const char *choose_output_profile(const struct ib_colour *c,
+                                         VipsImage *header)
+{
+    if (c->output_profile)
+        return c->output_profile;
+    if (c->keep_profile)
+        return NULL;
+    int tagged = vips_image_get_typeof(header, VIPS_META_ICC_NAME) != 0;
+    if ((tagged || c->input_profile) && header->Bands >= 3)
+        return "srgb";
+    return NULL;
+}
+
+/* An untagged RGB input is sRGB. Said explicitly, because libvips 8.14's
+ * thumbnail, given only an export profile, converts untagged pixels to it
+ * through its own approximation (a saturated green moves by 70 levels). */
+static const char *choose_input_profile(const struct ib_colour *c,
+                                        VipsImage *header,
+                                        const char *output_profile)
+{
+    if (c->input_profile)
+        return c->input_profile;
+    if (output_profile && header->Bands >= 3 &&
+        !vips_image_get_typeof(header, VIPS_META_ICC_NAME) &&
+        vips_image_guess_interpretation(header) == VIPS_INTERPRETATION_sRGB)
+        return "srgb";
+    return NULL;
+}
+
+static void read_header(const struct ib_settings *s, struct plan *p,
+                        VipsImage *h, struct ib_outcome *o)
+{
+    p->width = h->Xsize;
+    p->height = vips_image_get_page_height(h);
+    p->pages = vips_image_get_n_pages(h);
+    o->in_w = p->width;
+    o->in_h = p->height;
+    if (p->format == IB_FMT_FROM_LOADER)
+        p->format = format_from_loader(p, h);
+    p->output_profile = choose_output_profile(&s->colour, h);
+    p->input_profile = choose_input_profile(&s->colour, h, p->output_profile);
+    int swap = !s->no_rotate && vips_image_get_orientation_swap(h);
+    ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
+                        swap ? p->width : p->height, s->crop != IB_CROP_NONE,
+                        &p->target);
+}
+
+static const char *find_loader(const struct ib_resizer *r, struct input *in)
+{
+    const char *loader = vips_foreign_find_load_source(in->src);
+    if (loader || !r->s->loaders.allow_untrusted)
+        return loader;
+    vips_error_clear();
+    if (!(in->blob = vips_source_map_blob(in->src)))
+        return NULL;
+    size_t len;
+    const void *data = vips_blob_get(in->blob, &len);
+    return vips_foreign_find_load_buffer(data, len);
+}
+
+static VipsImage *load_header(const struct input *in, const char *options)
+{
+    if (!in->blob)
+        return vips_image_new_from_source(in->src, options, "access",
+                                          VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                          VIPS_FAIL_ON_ERROR, NULL);
+    size_t len;
+    const void *data = vips_blob_get(in->blob, &len);
+    return vips_image_new_from_buffer(data, len, options, "access",
+                                      VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                      VIPS_FAIL_ON_ERROR, NULL);
+}
+
+/* Reads the header only and plans the rest. */
+static int plan(struct ib_resizer *r, struct input *in, int format,
+                struct plan *p, struct ib_outcome *o)
+{
+    memset(p, 0, sizeof(*p));
+    p->format = format;
+    p->loader = find_loader(r, in);
+    if (!p->loader) {
+        vips_error_clear();
+        fail_with(o, "%s%s", "not an image format imgbatch can read", "");
+        return -1;
+    }
+    if (check_loader(r, p, o) != 0)
+        return -1;
+    VipsImage *h = load_header(in, "");
+    if (!h) {
+        fail_with_vips_error(r, o);
+        return -1;
+    }
+    read_header(r->s, p, h, o);
+    g_object_unref(h);
+    if (choose_pages(r->s, p, o) != 0)
+        return -1;
+    /* The header of the first page counted the pages; a later page may
+     * have a size of its own. */
+    if (r->s->page > 0) {
+        char options[32];
+        snprintf(options, sizeof(options), "page=%d", r->s->page);
+        if (!(h = load_header(in, options))) {
+            fail_with_vips_error(r, o);
+            return -1;
+        }
+        read_header(r->s, p, h, o);
+        g_object_unref(h);
+    }
+    return check_pixels(r->s, p, o);
+}
+
 /* ---- decode and resize ------------------------------------------------- */
 
 static VipsSize size_for(enum ib_size_mode m)
@@ -172,158 +454,91 @@ static VipsInteresting interesting_for(enum ib_crop c)
     }
 }
 
-static int check_pixels(const struct ib_settings *s, const VipsImage *h,
-                        struct ib_outcome *o)
+static VipsIntent intent_for(enum ib_intent i)
 {
-    long long pixels = (long long)h->Xsize * h->Ysize;
-    if (!s->max_pixels || pixels <= s->max_pixels)
-        return 0;
-    o->status = IB_STATUS_FAILED;
-    snprintf(o->error, sizeof(o->error),
-             "image is %dx%d (%lld pixels), more than --max-pixels %lld",
-             h->Xsize, h->Ysize, pixels, s->max_pixels);
-    return -1;
+    switch (i) {
+    case IB_INTENT_PERCEPTUAL: return VIPS_INTENT_PERCEPTUAL;
+    case IB_INTENT_SATURATION: return VIPS_INTENT_SATURATION;
+    case IB_INTENT_ABSOLUTE: return VIPS_INTENT_ABSOLUTE;
+    default: return VIPS_INTENT_RELATIVE;
+    }
 }
 
-/* Reads the header only, checks it, and works out the thumbnail target. */
-static int plan(struct ib_resizer *r, VipsSource *src, struct ib_outcome *o,
-                struct ib_target *t, const char **loader)
+static void set_string_if_given(VipsOperation *op, const char *name,
+                                const char *value)
 {
-    *loader = vips_foreign_find_load_source(src);
-    if (!*loader) {
-        vips_error_clear();
-        fail_with(o, "%s%s", "not an image format imgbatch can read", "");
-        return -1;
-    }
-    VipsImage *h =
-        vips_image_new_from_source(src, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                   "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-    if (!h) {
-        fail_with_vips_error(r, o);
-        return -1;
-    }
-    o->in_w = h->Xsize;
-    o->in_h = vips_image_get_page_height(h);
-    int rc = check_pixels(r->s, h, o);
-    int swap = !r->s->no_rotate && vips_image_get_orientation_swap(h);
-    int dw = swap ? o->in_h : o->in_w;
-    int dh = swap ? o->in_w : o->in_h;
-    g_object_unref(h);
-    ib_geometry_resolve(&r->s->geometry, dw, dh, r->s->crop != IB_CROP_NONE, t);
-    return rc;
+    if (value)
+        vips_object_set(VIPS_OBJECT(op), name, value, NULL);
 }
 
-/* vips_thumbnail_source() does not hand its own fail_on to the loader (the
- * file variant does), so a truncated file would quietly become a grey-filled
- * thumbnail: the loader gets it through the option string instead. */
-#define LOADER_OPTIONS "fail_on=error"
-
-static VipsImage *thumbnail(struct ib_resizer *r, VipsSource *src,
-                            const struct ib_target *t, struct ib_outcome *o)
+/* The thumbnail operation, from a source or from memory: one set of
+ * arguments for both. thumbnail_source (like thumbnail_buffer) does not
+ * hand its own fail_on to the loader (the file variant does), so a
+ * truncated file would quietly become a grey-filled thumbnail: the loader
+ * gets fail_on through the option string instead. */
+static VipsOperation *thumbnail_operation(const struct ib_settings *s,
+                                          const struct input *in,
+                                          const struct plan *p)
 {
-    VipsImage *out = NULL;
+    VipsOperation *op =
+        vips_operation_new(in->blob ? "thumbnail_buffer" : "thumbnail_source");
+    if (!op)
+        return NULL;
+    VipsObject *o = VIPS_OBJECT(op);
+    if (in->blob)
+        vips_object_set(o, "buffer", in->blob, NULL);
+    else
+        vips_object_set(o, "source", in->src, NULL);
+    char options[96];
+    snprintf(options, sizeof(options), "fail_on=error%s", p->options);
     VipsInteresting crop =
-        t->crop ? interesting_for(r->s->crop) : VIPS_INTERESTING_NONE;
-    if (vips_thumbnail_source(src, &out, t->width, "height", t->height, "size",
-                              size_for(t->size), "crop", crop, "no_rotate",
-                              r->s->no_rotate, "fail_on", VIPS_FAIL_ON_ERROR,
-                              "option_string", LOADER_OPTIONS, NULL) != 0) {
-        fail_with_vips_error(r, o);
-        return NULL;
-    }
-    return out;
+        p->target.crop ? interesting_for(s->crop) : VIPS_INTERESTING_NONE;
+    vips_object_set(o, "width", p->target.width, "height", p->target.height,
+                    "size", size_for(p->target.size), "crop", crop, "no_rotate",
+                    s->no_rotate, "linear", s->colour.linear, "intent",
+                    intent_for(s->colour.intent), "fail_on", VIPS_FAIL_ON_ERROR,
+                    "option_string", options, NULL);
+    set_string_if_given(op, "import_profile", p->input_profile);
+    set_string_if_given(op, "export_profile", p->output_profile);
+    return op;
 }
 
-/* Formats without alpha get the image flattened onto white. */
-static VipsImage *fit_for_format(struct ib_resizer *r, VipsImage *in,
-                                 int format, struct ib_outcome *o)
+static VipsImage *thumbnail(struct ib_resizer *r, const struct input *in,
+                            const struct plan *p, struct ib_outcome *o)
 {
-    if (ib_format_has_alpha(format) || !vips_image_hasalpha(in))
-        return in;
-    double white[4] = {255, 255, 255, 255};
-    if (in->Type == VIPS_INTERPRETATION_GREY16 ||
-        in->Type == VIPS_INTERPRETATION_RGB16)
-        white[0] = white[1] = white[2] = 65535;
-    VipsArrayDouble *bg = vips_array_double_new(white, in->Bands - 1);
+    VipsOperation *op = thumbnail_operation(r->s, in, p);
     VipsImage *out = NULL;
-    int rc = vips_flatten(in, &out, "background", bg, NULL);
-    vips_area_unref(VIPS_AREA(bg));
-    g_object_unref(in);
-    if (rc != 0) {
-        fail_with_vips_error(r, o);
-        return NULL;
+    if (op && vips_cache_operation_buildp(&op) == 0)
+        g_object_get(op, "out", &out, NULL);
+    if (op) {
+        vips_object_unref_outputs(VIPS_OBJECT(op));
+        g_object_unref(op);
     }
+    if (!out)
+        fail_with_vips_error(r, o);
     return out;
 }
 
-/* ---- encode ------------------------------------------------------------ */
-
-static int format_from_loader(const char *loader, VipsImage *img)
-{
-    static const struct {
-        const char *prefix;
-        int format;
-    } table[] = {
-        {"jpegload", IB_FMT_JPEG}, {"pngload", IB_FMT_PNG},
-        {"webpload", IB_FMT_WEBP}, {"tiffload", IB_FMT_TIFF},
-        {"gifload", IB_FMT_GIF},   {"jxlload", IB_FMT_JXL},
-    };
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (vips_isprefix(table[i].prefix, loader))
-            return table[i].format;
-    if (vips_isprefix("heifload", loader)) {
-        const char *compression = NULL;
-        if (vips_image_get_typeof(img, "heif-compression") &&
-            !vips_image_get_string(img, "heif-compression", &compression) &&
-            strcmp(compression, "av1") == 0)
-            return IB_FMT_AVIF;
-        return IB_FMT_HEIC;
-    }
-    return IB_FMT_PNG;
-}
-
-static int save(const struct ib_settings *s, VipsImage *img, int format,
-                VipsTarget *t)
-{
-    int q = s->quality;
-    switch (format) {
-    case IB_FMT_JPEG:
-        return vips_jpegsave_target(img, t, "Q", q, "strip", TRUE, NULL);
-    case IB_FMT_PNG: return vips_pngsave_target(img, t, "strip", TRUE, NULL);
-    case IB_FMT_WEBP:
-        return vips_webpsave_target(img, t, "Q", q, "strip", TRUE, NULL);
-    case IB_FMT_AVIF:
-        return vips_heifsave_target(img, t, "Q", q, "compression",
-                                    VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "strip",
-                                    TRUE, NULL);
-    case IB_FMT_HEIC:
-        return vips_heifsave_target(img, t, "Q", q, "compression",
-                                    VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, "strip",
-                                    TRUE, NULL);
-    case IB_FMT_TIFF:
-        return vips_tiffsave_target(img, t, "compression",
-                                    VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE,
-                                    "strip", TRUE, NULL);
-    case IB_FMT_GIF: return vips_gifsave_target(img, t, "strip", TRUE, NULL);
-    case IB_FMT_JXL:
-        return vips_jxlsave_target(img, t, "Q", q, "strip", TRUE, NULL);
-    default:
-        vips_error("imgbatch", "unknown output format %d", format);
-        return -1;
-    }
-}
+/* ---- output ------------------------------------------------------------ */
 
 /* Encodes into the open temp file; 0 when every byte reached it. */
 static int encode_to_fd(struct ib_resizer *r, VipsImage *img, int format,
-                        int fd, struct ib_outcome *o)
+                        int fd, const char *output, struct ib_outcome *o)
 {
-    VipsTarget *target = vips_target_new_to_descriptor(fd);
+    int write_errno = 0;
+    VipsTarget *target = ib_fd_target_new(fd, &write_errno);
     if (!target) {
         fail_with_vips_error(r, o);
         return -1;
     }
-    int rc = save(r->s, img, format, target);
+    int rc = ib_encode(r->s, img, format, target);
     g_object_unref(target);
+    if (rc != 0 && write_errno) {
+        vips_error_clear();
+        fail_with(o, "cannot write '%s': %s", output, strerror(write_errno));
+        o->write_errno = write_errno;
+        return -1;
+    }
     if (rc != 0) {
         fail_with_vips_error(r, o);
         return -1;
@@ -354,6 +569,7 @@ static int write_output(struct ib_resizer *r, VipsImage *img, int format,
     dir_of(output, &dir);
     int rc = -1;
     if (r->s->outdir && ib_make_parent_dirs(output) != 0) {
+        o->write_errno = errno;
         fail_with(o, "cannot create directory '%s': %s", ib_buf_cstr(&dir),
                   strerror(errno));
         goto out;
@@ -361,16 +577,19 @@ static int write_output(struct ib_resizer *r, VipsImage *img, int format,
     ib_temp_path(output, getpid(), &tmp);
     int fd = ib_temp_create(ib_buf_cstr(&tmp));
     if (fd < 0) {
+        o->write_errno = errno;
         fail_with(o, "cannot write in '%s': %s", ib_buf_cstr(&dir),
                   strerror(errno));
         goto out;
     }
-    rc = encode_to_fd(r, img, format, fd, o);
+    rc = encode_to_fd(r, img, format, fd, output, o);
     if (close(fd) != 0 && rc == 0) {
+        o->write_errno = errno;
         fail_with(o, "cannot write '%s': %s", output, strerror(errno));
         rc = -1;
     }
     if (rc == 0 && rename(ib_buf_cstr(&tmp), output) != 0) {
+        o->write_errno = errno;
         fail_with(o, "cannot write '%s': %s", output, strerror(errno));
         rc = -1;
     }
@@ -391,21 +610,22 @@ static long long now_usec(void)
     return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Decodes and resizes; on success *format is settled (from the loader when
- * the task leaves it open). */
-static VipsImage *decode(struct ib_resizer *r, VipsSource *src, int *format,
-                         struct ib_outcome *o)
+/* Decodes and resizes, ready for the plan's output format. */
+static VipsImage *decode(struct ib_resizer *r, struct input *in, int format,
+                         struct plan *p, struct ib_outcome *o)
 {
-    struct ib_target t;
-    const char *loader;
-    if (plan(r, src, o, &t, &loader) != 0)
+    if (plan(r, in, format, p, o) != 0)
         return NULL;
-    VipsImage *img = thumbnail(r, src, &t, o);
-    if (!img)
-        return NULL;
-    if (*format == IB_FMT_FROM_LOADER)
-        *format = format_from_loader(loader, img);
-    return fit_for_format(r, img, *format, o);
+    VipsImage *img = thumbnail(r, in, p, o);
+    if (img && !(img = ib_prepare_for_format(r->s, img, p->format)))
+        fail_with_vips_error(r, o);
+    return img;
+}
+
+static void page_size(VipsImage *img, struct ib_outcome *o)
+{
+    o->out_w = img->Xsize;
+    o->out_h = vips_image_get_page_height(img);
 }
 
 static void resize_fd(struct ib_resizer *r, int fd, const struct ib_task *t,
@@ -416,15 +636,17 @@ static void resize_fd(struct ib_resizer *r, int fd, const struct ib_task *t,
         fail_with_vips_error(r, o);
         return;
     }
-    int format = t->format;
-    VipsImage *img = decode(r, src, &format, o);
-    if (img && write_output(r, img, format, t->output, o) == 0) {
+    struct input in = {src, NULL};
+    struct plan p;
+    VipsImage *img = decode(r, &in, t->format, &p, o);
+    if (img && write_output(r, img, p.format, t->output, o) == 0) {
         o->status = IB_STATUS_OK;
-        o->out_w = img->Xsize;
-        o->out_h = img->Ysize;
+        page_size(img, o);
     }
     if (img)
         g_object_unref(img);
+    if (in.blob)
+        vips_area_unref(VIPS_AREA(in.blob));
     g_object_unref(src);
 }
 
@@ -456,17 +678,21 @@ int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
         fail_with_vips_error(r, o);
         return -1;
     }
-    VipsImage *img = decode(r, src, &format, o);
+    struct input in = {src, NULL};
+    struct plan p;
+    VipsImage *img = decode(r, &in, format, &p, o);
+    if (in.blob)
+        vips_area_unref(VIPS_AREA(in.blob));
     g_object_unref(src);
     if (!img)
         return -1;
     VipsTarget *target = vips_target_new_to_memory();
-    int rc = save(r->s, img, format, target);
+    int rc = ib_encode(r->s, img, p.format, target);
     if (rc != 0)
         fail_with_vips_error(r, o);
+    else
+        page_size(img, o);
     g_object_unref(target);
-    o->out_w = img->Xsize;
-    o->out_h = img->Ysize;
     g_object_unref(img);
     return rc;
 }

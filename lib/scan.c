@@ -15,19 +15,34 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* The formats libvips reads with a trusted loader. Its JPEG 2000, netpbm
+ * and Radiance loaders are flagged untrusted in 8.14, so their files are
+ * only read when named (and --allow-untrusted given). Vector formats count
+ * only when their loader is turned on: a folder of PDFs is not a folder of
+ * images by default. */
 static const char *const image_extensions[] = {"jpg",  "jpeg", "png", "webp",
                                                "tif",  "tiff", "gif", "heic",
                                                "heif", "avif", "jxl", NULL};
 
-int ib_scan_has_image_extension(const char *name)
+static int extension_in(const char *ext, const char *const *list)
 {
+    for (const char *const *e = list; *e; e++)
+        if (strcasecmp(ext, *e) == 0)
+            return 1;
+    return 0;
+}
+
+int ib_scan_has_image_extension(const char *name,
+                                const struct ib_scan_options *opts)
+{
+    static const char *const svg[] = {"svg", "svgz", NULL};
+    static const char *const pdf[] = {"pdf", NULL};
     const char *dot = strrchr(name, '.');
     if (!dot || dot == name)
         return 0;
-    for (const char *const *ext = image_extensions; *ext; ext++)
-        if (strcasecmp(dot + 1, *ext) == 0)
-            return 1;
-    return 0;
+    return extension_in(dot + 1, image_extensions) ||
+           (opts->allow_svg && extension_in(dot + 1, svg)) ||
+           (opts->allow_pdf && extension_in(dot + 1, pdf));
 }
 
 static int is_hidden(const char *name)
@@ -143,7 +158,8 @@ static void visit_entry(struct ib_file_list *list, FTS *fts, FTSENT *e,
     case FTS_DP: return;
     default: break;
     }
-    if (is_hidden(e->fts_name) || !ib_scan_has_image_extension(e->fts_name) ||
+    if (is_hidden(e->fts_name) ||
+        !ib_scan_has_image_extension(e->fts_name, opts) ||
         is_output_name(e->fts_name, opts->prefix))
         return;
     if (e->fts_info == FTS_NS || e->fts_info == FTS_ERR) {

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "imgbatch/buf.h"
@@ -105,6 +106,40 @@ static void maybe_fail_startup(void)
         _exit(70);
 }
 
+/* ---- limits ------------------------------------------------------------ */
+
+/* --max-memory: an address-space limit of what the worker has now (libvips
+ * and its modules loaded, or ASan's shadow in a sanitizer build) plus the
+ * allowance. Over it, libvips' allocations fail and the file fails with
+ * "out of memory"; an allocation that glib cannot survive aborts the worker,
+ * which costs that file alone. */
+static void limit_memory(long long allowance)
+{
+    if (allowance <= 0)
+        return;
+    long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &pages) != 1)
+            pages = 0;
+        fclose(f);
+    }
+    rlim_t now = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+    struct rlimit rl = {now + (rlim_t)allowance, now + (rlim_t)allowance};
+    setrlimit(RLIMIT_AS, &rl);
+}
+
+/* libvips says "out of memory" with no hint that a limit of ours caused it. */
+static void explain_out_of_memory(const struct ib_settings *s,
+                                  struct ib_outcome *o)
+{
+    size_t len = strlen(o->error);
+    if (s->max_memory > 0 && strstr(o->error, "out of memory") &&
+        len + 32 < sizeof(o->error))
+        snprintf(o->error + len, sizeof(o->error) - len,
+                 " (over --max-memory %lld MiB)", s->max_memory >> 20);
+}
+
 /* ---- the loop ---------------------------------------------------------- */
 
 void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
@@ -114,6 +149,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
     struct ib_resizer *r = ib_resizer_new(s, err, sizeof(err));
     if (!r)
         _exit(70);
+    limit_memory(s->max_memory);
     struct ib_buf in, out;
     ib_buf_init(&in);
     ib_buf_init(&out);
@@ -129,6 +165,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         maybe_misbehave(m.task.input, result_fd);
         struct ib_outcome o;
         ib_resize_file(r, &m.task, &o);
+        explain_out_of_memory(s, &o);
         ib_proto_put_result(&out, m.task.id, &o);
         ib_buf_consume(&in, len);
         if (write_all(result_fd, out.data, out.len) != 0)

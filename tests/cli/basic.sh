@@ -8,7 +8,7 @@ expect_rc 0
 expect_stderr_has "6 resized, 0 failed, 0 skipped in "
 [ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "expected only the summary line"
 [ ! -s "$T/stdout" ] || fail "stdout should be empty"
-for g in "$TESTDATA"/golden/*; do
+for g in "$TESTDATA"/golden/resized_*; do
     out="$T/in/$(basename "$g")"
     expect_file "$out"
     expect_golden "$g" "$out"

@@ -20,6 +20,32 @@ check 10x10 long.jpg 1 10
 check 640x640 photo.jpg 640 480         # enlarges, like vipsthumbnail
 check 100x100 tiny.png 100 100
 
+# The rest of ImageMagick's grammar (photo.jpg is 320x240).
+check '100x100^' photo.jpg 133 100      # cover: the short side fills
+check '400x400>' photo.jpg 320 240      # only shrink: already smaller
+check '200x200>' photo.jpg 200 150
+check '200x200<' photo.jpg 320 240      # only enlarge: already larger
+check '400x400<' photo.jpg 400 300
+check 50% photo.jpg 160 120
+check 50%x25% photo.jpg 160 60          # per-axis percentages
+check 4800@ photo.jpg 80 60             # area: 80 * 60 = 4800 pixels
+# --crop fills the box and cuts it to exactly WxH.
+for mode in centre attention entropy; do
+    rm -rf "$T/out"
+    run ib -s 100x100 --crop "$mode" -o "$T/out" "$T/in/photo.jpg"
+    expect_rc 0
+    expect_dims "$T/out/resized_photo.jpg" 100 100
+done
+# centre keeps the middle: the same pixels as cutting the cover in the middle.
+run ib -f png -s '100x100^' --prefix cover_ -o "$T/out" "$T/in/photo.jpg"
+run ib -f png -s 100x100 --crop centre --prefix crop_ -o "$T/out" "$T/in/photo.jpg"
+vips crop "$T/out/cover_photo.png" "$T/mid.png" 16 0 100 100
+"$IMGBATCH" compare --max-diff 8 --min-psnr 40 "$T/mid.png" "$T/out/crop_photo.png" > /dev/null \
+    || fail "--crop centre is not the middle of the cover"
+run ib --crop sideways "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: invalid --crop 'sideways'"
+
 for bad in 12xx 0x100 abc '100x100!^' ''; do
     run ib -s "$bad" "$T/in"
     expect_rc 2

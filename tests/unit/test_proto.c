@@ -35,6 +35,7 @@ static void result_round_trip(void)
     o.in_w = 65535, o.in_h = 1, o.out_w = 0, o.out_h = 0;
     o.in_bytes = 5000000000LL;
     o.usec = 1234567;
+    o.write_errno = 28;
     strcpy(o.error, "VipsJpeg: Premature end of input file");
     ib_proto_put_result(&b, 7, &o);
     struct ib_msg m;
@@ -45,6 +46,7 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.in_w, 65535);
     CHECK_INT(m.outcome.in_bytes, 5000000000LL);
     CHECK_INT(m.outcome.usec, 1234567);
+    CHECK_INT(m.outcome.write_errno, 28);
     CHECK_STR(m.outcome.error, "VipsJpeg: Premature end of input file");
 
     ib_proto_put_ready(&b, 4321);

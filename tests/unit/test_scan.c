@@ -86,7 +86,7 @@ static void expect_list(const struct ib_file_list *l,
     }
 }
 
-static const struct ib_scan_options plain = {0, "resized_", 0, 0};
+static const struct ib_scan_options plain = {.prefix = "resized_"};
 
 static void flat_scan(void)
 {
@@ -265,12 +265,32 @@ static void collisions(void)
     ib_list_free(&l);
 }
 
+static void extensions(void)
+{
+    struct ib_scan_options opts = plain;
+    CHECK(ib_scan_has_image_extension("a.JPEG", &opts));
+    CHECK(ib_scan_has_image_extension("photo.heic", &opts));
+    CHECK(!ib_scan_has_image_extension("scan.jp2", &opts)); /* untrusted */
+    CHECK(!ib_scan_has_image_extension("notes.txt", &opts));
+    CHECK(!ib_scan_has_image_extension(".jpg", &opts));
+    CHECK(!ib_scan_has_image_extension("jpg", &opts));
+    /* Vector formats only when their loader is on. */
+    CHECK(!ib_scan_has_image_extension("logo.svg", &opts));
+    CHECK(!ib_scan_has_image_extension("doc.pdf", &opts));
+    opts.allow_svg = 1;
+    CHECK(ib_scan_has_image_extension("logo.SVG", &opts));
+    CHECK(!ib_scan_has_image_extension("doc.pdf", &opts));
+    opts.allow_pdf = 1;
+    CHECK(ib_scan_has_image_extension("doc.pdf", &opts));
+}
+
 int main(void)
 {
     build_tree();
     flat_scan();
     recursive_scan();
     explicit_files();
+    extensions();
     output_names();
     collisions();
     char cmd[128];

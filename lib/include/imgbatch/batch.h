@@ -12,6 +12,11 @@
 /* How long workers get after SIGTERM before SIGKILL, on a stop signal. */
 #define IB_KILL_GRACE_SECONDS 5.0
 
+/* After this many failed writes in a row, with no output written in
+ * between, the destination is taken to be unwritable (disk full, read-only)
+ * and the batch stops instead of failing every remaining file slowly. */
+#define IB_WRITE_FAILURES_TO_STOP 8
+
 struct ib_batch_counts {
     size_t total; /* entries in the list */
     size_t ok;
@@ -33,6 +38,8 @@ enum ib_batch_end {
     IB_BATCH_DONE,
     IB_BATCH_INTERRUPTED, /* by a stop signal: see ib_signals_stop() */
     IB_BATCH_NO_WORKERS,  /* could not keep workers alive: see err */
+    IB_BATCH_WRITES_FAIL, /* every write failed (all, or enough in a row to
+                             stop): see err; files not tried are skipped */
 };
 
 struct ib_batch_result {

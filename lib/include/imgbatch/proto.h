@@ -36,6 +36,9 @@ struct ib_outcome {
     int out_w, out_h; /* 0 when nothing was written */
     long long in_bytes, out_bytes;
     long long usec; /* worker time for the file */
+    /* The errno of a failure to write the output (ENOSPC, EROFS, ...), 0
+     * otherwise: the parent stops a batch whose every write fails. */
+    int write_errno;
     char error[IB_ERROR_MAX];
 };
 

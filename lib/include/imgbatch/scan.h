@@ -52,6 +52,8 @@ struct ib_scan_options {
      * an input tree); dev 0 and ino 0 for none. */
     dev_t avoid_dev;
     ino_t avoid_ino;
+    int allow_svg; /* directories contribute .svg/.svgz files too */
+    int allow_pdf; /* and .pdf files */
 };
 
 void ib_list_init(struct ib_file_list *list);
@@ -72,7 +74,8 @@ void ib_scan_listed_file(struct ib_file_list *list, const char *path,
 void ib_list_finish(struct ib_file_list *list);
 
 /* 1 when NAME (a file name, no directory) has an image extension. */
-int ib_scan_has_image_extension(const char *name);
+int ib_scan_has_image_extension(const char *name,
+                                const struct ib_scan_options *opts);
 
 /* Writes why an entry is skipped or in error, as one line of text. */
 void ib_entry_reason(const struct ib_file_list *list, const struct ib_entry *e,

@@ -1,0 +1,25 @@
+/* The output side of a worker: fitting a thumbnail to its output format
+ * (alpha, colour space, metadata) and encoding it. Worker-side only (it
+ * includes libvips through the implementation). */
+#ifndef IMGBATCH_ENCODE_H
+#define IMGBATCH_ENCODE_H
+
+#include "imgbatch/settings.h"
+
+typedef struct _VipsImage VipsImage;
+typedef struct _VipsTarget VipsTarget;
+
+/* Prepares img for format: flattens alpha onto the background where the
+ * format has none, brings colour spaces the format cannot hold to sRGB, and
+ * applies the metadata policy (default: drop EXIF, XMP, IPTC, comments; keep
+ * a colour profile only when the pixels are not sRGB). Takes img's
+ * reference; returns a new one, or NULL with a libvips error set. */
+VipsImage *ib_prepare_for_format(const struct ib_settings *s, VipsImage *img,
+                                 int format);
+
+/* Encodes img into target with the settings' quality and encoder options.
+ * 0, or -1 with a libvips error set. */
+int ib_encode(const struct ib_settings *s, VipsImage *img, int format,
+              VipsTarget *target);
+
+#endif

@@ -1,0 +1,104 @@
+# File-system faults: a full disk, a read-only destination, inputs that are
+# not regular files, vanish or change during the batch. Each costs only the
+# files it touches, with the reason, and leaves no partial file. The
+# mounts need root (CI runs as root); elsewhere those parts are skipped.
+. "$(dirname "$0")/lib.sh"
+samples_copy
+limit=3
+[ -z "${IMGBATCH_WRAPPER:-}" ] || limit=30
+as_root=0
+mkdir -p "$T/full" "$T/ro"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k none "$T/full" 2>/dev/null; then
+    as_root=1
+    trap 'umount "$T/full" "$T/ro" 2>/dev/null; cleanup' EXIT
+else
+    echo "not root: the disk-full, read-only and device cases are skipped"
+fi
+
+if [ "$as_root" = 1 ]; then
+    # Disk full: big PNGs do not fit in 64 KiB; what fits is whole, what
+    # does not fails with the reason, nothing partial is left.
+    run ib -s 2000x2000 -f png -o "$T/full" "$T/in"
+    expect_rc 1
+    expect_stderr_has "': cannot write '$T/full/resized_photo.png': No space left on device"
+    expect_no_temp_files "$T/full"
+    for f in "$T"/full/resized_*; do
+        vipsheader "$f" > /dev/null 2>&1 || fail "$f is not a whole image"
+    done
+    # When every write fails, stop early: exit 2, the rest skipped.
+    rm -f "$T"/full/*
+    dd if=/dev/zero of="$T/full/filler" bs=1k count=64 2>/dev/null || true
+    mkdir -p "$T/many"
+    for i in $(seq -w 1 40); do cp "$T/in/photo.jpg" "$T/many/p$i.jpg"; done
+    run ib -j2 -f png -o "$T/full" --report "$T/full.json" "$T/many"
+    expect_rc 2
+    expect_stderr_has "imgbatch: stopped: every write failed (No space left on device)"
+    failed=$(grep -c "No space left on device" "$T/stderr" || true)
+    [ "$failed" -ge 8 ] && [ "$failed" -le 12 ] || fail "$failed write failures before stopping"
+    expect_stderr_has "0 resized, $((failed - 1)) failed, $((41 - failed)) skipped"
+    expect_no_temp_files "$T/full"
+
+    # A read-only destination: every file fails with the reason, exit 2.
+    mount -t tmpfs -o ro,size=64k none "$T/ro"
+    run ib -o "$T/ro" "$T/in"
+    expect_rc 2
+    expect_stderr_has "imgbatch: '$T/in/photo.jpg': cannot write in '$T/ro': Read-only file system"
+    expect_stderr_has "imgbatch: nothing written: every write failed (Read-only file system)"
+    expect_stderr_has "0 resized, 6 failed, 0 skipped"
+
+    # Not regular files, named .jpg: a FIFO (never opened for long, never a
+    # hang) and a device; a symlink loop.
+    mkdir -p "$T/odd"
+    cp "$T/in/photo.jpg" "$T/odd/good.jpg"
+    mkfifo "$T/odd/fifo.jpg"
+    mknod "$T/odd/device.jpg" c 1 3
+    ln -s loop.jpg "$T/odd/loop.jpg"
+    run ib -o "$T/odd-out" "$T/odd"
+    expect_rc 1
+    expect_stderr_has "imgbatch: '$T/odd/fifo.jpg': not a regular file"
+    expect_stderr_has "imgbatch: '$T/odd/device.jpg': not a regular file"
+    expect_stderr_has "imgbatch: '$T/odd/loop.jpg': Too many levels of symbolic links"
+    expect_stderr_has "1 resized, 3 failed, 0 skipped"
+    # Named on the command line too: the worker refuses them, never blocks.
+    run ib --timeout "$limit" -o "$T/odd-out2" "$T/odd/fifo.jpg" "$T/odd/device.jpg"
+    expect_rc 1
+    expect_stderr_has "imgbatch: '$T/odd/fifo.jpg': not a regular file"
+    expect_stderr_has "0 resized, 2 failed, 0 skipped"
+
+    # Unreadable input and directory (as an unprivileged user).
+    if command -v setpriv > /dev/null; then
+        mkdir -p "$T/locked/secret"
+        cp "$T/in/photo.jpg" "$T/locked/open.jpg"
+        cp "$T/in/photo.jpg" "$T/locked/closed.jpg"
+        cp "$T/in/photo.jpg" "$T/locked/secret/x.jpg"
+        chmod 000 "$T/locked/closed.jpg" "$T/locked/secret"
+        mkdir -p "$T/locked-out" && chmod 777 "$T/locked-out"
+        chmod 755 "$T" "$T/locked"
+        run setpriv --reuid=65534 --regid=65534 --clear-groups ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -r -o "$T/locked-out" "$T/locked"
+        expect_rc 1
+        expect_stderr_has "imgbatch: '$T/locked/closed.jpg': Permission denied"
+        expect_stderr_has "imgbatch: '$T/locked/secret': cannot read directory: Permission denied"
+        expect_file "$T/locked-out/resized_open.jpg"
+        chmod 755 "$T/locked/secret"
+    fi
+fi
+
+# A file that vanishes and one that is cut short while the batch runs:
+# one worker holds a.jpg (hung) while the two are changed.
+mkdir -p "$T/live"
+for n in a b c d; do cp "$T/in/photo.jpg" "$T/live/$n.jpg"; done
+IMGBATCH_TEST_FAULT="hang:a.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j1 --timeout "$limit" \
+    -o "$T/live-out" "$T/live" > "$T/stdout" 2> "$T/stderr" &
+pid=$!
+sleep 1
+rm "$T/live/b.jpg"
+head -c 2000 "$T/in/photo.jpg" > "$T/live/c.jpg"
+set +e; wait "$pid"; rc=$?; set -e
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/live/a.jpg': timed out after $limit s"
+expect_stderr_has "imgbatch: '$T/live/b.jpg': No such file or directory"
+expect_stderr_has "imgbatch: '$T/live/c.jpg': "
+expect_stderr_has "1 resized, 3 failed, 0 skipped"
+expect_file "$T/live-out/resized_d.jpg"
+expect_no_file "$T/live-out/resized_c.jpg"
+expect_no_temp_files "$T/live-out"

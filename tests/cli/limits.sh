@@ -1,0 +1,48 @@
+# Resource limits: decompression bombs (huge dimensions in a few bytes) are
+# refused from the header by --max-pixels, before any pixel is decoded, and
+# the batch's memory stays bounded; --max-memory fails a file that needs
+# more than it allows, and the batch goes on.
+. "$(dirname "$0")/lib.sh"
+command -v jq >/dev/null || skip "jq is not installed"
+mkdir -p "$T/bombs"
+cp "$TESTDATA"/bombs/* "$T/bombs/"
+run ib -j2 --report "$T/report.json" -o "$T/out" "$T/bombs"
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/bombs/bomb.png': image is 100000x100000 (10000000000 pixels), more than --max-pixels 268402689"
+expect_stderr_has "imgbatch: '$T/bombs/bomb.jpg': image is 65500x65500 (4290250000 pixels), more than --max-pixels 268402689"
+expect_stderr_has "imgbatch: '$T/bombs/bomb.gif': image is 65535x65535 (4294836225 pixels), more than --max-pixels 268402689"
+expect_stderr_has "imgbatch: '$T/bombs/bomb.tif': image is 1000000x1000000 (1000000000000 pixels), more than --max-pixels 268402689"
+# WebP cannot be bigger than 16383x16383, exactly the limit: it is decoded,
+# with shrink-on-load, in bounded memory.
+expect_stderr_has "1 resized, 4 failed, 0 skipped"
+expect_dims "$T/out/resized_bomb.webp" 100 100
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    # Measured: 155 MiB for the largest worker (the 268-megapixel WebP).
+    rss=$(jq -r 'select(.type == "summary") | .worker_rss_kib' "$T/report.json")
+    [ "$rss" -gt 0 ] && [ "$rss" -lt $((400 * 1024)) ] || fail "largest worker peaked at $rss KiB"
+fi
+# A lower limit refuses the WebP too.
+run ib --max-pixels 1000000 -o "$T/out2" "$T/bombs/bomb.webp"
+expect_rc 1
+expect_stderr_has "more than --max-pixels 1000000"
+
+# --max-memory: an interlaced PNG must be decoded whole (5000x5000x3: 72
+# MiB), more than 40 MiB allow; the photo beside it is done.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    mkdir -p "$T/mem"
+    vips black "$T/black.v" 5000 5000 --bands 3
+    vips pngsave "$T/black.v" "$T/mem/interlaced.png" --interlace
+    cp "$TESTDATA/samples/photo.jpg" "$T/mem/"
+    run ib --max-memory 40M -o "$T/mem-out" "$T/mem"
+    expect_rc 1
+    expect_stderr_has "imgbatch: '$T/mem/interlaced.png': vips_tracked: out of memory"
+    expect_stderr_has "(over --max-memory 40 MiB)"
+    expect_stderr_has "1 resized, 1 failed, 0 skipped"
+    expect_file "$T/mem-out/resized_photo.jpg"
+    expect_no_temp_files "$T/mem-out"
+    run ib --max-memory 1G -o "$T/mem-out2" "$T/mem"
+    expect_rc 0
+fi
+run ib --max-memory lots "$T/bombs"
+expect_rc 2
+expect_stderr_has "imgbatch: invalid --max-memory 'lots': expected a size such as 512M"
