@@ -5,7 +5,8 @@
 enum exit_code {
     EXIT_ALL_DONE = 0, /* every input done, or nothing to do */
     EXIT_SOME_FAILED = 1,
-    EXIT_SETUP = 2, /* bad option, unreadable PATH, no workers */
+    EXIT_SETUP = 2,   /* bad option, unreadable PATH, no workers */
+    EXIT_LOCKED = 75, /* --lock held by another run (EX_TEMPFAIL) */
     EXIT_SIGINT = 130,
     EXIT_SIGTERM = 143,
 };

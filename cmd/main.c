@@ -1,11 +1,14 @@
 /* imgbatch: the command line. It parses options, builds the file list,
  * runs the batch and turns what happened into lines, a report and an exit
  * status. All the work is in lib/. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +17,7 @@
 #include "imgbatch/batch.h"
 #include "imgbatch/report.h"
 #include "imgbatch/scan.h"
+#include "imgbatch/shard.h"
 #include "imgbatch/signals.h"
 #include "imgbatch/tempfile.h"
 #include "imgbatch/text.h"
@@ -114,6 +118,34 @@ static int prepare_output_dir(const char *dir, struct ib_scan_options *scan)
     return 0;
 }
 
+/* --files-from: one path per line (or per NUL with -0); empty entries are
+ * ignored. A path that cannot be read becomes a failed entry, as below a
+ * directory: the list is data, not the command line. */
+static int read_file_list(const struct cli *c,
+                          const struct ib_scan_options *scan,
+                          struct ib_file_list *list)
+{
+    int from_stdin = strcmp(c->files_from, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(c->files_from, "r");
+    if (!f)
+        return setup_error("cannot read", c->files_from, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int delim = c->nul_separated ? '\0' : '\n';
+    while ((n = getdelim(&line, &cap, delim, f)) > 0) {
+        if (line[n - 1] == delim)
+            line[--n] = '\0';
+        if (n > 0)
+            ib_scan_list_entry(list, line, scan);
+    }
+    int err = ferror(f) ? errno : 0;
+    free(line);
+    if (!from_stdin)
+        fclose(f);
+    return err ? setup_error("cannot read", c->files_from, strerror(err)) : 0;
+}
+
 static int build_list(const struct cli *c, const struct ib_scan_options *scan,
                       struct ib_file_list *list)
 {
@@ -123,8 +155,35 @@ static int build_list(const struct cli *c, const struct ib_scan_options *scan,
         if (ib_scan_path(list, c->paths[i], scan, why, sizeof(why)) != 0)
             bad = setup_error("cannot read", c->paths[i], why);
     }
+    if (c->files_from && read_file_list(c, scan, list) != 0)
+        bad = 1;
     ib_list_finish(list);
+    ib_shard_filter(list, &c->shard);
     return bad;
+}
+
+/* --lock: held (flock) until the process ends; the descriptor is
+ * close-on-exec so workers do not keep it past the parent. */
+static int take_lock(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return setup_error("cannot open lock", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK) {
+        struct ib_buf b;
+        ib_buf_init(&b);
+        ib_quote_put(&b, path);
+        fprintf(stderr, "imgbatch: '%s' is locked by another run: exiting\n",
+                ib_buf_cstr(&b));
+        ib_buf_free(&b);
+        close(fd);
+        return EXIT_LOCKED;
+    }
+    int err = errno;
+    close(fd);
+    return setup_error("cannot lock", path, strerror(err));
 }
 
 static int open_report(struct run *r)
@@ -228,6 +287,11 @@ int main(int argc, char **argv)
     case CLI_EXIT_OK: return EXIT_ALL_DONE;
     case CLI_USAGE_ERROR: return EXIT_SETUP;
     default: break;
+    }
+    if (c.lock_path) {
+        int rc = take_lock(c.lock_path);
+        if (rc)
+            return rc == EXIT_LOCKED ? EXIT_LOCKED : EXIT_SETUP;
     }
     if (ib_signals_install() != 0) {
         fprintf(stderr, "imgbatch: cannot install signal handlers: %s\n",

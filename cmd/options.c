@@ -70,7 +70,10 @@ static const char usage_text[] =
     "      --webp-near-lossless  near-lossless WebP (uses -q)\n"
     "      --webp-effort N     0-6\n"
     "      --avif-effort N     0-9\n"
-    "\n"
+    "\n";
+
+/* The help is two strings: C11 compilers need support only 4095 bytes. */
+static const char usage_text_2[] =
     "Safety:\n"
     "  -j, --jobs N          worker processes (default: online CPUs)\n"
     "      --timeout SECONDS give up on a file after this long (default\n"
@@ -84,6 +87,17 @@ static const char usage_text[] =
     "      --allow-pdf       read PDF (off by default)\n"
     "      --allow-untrusted use loaders libvips marks untrusted\n"
     "\n"
+    "Inputs and scheduling:\n"
+    "      --files-from FILE read input paths from FILE (- = stdin), one\n"
+    "                        per line\n"
+    "  -0, --null            --files-from entries end with NUL (find\n"
+    "                        -print0)\n"
+    "      --shard K/N       process only part K (0 to N-1) of N, split by\n"
+    "                        a stable hash of each input's path; 'auto'\n"
+    "                        takes K and N from a Slurm job array\n"
+    "      --lock FILE       hold FILE locked while running; if another run\n"
+    "                        holds it, exit 75 at once\n"
+    "\n"
     "Reporting:\n"
     "      --report FILE     write an NDJSON report to FILE (- = stdout)\n"
     "      --progress WHEN   progress line: auto (when stderr is a\n"
@@ -95,7 +109,8 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 every input done (or nothing to do), 1 some inputs\n"
     "failed, 2 usage or set-up error (bad option, unreadable PATH, no\n"
-    "workers), 130 interrupted by SIGINT, 143 by SIGTERM.\n";
+    "workers, every write failing), 75 --lock held by another run, 130\n"
+    "interrupted by SIGINT, 143 by SIGTERM.\n";
 
 enum long_only {
     OPT_PREFIX = 256,
@@ -127,6 +142,9 @@ enum long_only {
     OPT_REPORT,
     OPT_PROGRESS,
     OPT_QUIET,
+    OPT_FILES_FROM,
+    OPT_SHARD,
+    OPT_LOCK,
 };
 
 static const struct option long_options[] = {
@@ -167,6 +185,10 @@ static const struct option long_options[] = {
     {"report", required_argument, NULL, OPT_REPORT},
     {"progress", required_argument, NULL, OPT_PROGRESS},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"files-from", required_argument, NULL, OPT_FILES_FROM},
+    {"null", no_argument, NULL, '0'},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"lock", required_argument, NULL, OPT_LOCK},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -497,6 +519,28 @@ static int reporting_option(int opt, const char *arg, struct cli *c)
     }
 }
 
+static const char *plain_getenv(const char *name)
+{
+    return getenv(name);
+}
+
+static int input_option(int opt, const char *arg, struct cli *c)
+{
+    char why[192];
+    switch (opt) {
+    case OPT_FILES_FROM: c->files_from = arg; return 0;
+    case '0': c->nul_separated = 1; return 0;
+    case OPT_SHARD:
+        if (ib_shard_parse(arg, plain_getenv, &c->shard, why, sizeof(why))) {
+            fprintf(stderr, "imgbatch: invalid --shard '%s': %s\n", arg, why);
+            return -1;
+        }
+        return 0;
+    case OPT_LOCK: c->lock_path = arg; return 0;
+    default: return 1;
+    }
+}
+
 /* Returns 0 to go on, 1 when the option asked to exit (help, version),
  * -1 on a usage error. */
 static int apply_option(int opt, const char *arg, struct cli *c)
@@ -508,10 +552,12 @@ static int apply_option(int opt, const char *arg, struct cli *c)
         (rc = colour_option(opt, arg, &s->colour)) <= 0 ||
         (rc = encoder_option(opt, arg, &s->encoder)) <= 0 ||
         (rc = safety_option(opt, arg, s)) <= 0 ||
+        (rc = input_option(opt, arg, c)) <= 0 ||
         (rc = reporting_option(opt, arg, c)) <= 0)
         return rc;
     if (opt == 'h') {
         fputs(usage_text, stdout);
+        fputs(usage_text_2, stdout);
         return 1;
     }
     if (opt == 'V') {
@@ -537,8 +583,10 @@ static int check_combination(const struct cli *c)
     if (s->colour.keep_profile && s->colour.output_profile)
         return usage_error("--keep-profile and --output-profile cannot be "
                            "combined");
-    if (c->npaths == 0)
-        return usage_error("no PATH given");
+    if (c->npaths == 0 && !c->files_from)
+        return usage_error("no PATH given (or --files-from)");
+    if (c->nul_separated && !c->files_from)
+        return usage_error("-0 needs --files-from");
     return 0;
 }
 
@@ -546,8 +594,9 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
 {
     memset(c, 0, sizeof(*c));
     ib_settings_defaults(&c->settings);
+    c->shard.count = 1;
     int opt;
-    while ((opt = getopt_long(argc, argv, "s:o:f:q:rj:vhV", long_options,
+    while ((opt = getopt_long(argc, argv, "s:o:f:q:rj:vhV0", long_options,
                               NULL)) != -1) {
         int rc = apply_option(opt, optarg, c);
         if (rc > 0)

@@ -3,6 +3,7 @@
 #define IMGBATCH_CMD_OPTIONS_H
 
 #include "imgbatch/settings.h"
+#include "imgbatch/shard.h"
 
 enum progress_when { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
@@ -13,6 +14,10 @@ struct cli {
     int quiet;
     int verbose;
     enum progress_when progress;
+    const char *files_from; /* NULL, a file, or "-" for stdin */
+    int nul_separated;      /* -0: the list is NUL-separated */
+    struct ib_shard shard;  /* count 1: everything */
+    const char *lock_path;  /* NULL: no lock */
     char **paths;
     int npaths;
 };

@@ -194,12 +194,11 @@ static size_t basename_offset(const char *path)
     return slash ? (size_t)(slash + 1 - path) : 0;
 }
 
-void ib_scan_listed_file(struct ib_file_list *list, const char *path,
-                         const struct ib_scan_options *opts)
+static void scan_file(struct ib_file_list *list, const char *path, size_t rel,
+                      const struct ib_scan_options *opts)
 {
-    size_t rel = basename_offset(path);
     struct stat st;
-    if (is_output_name(path + rel, opts->prefix)) {
+    if (is_output_name(path + basename_offset(path), opts->prefix)) {
         add_entry(list, path, rel, IB_ENTRY_SKIPPED, IB_WHY_OUTPUT_NAME, 0);
         return;
     }
@@ -212,6 +211,36 @@ void ib_scan_listed_file(struct ib_file_list *list, const char *path,
         return;
     }
     add_file(list, path, rel, &st);
+}
+
+void ib_scan_listed_file(struct ib_file_list *list, const char *path,
+                         const struct ib_scan_options *opts)
+{
+    scan_file(list, path, basename_offset(path), opts);
+}
+
+/* 1 when a relative path climbs out of where it starts ("..", "a/../.."). */
+static int has_parent_step(const char *path)
+{
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return 1;
+        p += n;
+        p += *p == '/';
+    }
+    return 0;
+}
+
+void ib_scan_list_entry(struct ib_file_list *list, const char *path,
+                        const struct ib_scan_options *opts)
+{
+    size_t rel = 0;
+    while (path[rel] == '.' && path[rel + 1] == '/')
+        rel += 2;
+    if (path[0] == '/' || has_parent_step(path + rel))
+        rel = basename_offset(path);
+    scan_file(list, path, rel, opts);
 }
 
 int ib_scan_path(struct ib_file_list *list, const char *path,

@@ -70,6 +70,13 @@ int ib_scan_path(struct ib_file_list *list, const char *path,
 void ib_scan_listed_file(struct ib_file_list *list, const char *path,
                          const struct ib_scan_options *opts);
 
+/* Adds one path from a list (--files-from). Below -o it keeps its place
+ * relative to the current directory (a leading "./" dropped); an absolute
+ * path, or one with a ".." step, keeps only its name, so no output lands
+ * outside the output directory. */
+void ib_scan_list_entry(struct ib_file_list *list, const char *path,
+                        const struct ib_scan_options *opts);
+
 /* Sorts by path in bytes and drops exact duplicates. */
 void ib_list_finish(struct ib_file_list *list);
 
