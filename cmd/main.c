@@ -86,6 +86,24 @@ static void on_tick(void *ctx, const struct ib_batch_counts *c)
     progress_update(&r->progress, c);
 }
 
+/* --dry-run: one line on stdout per input that would be worked on. */
+static void on_plan(void *ctx, const struct ib_entry *e, const char *output,
+                    const char *why)
+{
+    (void)ctx;
+    struct ib_buf b;
+    ib_buf_init(&b);
+    ib_buf_put_str(&b, "would resize '");
+    ib_quote_put(&b, e->path);
+    ib_buf_put_str(&b, "' -> '");
+    ib_quote_put(&b, output);
+    ib_buf_put_str(&b, "' (");
+    ib_buf_put_str(&b, why);
+    ib_buf_put_str(&b, ")\n");
+    fputs(ib_buf_cstr(&b), stdout);
+    ib_buf_free(&b);
+}
+
 /* ---- set-up ------------------------------------------------------------ */
 
 static int setup_error(const char *what, const char *path, const char *why)
@@ -158,7 +176,7 @@ static int build_list(const struct cli *c, const struct ib_scan_options *scan,
     if (c->files_from && read_file_list(c, scan, list) != 0)
         bad = 1;
     ib_list_finish(list);
-    ib_shard_filter(list, &c->shard);
+    ib_shard_filter(list, &c->settings.shard);
     return bad;
 }
 
@@ -225,7 +243,9 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
         return;
     fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n", c->ok,
             c->failed, c->skipped, c->seconds,
-            interrupted ? " (interrupted)" : "");
+            interrupted                ? " (interrupted)"
+            : r->cli->settings.dry_run ? " (dry run: nothing changed)"
+                                       : "");
 }
 
 static int finish(struct run *r, const struct ib_batch_result *b)
@@ -234,6 +254,12 @@ static int finish(struct run *r, const struct ib_batch_result *b)
     if (b->end == IB_BATCH_NO_WORKERS || b->end == IB_BATCH_WRITES_FAIL)
         fprintf(stderr, "imgbatch: %s\n", b->err);
     int code = exit_status(b, 0);
+    if (b->state_errno) {
+        fprintf(stderr, "imgbatch: cannot save the -u state: %s\n",
+                strerror(b->state_errno));
+        if (code == EXIT_ALL_DONE)
+            code = EXIT_SOME_FAILED;
+    }
     if (r->have_report) {
         int interrupted = b->end == IB_BATCH_INTERRUPTED;
         ib_report_summary(&r->report, b, interrupted ? ib_signals_stop() : 0,
@@ -257,7 +283,8 @@ static int run_batch(const struct cli *c)
         .allow_svg = c->settings.loaders.allow_svg,
         .allow_pdf = c->settings.loaders.allow_pdf,
     };
-    if (c->settings.outdir && prepare_output_dir(c->settings.outdir, &scan))
+    if (c->settings.outdir && !c->settings.dry_run &&
+        prepare_output_dir(c->settings.outdir, &scan))
         return EXIT_SETUP;
     struct ib_file_list list;
     ib_list_init(&list);
@@ -268,7 +295,7 @@ static int run_batch(const struct cli *c)
     int code = EXIT_SETUP;
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
         progress_init(&r.progress, stderr, progress_wanted(c));
-        struct ib_batch_hooks hooks = {&r, on_file, on_tick};
+        struct ib_batch_hooks hooks = {&r, on_file, on_tick, on_plan};
         struct ib_batch_result result;
         ib_batch_run(&c->settings, &list, &hooks, &result);
         code = finish(&r, &result);

@@ -88,6 +88,10 @@ static const char usage_text_2[] =
     "      --allow-untrusted use loaders libvips marks untrusted\n"
     "\n"
     "Inputs and scheduling:\n"
+    "  -u, --update          skip inputs whose output is up to date (same\n"
+    "                        input size and mtime, same settings)\n"
+    "  -n, --dry-run         print what would be done and why; change\n"
+    "                        nothing\n"
     "      --files-from FILE read input paths from FILE (- = stdin), one\n"
     "                        per line\n"
     "  -0, --null            --files-from entries end with NUL (find\n"
@@ -187,6 +191,8 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"null", no_argument, NULL, '0'},
+    {"update", no_argument, NULL, 'u'},
+    {"dry-run", no_argument, NULL, 'n'},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"lock", required_argument, NULL, OPT_LOCK},
     {"verbose", no_argument, NULL, 'v'},
@@ -530,8 +536,11 @@ static int input_option(int opt, const char *arg, struct cli *c)
     switch (opt) {
     case OPT_FILES_FROM: c->files_from = arg; return 0;
     case '0': c->nul_separated = 1; return 0;
+    case 'u': c->settings.update = 1; return 0;
+    case 'n': c->settings.dry_run = 1; return 0;
     case OPT_SHARD:
-        if (ib_shard_parse(arg, plain_getenv, &c->shard, why, sizeof(why))) {
+        if (ib_shard_parse(arg, plain_getenv, &c->settings.shard, why,
+                           sizeof(why))) {
             fprintf(stderr, "imgbatch: invalid --shard '%s': %s\n", arg, why);
             return -1;
         }
@@ -594,9 +603,9 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
 {
     memset(c, 0, sizeof(*c));
     ib_settings_defaults(&c->settings);
-    c->shard.count = 1;
+    c->settings.shard.count = 1;
     int opt;
-    while ((opt = getopt_long(argc, argv, "s:o:f:q:rj:vhV0", long_options,
+    while ((opt = getopt_long(argc, argv, "s:o:f:q:rj:vhV0un", long_options,
                               NULL)) != -1) {
         int rc = apply_option(opt, optarg, c);
         if (rc > 0)

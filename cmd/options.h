@@ -16,7 +16,6 @@ struct cli {
     enum progress_when progress;
     const char *files_from; /* NULL, a file, or "-" for stdin */
     int nul_separated;      /* -0: the list is NUL-separated */
-    struct ib_shard shard;  /* count 1: everything */
     const char *lock_path;  /* NULL: no lock */
     char **paths;
     int npaths;

@@ -5,8 +5,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "imgbatch/batch.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "imgbatch/collide.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/pool.h"
+#include "imgbatch/state.h"
 #include "imgbatch/tempfile.h"
 #include "imgbatch/worker.h"
 
@@ -31,6 +34,7 @@ struct batch {
     double started;
     struct ib_buf output;
     struct ib_buf scratch;
+    struct ib_state *state; /* -u, --dry-run */
 };
 
 static double now_seconds(void)
@@ -65,7 +69,13 @@ static void report_without_work(struct batch *b, const struct ib_entry *e)
     o.status =
         e->state == IB_ENTRY_SKIPPED ? IB_STATUS_SKIPPED : IB_STATUS_FAILED;
     ib_entry_reason(b->list, e, o.error, sizeof(o.error));
-    report(b, e, NULL, &o);
+    const char *output = NULL;
+    if (e->why == IB_WHY_UP_TO_DATE || e->why == IB_WHY_DRY_RUN) {
+        o.in_bytes = e->size;
+        ib_output_path(b->s, e, &b->output);
+        output = ib_buf_cstr(&b->output);
+    }
+    report(b, e, output, &o);
 }
 
 /* ---- pool hooks -------------------------------------------------------- */
@@ -147,6 +157,10 @@ static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 {
     struct batch *b = ctx;
     note_write(b, o);
+    if (b->state && o->status == IB_STATUS_OK) {
+        ib_output_path(b->s, &b->list->v[id], &b->output);
+        ib_state_record(b->state, &b->list->v[id], ib_buf_cstr(&b->output));
+    }
     const struct ib_entry *e = &b->list->v[id];
     ib_output_path(b->s, e, &b->output);
     report(b, e, ib_buf_cstr(&b->output), o);
@@ -216,6 +230,46 @@ static void end_on_write_failures(struct batch *b,
              stopped ? "stopped" : "nothing written", strerror(b->write_errno));
 }
 
+/* Before any worker starts (none does if nothing is left): -u marks the
+ * inputs whose outputs are up to date; --dry-run announces the others. */
+static void plan_work(struct batch *b)
+{
+    for (size_t i = 0; i < b->list->n; i++) {
+        struct ib_entry *e = &b->list->v[i];
+        if (e->state != IB_ENTRY_INPUT)
+            continue;
+        ib_output_path(b->s, e, &b->output);
+        const char *output = ib_buf_cstr(&b->output);
+        enum ib_freshness f = IB_FRESH_NEW;
+        if (b->s->update)
+            f = ib_state_check(b->state, e, output);
+        const char *why = ib_freshness_text(f);
+        struct stat st;
+        if (!b->s->update && stat(output, &st) == 0)
+            why = "replaces the output";
+        if (f == IB_FRESH_UP_TO_DATE) {
+            e->state = IB_ENTRY_SKIPPED;
+            e->why = IB_WHY_UP_TO_DATE;
+        } else if (b->s->dry_run) {
+            if (b->hooks->on_plan)
+                b->hooks->on_plan(b->hooks->ctx, e, output, why);
+            e->state = IB_ENTRY_SKIPPED;
+            e->why = IB_WHY_DRY_RUN;
+        }
+    }
+}
+
+static void finish_batch(struct batch *b, struct ib_batch_result *result)
+{
+    if (b->state && !b->s->dry_run && ib_state_save(b->state) != 0)
+        result->state_errno = errno ? errno : EIO;
+    ib_state_free(b->state);
+    b->counts.seconds = now_seconds() - b->started;
+    result->counts = b->counts;
+    ib_buf_free(&b->output);
+    ib_buf_free(&b->scratch);
+}
+
 void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
                   const struct ib_batch_hooks *hooks,
                   struct ib_batch_result *result)
@@ -230,7 +284,19 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
     ib_buf_init(&b.output);
     ib_buf_init(&b.scratch);
     ib_mark_collisions(s, list);
+    memset(result, 0, sizeof(*result));
+    if (s->update || s->dry_run) {
+        b.state = ib_state_new(ib_settings_fingerprint(s), &s->shard);
+        plan_work(&b);
+    }
     b.inputs_left = count_inputs(list);
+    if (s->dry_run) {
+        /* Nothing is started: every entry is reported as it stands. */
+        for (; b.next < list->n; b.next++)
+            report_without_work(&b, &list->v[b.next]);
+        finish_batch(&b, result);
+        return;
+    }
 
     struct ib_pool_config cfg = {
         .jobs = s->jobs,
@@ -247,13 +313,9 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
         .task_lost = task_lost,
         .tick = tick,
     };
-    memset(result, 0, sizeof(*result));
     result->end =
         batch_end(ib_pool_run(&cfg, &ph, result->err, sizeof(result->err)));
     if (result->end == IB_BATCH_DONE)
         end_on_write_failures(&b, result);
-    b.counts.seconds = now_seconds() - b.started;
-    result->counts = b.counts;
-    ib_buf_free(&b.output);
-    ib_buf_free(&b.scratch);
+    finish_batch(&b, result);
 }

@@ -294,6 +294,8 @@ void ib_entry_reason(const struct ib_file_list *list, const struct ib_entry *e,
         snprintf(buf, len, "named like an output of imgbatch");
         break;
     case IB_WHY_NOT_REGULAR: snprintf(buf, len, "not a regular file"); break;
+    case IB_WHY_UP_TO_DATE: snprintf(buf, len, "up to date"); break;
+    case IB_WHY_DRY_RUN: snprintf(buf, len, "dry run"); break;
     case IB_WHY_UNREADABLE_DIR:
         snprintf(buf, len, "cannot read directory: %s", strerror(e->err));
         break;

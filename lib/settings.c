@@ -25,4 +25,5 @@ void ib_settings_defaults(struct ib_settings *s)
     s->timeout_s = 300;
     /* sharp's limitInputPixels default: 0x3FFF * 0x3FFF. */
     s->max_pixels = 268402689;
+    s->shard.count = 1;
 }

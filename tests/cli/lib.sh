@@ -53,7 +53,7 @@ expect_golden() {
 # expect_no_temp_files DIR: no temp file of ours left anywhere under DIR.
 expect_no_temp_files() {
     local left
-    left=$(find "$1" -name '.imgbatch-*' | head -n 5)
+    left=$(find "$1" -name '.imgbatch-*' ! -name '.imgbatch-state' ! -name '.imgbatch-state.*-of-*' | head -n 5)
     [ -z "$left" ] || fail "temp files left: $left"
 }
 

@@ -32,6 +32,10 @@ struct ib_batch_hooks {
                     const struct ib_outcome *o);
     /* About ten times a second while work is under way. May be NULL. */
     void (*on_tick)(void *ctx, const struct ib_batch_counts *c);
+    /* --dry-run: every input that would be worked on, and why (the text
+     * of an enum ib_freshness). May be NULL otherwise. */
+    void (*on_plan)(void *ctx, const struct ib_entry *e, const char *output,
+                    const char *why);
 };
 
 enum ib_batch_end {
@@ -46,6 +50,7 @@ struct ib_batch_result {
     enum ib_batch_end end;
     struct ib_batch_counts counts;
     char err[256];
+    int state_errno; /* -u: the state could not be saved (errno) */
 };
 
 /* Runs the batch. The list must be finished (sorted); entries whose outputs

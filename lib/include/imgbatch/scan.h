@@ -25,6 +25,8 @@ enum ib_entry_why {
     IB_WHY_OUTPUT_IS_INPUT, /* error: its output would be the input itself */
     IB_WHY_OVERWRITES,      /* error: its output is another input (other) */
     IB_WHY_COLLISION,       /* error: another input has its output (other) */
+    IB_WHY_UP_TO_DATE,      /* skipped (-u): its output is up to date */
+    IB_WHY_DRY_RUN,         /* skipped (--dry-run): announced, not done */
 };
 
 struct ib_entry {

@@ -5,6 +5,7 @@
 
 #include "imgbatch/format.h"
 #include "imgbatch/geometry.h"
+#include "imgbatch/shard.h"
 
 enum ib_crop {
     IB_CROP_NONE,
@@ -73,6 +74,11 @@ struct ib_settings {
     /* Bytes of address space a worker may add to what it has after
      * start-up (RLIMIT_AS); 0 = no limit. */
     long long max_memory;
+    /* -u: skip inputs whose output is up to date (state.h); -n: say what
+     * would be done, do nothing. */
+    int update;
+    int dry_run;
+    struct ib_shard shard; /* count 1: everything */
 };
 
 void ib_settings_defaults(struct ib_settings *s);

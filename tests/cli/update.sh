@@ -1,0 +1,76 @@
+# -u/--update: a rerun over an unchanged tree decodes nothing; a changed
+# input, a changed setting, a missing or altered output rebuilds exactly
+# what it touches; --dry-run says what and why and changes nothing; a run
+# killed with SIGKILL leaves nothing that makes the next -u run wrong.
+. "$(dirname "$0")/lib.sh"
+command -v jq >/dev/null || skip "jq is not installed"
+samples_copy
+decoded() { jq -s '[.[] | select(.type == "file" and .status == "ok")] | length' "$1"; }
+
+run ib -u --report "$T/r1.json" -o "$T/out" "$T/in"
+expect_rc 0
+[ "$(decoded "$T/r1.json")" -eq 6 ] || fail "first run did not make 6 outputs"
+expect_file "$T/out/.imgbatch-state"
+expect_no_temp_files "$T/out"
+
+# Unchanged: nothing decoded, every input skipped as up to date, exit 0.
+run ib -u --report "$T/r2.json" -o "$T/out" "$T/in"
+expect_rc 0
+expect_stderr_has "0 resized, 0 failed, 6 skipped"
+[ "$(decoded "$T/r2.json")" -eq 0 ] || fail "an unchanged rerun decoded something"
+jq -s -e '[.[] | select(.type == "file")] | all(.status == "skipped" and .error == "up to date")' \
+    "$T/r2.json" > /dev/null || fail "not every input reported up to date"
+
+# A touched input: exactly that one.
+touch -d '+1 minute' "$T/in/photo.jpg"
+run ib -u -v -o "$T/out" "$T/in"
+expect_rc 0
+expect_stderr_has "1 resized, 0 failed, 5 skipped"
+expect_stderr_has "imgbatch: '$T/in/photo.jpg' -> '$T/out/resized_photo.jpg'"
+# A removed output and an output replaced by something else: those two.
+rm "$T/out/resized_grey.jpg"
+cp "$T/in/photo.jpg" "$T/out/resized_long.jpg"
+run ib -u -n -o "$T/out" "$T/in"
+expect_rc 0
+expect_stdout_has "would resize '$T/in/grey.jpg' -> '$T/out/resized_grey.jpg' (new)"
+expect_stdout_has "would resize '$T/in/long.jpg' -> '$T/out/resized_long.jpg' (output changed)"
+[ "$(wc -l < "$T/stdout")" -eq 2 ] || fail "dry run announced $(wc -l < "$T/stdout") files, expected 2"
+run ib -u -o "$T/out" "$T/in"
+expect_rc 0
+expect_stderr_has "2 resized, 0 failed, 4 skipped"
+expect_dims "$T/out/resized_long.jpg" 1 100
+# Another size: every output rebuilt, and dry run first changes nothing.
+before=$(checksums "$T/out")
+run ib -u -n -s 50x50 -o "$T/out" "$T/in"
+expect_rc 0
+expect_stdout_has "(settings changed)"
+[ "$(wc -l < "$T/stdout")" -eq 6 ] || fail "dry run should announce 6 files"
+expect_stderr_has "(dry run: nothing changed)"
+[ "$before" = "$(checksums "$T/out")" ] || fail "--dry-run changed files"
+run ib -n -o "$T/never" "$T/in"
+expect_no_file "$T/never"
+run ib -u -s 50x50 -o "$T/out" "$T/in"
+expect_stderr_has "6 resized, 0 failed, 0 skipped"
+expect_dims "$T/out/resized_photo.jpg" 50 38
+
+# Killed with SIGKILL mid-batch (one worker stuck, the rest done): the
+# next -u run finishes the job and every output is whole.
+rm -rf "$T/out"
+cp "$T/in/photo.jpg" "$T/in/hang.jpg"
+IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -u -j2 -o "$T/out" "$T/in" \
+    > /dev/null 2>&1 &
+parent=$!
+for _ in $(seq 1 300); do
+    [ "$(ls "$T/out" 2>/dev/null | grep -c resized_)" -ge 6 ] && break
+    sleep 0.1
+done
+workers=$(pgrep -P "$parent" || true)
+kill -KILL "$parent" $workers 2> /dev/null || true
+wait "$parent" 2> /dev/null || true
+run ib -u -o "$T/out" "$T/in"
+expect_rc 0
+[ "$(ls "$T/out" | grep -c resized_)" -eq 7 ] || fail "expected 7 outputs after the rerun"
+for f in "$T"/out/resized_*; do vipsheader "$f" > /dev/null || fail "$f is not whole"; done
+expect_no_temp_files "$T/out"
+run ib -u -o "$T/out" "$T/in"
+expect_stderr_has "0 resized, 0 failed, 7 skipped"
