@@ -104,6 +104,21 @@ static void on_plan(void *ctx, const struct ib_entry *e, const char *output,
     ib_buf_free(&b);
 }
 
+/* --prune: one line per output removed, like a failure (not --quiet). */
+static void on_pruned(void *ctx, const char *output, const char *input)
+{
+    struct run *r = ctx;
+    if (r->cli->quiet)
+        return;
+    struct ib_buf why;
+    ib_buf_init(&why);
+    ib_buf_put_str(&why, "removed: its input '");
+    ib_quote_put(&why, input);
+    ib_buf_put_str(&why, "' is gone");
+    say_about(r, output, ib_buf_cstr(&why));
+    ib_buf_free(&why);
+}
+
 /* ---- set-up ------------------------------------------------------------ */
 
 static int setup_error(const char *what, const char *path, const char *why)
@@ -275,7 +290,20 @@ static int finish(struct run *r, const struct ib_batch_result *b)
     return code;
 }
 
-static int run_batch(const struct cli *c)
+/* --prune looks in the output tree, or beside the inputs without -o. */
+static void set_prune_roots(struct cli *c)
+{
+    struct ib_settings *s = &c->settings;
+    if (s->outdir) {
+        s->prune_roots = &s->outdir;
+        s->nprune_roots = 1;
+    } else {
+        s->prune_roots = (const char *const *)c->paths;
+        s->nprune_roots = c->npaths;
+    }
+}
+
+static int run_batch(struct cli *c)
 {
     struct ib_scan_options scan = {
         .recursive = c->recursive,
@@ -286,6 +314,8 @@ static int run_batch(const struct cli *c)
     if (c->settings.outdir && !c->settings.dry_run &&
         prepare_output_dir(c->settings.outdir, &scan))
         return EXIT_SETUP;
+    if (c->settings.prune)
+        set_prune_roots(c);
     struct ib_file_list list;
     ib_list_init(&list);
     struct run r;
@@ -295,7 +325,8 @@ static int run_batch(const struct cli *c)
     int code = EXIT_SETUP;
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
         progress_init(&r.progress, stderr, progress_wanted(c));
-        struct ib_batch_hooks hooks = {&r, on_file, on_tick, on_plan};
+        struct ib_batch_hooks hooks = {&r, on_file, on_tick, on_plan,
+                                       on_pruned};
         struct ib_batch_result result;
         ib_batch_run(&c->settings, &list, &hooks, &result);
         code = finish(&r, &result);

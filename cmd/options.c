@@ -90,6 +90,7 @@ static const char usage_text_2[] =
     "Inputs and scheduling:\n"
     "  -u, --update          skip inputs whose output is up to date (same\n"
     "                        input size and mtime, same settings)\n"
+    "      --prune           with -u: remove outputs whose input is gone\n"
     "  -n, --dry-run         print what would be done and why; change\n"
     "                        nothing\n"
     "      --files-from FILE read input paths from FILE (- = stdin), one\n"
@@ -149,6 +150,7 @@ enum long_only {
     OPT_FILES_FROM,
     OPT_SHARD,
     OPT_LOCK,
+    OPT_PRUNE,
 };
 
 static const struct option long_options[] = {
@@ -193,6 +195,7 @@ static const struct option long_options[] = {
     {"null", no_argument, NULL, '0'},
     {"update", no_argument, NULL, 'u'},
     {"dry-run", no_argument, NULL, 'n'},
+    {"prune", no_argument, NULL, OPT_PRUNE},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"lock", required_argument, NULL, OPT_LOCK},
     {"verbose", no_argument, NULL, 'v'},
@@ -538,6 +541,7 @@ static int input_option(int opt, const char *arg, struct cli *c)
     case '0': c->nul_separated = 1; return 0;
     case 'u': c->settings.update = 1; return 0;
     case 'n': c->settings.dry_run = 1; return 0;
+    case OPT_PRUNE: c->settings.prune = 1; return 0;
     case OPT_SHARD:
         if (ib_shard_parse(arg, plain_getenv, &c->settings.shard, why,
                            sizeof(why))) {
@@ -594,6 +598,8 @@ static int check_combination(const struct cli *c)
                            "combined");
     if (c->npaths == 0 && !c->files_from)
         return usage_error("no PATH given (or --files-from)");
+    if (c->settings.prune && !c->settings.update)
+        return usage_error("--prune needs -u (it works from -u's records)");
     if (c->nul_separated && !c->files_from)
         return usage_error("-0 needs --files-from");
     return 0;

@@ -259,8 +259,18 @@ static void plan_work(struct batch *b)
     }
 }
 
+static void prune(struct batch *b)
+{
+    for (int i = 0; i < b->s->nprune_roots; i++)
+        ib_state_prune(b->state, b->s->prune_roots[i], b->hooks->on_pruned,
+                       b->hooks->ctx);
+}
+
 static void finish_batch(struct batch *b, struct ib_batch_result *result)
 {
+    if (b->state && b->s->prune && !b->s->dry_run &&
+        result->end == IB_BATCH_DONE)
+        prune(b);
     if (b->state && !b->s->dry_run && ib_state_save(b->state) != 0)
         result->state_errno = errno ? errno : EIO;
     ib_state_free(b->state);

@@ -8,10 +8,11 @@
  * any name fits on a line. Records are kept per directory in an array
  * sorted by output name; a run reads a directory's file the first time one
  * of its outputs is checked. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "imgbatch/state.h"
 
 #include <errno.h>
+#include <fts.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,64 @@ void ib_state_record(struct ib_state *st, const struct ib_entry *e,
     r->out_size = (long long)out.st_size;
     r->out_mtime_ns = mtime_ns(&out);
     d->dirty = 1;
+}
+
+/* Removes the records (and outputs) of inputs that are gone. */
+static size_t prune_dir(struct ib_state *st, struct dir_state *d,
+                        void (*on_pruned)(void *, const char *, const char *),
+                        void *ctx)
+{
+    size_t kept = 0, removed = 0;
+    struct ib_buf out;
+    ib_buf_init(&out);
+    for (size_t i = 0; i < d->n; i++) {
+        struct record *r = &d->v[i];
+        struct stat in, o;
+        if (lstat(r->input, &in) == 0 || errno != ENOENT) {
+            d->v[kept++] = *r;
+            continue;
+        }
+        ib_buf_reset(&out);
+        ib_buf_put_str(&out, d->dir);
+        ib_buf_putc(&out, '/');
+        ib_buf_put_str(&out, r->name);
+        const char *path = ib_buf_cstr(&out);
+        if (stat(path, &o) == 0 && (long long)o.st_size == r->out_size &&
+            mtime_ns(&o) == r->out_mtime_ns && unlink(path) == 0) {
+            removed++;
+            if (on_pruned)
+                on_pruned(ctx, path, r->input);
+        }
+        free(r->name);
+        free(r->input);
+        d->dirty = 1;
+    }
+    d->n = kept;
+    ib_buf_free(&out);
+    (void)st;
+    return removed;
+}
+
+size_t ib_state_prune(struct ib_state *st, const char *root,
+                      void (*on_pruned)(void *ctx, const char *output,
+                                        const char *input),
+                      void *ctx)
+{
+    char *roots[] = {(char *)root, NULL};
+    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+    if (!fts)
+        return 0;
+    size_t removed = 0;
+    FTSENT *e;
+    while ((e = fts_read(fts))) {
+        if (e->fts_info != FTS_F || strcmp(e->fts_name, st->file_name) != 0)
+            continue;
+        const char *name;
+        struct dir_state *d = dir_for(st, e->fts_path, &name);
+        removed += prune_dir(st, d, on_pruned, ctx);
+    }
+    fts_close(fts);
+    return removed;
 }
 
 static int save_dir(struct ib_state *st, struct dir_state *d)

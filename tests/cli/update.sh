@@ -74,3 +74,19 @@ for f in "$T"/out/resized_*; do vipsheader "$f" > /dev/null || fail "$f is not w
 expect_no_temp_files "$T/out"
 run ib -u -o "$T/out" "$T/in"
 expect_stderr_has "0 resized, 0 failed, 7 skipped"
+
+# --prune: an output whose input is gone is removed (if it is still the
+# file imgbatch made); others stay.
+rm "$T/in/grey.jpg"
+run ib -u --prune -o "$T/out" "$T/in"
+expect_rc 0
+expect_stderr_has "imgbatch: '$T/out/resized_grey.jpg': removed: its input '$T/in/grey.jpg' is gone"
+expect_no_file "$T/out/resized_grey.jpg"
+expect_file "$T/out/resized_photo.jpg"
+run ib -u --prune -o "$T/out" "$T/in"
+expect_rc 0
+expect_stderr_has "0 resized, 0 failed, 6 skipped"
+grep -q "resized_grey" "$T/out/.imgbatch-state" && fail "the pruned record is still there"
+run ib --prune -o "$T/out" "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: --prune needs -u"

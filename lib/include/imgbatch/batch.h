@@ -36,6 +36,8 @@ struct ib_batch_hooks {
      * of an enum ib_freshness). May be NULL otherwise. */
     void (*on_plan)(void *ctx, const struct ib_entry *e, const char *output,
                     const char *why);
+    /* --prune: an output removed because its input is gone. May be NULL. */
+    void (*on_pruned)(void *ctx, const char *output, const char *input);
 };
 
 enum ib_batch_end {

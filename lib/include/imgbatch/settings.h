@@ -78,6 +78,11 @@ struct ib_settings {
      * would be done, do nothing. */
     int update;
     int dry_run;
+    /* --prune (with -u): trees whose state files are checked for outputs
+     * whose input is gone. */
+    int prune;
+    const char *const *prune_roots;
+    int nprune_roots;
     struct ib_shard shard; /* count 1: everything */
 };
 

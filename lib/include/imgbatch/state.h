@@ -45,6 +45,16 @@ enum ib_freshness ib_state_check(struct ib_state *st, const struct ib_entry *e,
 void ib_state_record(struct ib_state *st, const struct ib_entry *e,
                      const char *output);
 
+/* --prune: for every state file of this run's kind under root (a tree
+ * walked without following symlinks), removes each output whose input no
+ * longer exists, if the output is still the file imgbatch made (same size
+ * and mtime), and forgets its record. on_pruned is called for each. Returns
+ * the number of outputs removed. */
+size_t ib_state_prune(struct ib_state *st, const char *root,
+                      void (*on_pruned)(void *ctx, const char *output,
+                                        const char *input),
+                      void *ctx);
+
 /* Writes every state file that changed. 0, or -1 with errno (the files that
  * could be written are). */
 int ib_state_save(struct ib_state *st);
