@@ -73,25 +73,6 @@ int tolerance_option(const char *name, const char *value,
     return 0;
 }
 
-void describe_comparison(const struct ib_comparison *c,
-                         const struct ib_tolerance *t, char *buf, size_t len)
-{
-    if (!c->same_size) {
-        snprintf(buf, len, "size %dx%d, expected %dx%d", c->actual_w,
-                 c->actual_h, c->expected_w, c->expected_h);
-        return;
-    }
-    char psnr[32];
-    if (c->psnr >= IB_PSNR_IDENTICAL)
-        snprintf(psnr, sizeof(psnr), "identical");
-    else
-        snprintf(psnr, sizeof(psnr), "%.1f dB", c->psnr);
-    snprintf(buf, len,
-             "max-diff %d at %d,%d; psnr %s; %.2f%% of pixels differ by > %d",
-             c->max_diff, c->max_x, c->max_y, psnr, c->fraction * 100.0,
-             t->fuzz);
-}
-
 static int report(const char *expected, const char *actual,
                   const struct ib_tolerance *t)
 {
@@ -101,7 +82,7 @@ static int report(const char *expected, const char *actual,
         fprintf(stderr, "imgbatch: %s\n", err);
         return EXIT_SETUP;
     }
-    describe_comparison(&c, t, text, sizeof(text));
+    ib_comparison_describe(&c, t, text, sizeof(text));
     if (c.pass) {
         printf("match: %s\n", text);
         return EXIT_ALL_DONE;

@@ -12,8 +12,4 @@ int compare_main(int argc, char **argv);
 int tolerance_option(const char *name, const char *value,
                      struct ib_tolerance *t);
 
-/* "max-diff 3 at 10,20; psnr 45.2 dB; 0.10% of pixels differ by > 16" */
-void describe_comparison(const struct ib_comparison *c,
-                         const struct ib_tolerance *t, char *buf, size_t len);
-
 #endif

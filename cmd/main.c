@@ -63,13 +63,44 @@ static void say_done(struct run *r, const struct ib_entry *e,
     fwrite(r->line.data, 1, r->line.len, stderr);
 }
 
+static const char *golden_word(int g)
+{
+    static const char *const words[] = {
+        "", "match", "mismatch", "missing", "created", "updated", "unchanged"};
+    return words[g];
+}
+
+/* --golden: a mismatch or a missing golden is a line, like a failure. */
+static void say_golden(struct run *r, const struct ib_entry *e,
+                       const char *output, const struct ib_outcome *o)
+{
+    char text[IB_ERROR_MAX + 64];
+    if (o->golden == IB_GOLDEN_MISMATCH)
+        snprintf(text, sizeof(text), "does not match its golden: %s", o->error);
+    else if (o->golden == IB_GOLDEN_MISSING)
+        snprintf(text, sizeof(text), "no golden for its output");
+    else if (r->cli->verbose || o->golden == IB_GOLDEN_CREATED ||
+             o->golden == IB_GOLDEN_UPDATED)
+        snprintf(text, sizeof(text), "golden %s%s%s", golden_word(o->golden),
+                 o->error[0] ? ": " : "", o->error);
+    else
+        return;
+    if (r->cli->quiet && o->golden != IB_GOLDEN_MISMATCH &&
+        o->golden != IB_GOLDEN_MISSING)
+        return;
+    (void)output;
+    say_about(r, e->path, text);
+}
+
 static void on_file(void *ctx, const struct ib_entry *e, const char *output,
                     const struct ib_outcome *o)
 {
     struct run *r = ctx;
     if (r->have_report)
         ib_report_file(&r->report, e, output, o);
-    if (o->status == IB_STATUS_FAILED) {
+    if (o->status == IB_STATUS_OK && o->golden != IB_GOLDEN_NONE) {
+        say_golden(r, e, output, o);
+    } else if (o->status == IB_STATUS_FAILED) {
         say_about(r, e->path, o->error);
     } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED) {
         char text[IB_ERROR_MAX + 16];
@@ -102,6 +133,17 @@ static void on_plan(void *ctx, const struct ib_entry *e, const char *output,
     ib_buf_put_str(&b, ")\n");
     fputs(ib_buf_cstr(&b), stdout);
     ib_buf_free(&b);
+}
+
+static void on_orphan(void *ctx, const char *golden)
+{
+    struct run *r = ctx;
+    say_about(r, golden,
+              r->cli->settings.update_golden
+                  ? "golden removed: no input makes it (orphan)"
+                  : "golden with no input (orphan)");
+    if (r->have_report)
+        ib_report_orphan(&r->report, golden);
 }
 
 /* --prune: one line per output removed, like a failure (not --quiet). */
@@ -245,7 +287,9 @@ static int exit_status(const struct ib_batch_result *b, int report_failed)
         return EXIT_SETUP;
     if (b->end == IB_BATCH_INTERRUPTED)
         return ib_signals_stop() == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
-    if (b->counts.failed || report_failed)
+    const struct ib_batch_counts *c = &b->counts;
+    if (c->failed || report_failed || c->golden[IB_GOLDEN_MISMATCH] ||
+        c->golden[IB_GOLDEN_MISSING] || c->orphans)
         return EXIT_SOME_FAILED;
     return EXIT_ALL_DONE;
 }
@@ -261,6 +305,16 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
             interrupted                ? " (interrupted)"
             : r->cli->settings.dry_run ? " (dry run: nothing changed)"
                                        : "");
+    const size_t *g = c->golden;
+    if (r->cli->settings.update_golden)
+        fprintf(stderr, "golden: %zu created, %zu updated, %zu unchanged\n",
+                g[IB_GOLDEN_CREATED], g[IB_GOLDEN_UPDATED],
+                g[IB_GOLDEN_UNCHANGED]);
+    else if (r->cli->settings.golden_dir)
+        fprintf(stderr,
+                "golden: %zu match, %zu mismatch, %zu missing, %zu orphan\n",
+                g[IB_GOLDEN_MATCH], g[IB_GOLDEN_MISMATCH], g[IB_GOLDEN_MISSING],
+                c->orphans);
 }
 
 static int finish(struct run *r, const struct ib_batch_result *b)
@@ -325,8 +379,8 @@ static int run_batch(struct cli *c)
     int code = EXIT_SETUP;
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
         progress_init(&r.progress, stderr, progress_wanted(c));
-        struct ib_batch_hooks hooks = {&r, on_file, on_tick, on_plan,
-                                       on_pruned};
+        struct ib_batch_hooks hooks = {&r,      on_file,   on_tick,
+                                       on_plan, on_orphan, on_pruned};
         struct ib_batch_result result;
         ib_batch_run(&c->settings, &list, &hooks, &result);
         code = finish(&r, &result);

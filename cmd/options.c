@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "options.h"
 
+#include "compare.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -103,6 +105,14 @@ static const char usage_text_2[] =
     "      --lock FILE       hold FILE locked while running; if another run\n"
     "                        holds it, exit 75 at once\n"
     "\n"
+    "Golden images:\n"
+    "      --golden DIR      compare each output with DIR/<its path below\n"
+    "                        -o> by decoded pixels; exit 1 on a mismatch,\n"
+    "                        a missing golden or an orphan in DIR\n"
+    "      --update-golden   write or refresh the goldens in DIR instead\n"
+    "      --max-diff N, --min-psnr DB, --fuzz N, --max-fraction F\n"
+    "                        the tolerance, as imgbatch compare's\n"
+    "\n"
     "Reporting:\n"
     "      --report FILE     write an NDJSON report to FILE (- = stdout)\n"
     "      --progress WHEN   progress line: auto (when stderr is a\n"
@@ -151,6 +161,9 @@ enum long_only {
     OPT_SHARD,
     OPT_LOCK,
     OPT_PRUNE,
+    OPT_GOLDEN,
+    OPT_UPDATE_GOLDEN,
+    OPT_TOLERANCE,
 };
 
 static const struct option long_options[] = {
@@ -196,6 +209,12 @@ static const struct option long_options[] = {
     {"update", no_argument, NULL, 'u'},
     {"dry-run", no_argument, NULL, 'n'},
     {"prune", no_argument, NULL, OPT_PRUNE},
+    {"golden", required_argument, NULL, OPT_GOLDEN},
+    {"update-golden", no_argument, NULL, OPT_UPDATE_GOLDEN},
+    {"max-diff", required_argument, NULL, OPT_TOLERANCE},
+    {"min-psnr", required_argument, NULL, OPT_TOLERANCE},
+    {"fuzz", required_argument, NULL, OPT_TOLERANCE},
+    {"max-fraction", required_argument, NULL, OPT_TOLERANCE},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"lock", required_argument, NULL, OPT_LOCK},
     {"verbose", no_argument, NULL, 'v'},
@@ -542,6 +561,8 @@ static int input_option(int opt, const char *arg, struct cli *c)
     case 'u': c->settings.update = 1; return 0;
     case 'n': c->settings.dry_run = 1; return 0;
     case OPT_PRUNE: c->settings.prune = 1; return 0;
+    case OPT_GOLDEN: c->settings.golden_dir = arg; return 0;
+    case OPT_UPDATE_GOLDEN: c->settings.update_golden = 1; return 0;
     case OPT_SHARD:
         if (ib_shard_parse(arg, plain_getenv, &c->settings.shard, why,
                            sizeof(why))) {
@@ -598,6 +619,8 @@ static int check_combination(const struct cli *c)
                            "combined");
     if (c->npaths == 0 && !c->files_from)
         return usage_error("no PATH given (or --files-from)");
+    if (s->update_golden && !s->golden_dir)
+        return usage_error("--update-golden needs --golden DIR");
     if (c->settings.prune && !c->settings.update)
         return usage_error("--prune needs -u (it works from -u's records)");
     if (c->nul_separated && !c->files_from)
@@ -610,10 +633,14 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
     memset(c, 0, sizeof(*c));
     ib_settings_defaults(&c->settings);
     c->settings.shard.count = 1;
-    int opt;
+    int opt, index = 0;
     while ((opt = getopt_long(argc, argv, "s:o:f:q:rj:vhV0un", long_options,
-                              NULL)) != -1) {
-        int rc = apply_option(opt, optarg, c);
+                              &index)) != -1) {
+        /* The four tolerance options share one code: the name tells. */
+        int rc = opt == OPT_TOLERANCE
+                     ? tolerance_option(long_options[index].name, optarg,
+                                        &c->settings.tolerance)
+                     : apply_option(opt, optarg, c);
         if (rc > 0)
             return CLI_EXIT_OK;
         if (rc < 0)

@@ -2,16 +2,19 @@
  * (skipped entries, scan errors, clashes) as it goes, hands the rest to the
  * pool as tasks whose id is the entry's index, and turns what comes back
  * (outcomes, lost workers) into one report per entry. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "imgbatch/batch.h"
 
 #include <errno.h>
+#include <fts.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
 #include "imgbatch/collide.h"
 #include "imgbatch/outpath.h"
@@ -35,6 +38,11 @@ struct batch {
     struct ib_buf output;
     struct ib_buf scratch;
     struct ib_state *state; /* -u, --dry-run */
+    /* --golden: the goldens this run's outputs map to, for orphans. */
+    struct ib_arena golden_names;
+    const char **goldens;
+    size_t ngoldens, goldens_cap;
+    struct ib_buf golden;
 };
 
 static double now_seconds(void)
@@ -102,6 +110,27 @@ static int writes_fail(const struct batch *b)
     return b->write_failures_in_a_row >= IB_WRITE_FAILURES_TO_STOP;
 }
 
+/* The golden of an entry: its output's path with --golden in place of -o
+ * (so goldens mirror the inputs below their PATH as outputs do), noted
+ * for the orphan check. "" without --golden. */
+static const char *golden_path(struct batch *b, const struct ib_entry *e)
+{
+    if (!b->s->golden_dir)
+        return "";
+    struct ib_settings g = *b->s;
+    g.outdir = b->s->golden_dir;
+    ib_output_path(&g, e, &b->golden);
+    const char *path = ib_buf_cstr(&b->golden);
+    if (b->ngoldens == b->goldens_cap) {
+        b->goldens_cap = b->goldens_cap ? 2 * b->goldens_cap : 64;
+        b->goldens =
+            ib_xrealloc(b->goldens, b->goldens_cap * sizeof(*b->goldens));
+    }
+    b->goldens[b->ngoldens++] =
+        ib_arena_store(&b->golden_names, path, strlen(path));
+    return path;
+}
+
 static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 {
     struct batch *b = ctx;
@@ -118,6 +147,7 @@ static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
         t.format = ib_output_path(b->s, e, &b->output);
         t.input = e->path;
         t.output = ib_buf_cstr(&b->output);
+        t.golden = golden_path(b, e);
         ib_proto_put_task(frame, &t);
         *id = t.id;
         b->next++;
@@ -157,6 +187,8 @@ static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 {
     struct batch *b = ctx;
     note_write(b, o);
+    if (o->status == IB_STATUS_OK)
+        b->counts.golden[o->golden]++;
     if (b->state && o->status == IB_STATUS_OK) {
         ib_output_path(b->s, &b->list->v[id], &b->output);
         ib_state_record(b->state, &b->list->v[id], ib_buf_cstr(&b->output));
@@ -266,8 +298,53 @@ static void prune(struct batch *b)
                        b->hooks->ctx);
 }
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Goldens that no input of this run maps to. Not under --shard: the other
+ * shards' goldens would all look orphaned. */
+static void find_orphans(struct batch *b)
+{
+    if (b->s->shard.count > 1)
+        return;
+    qsort(b->goldens, b->ngoldens, sizeof(*b->goldens), by_string);
+    char *roots[] = {(char *)b->s->golden_dir, NULL};
+    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+    if (!fts)
+        return;
+    FTSENT *e;
+    while ((e = fts_read(fts))) {
+        if (e->fts_level > 0 && e->fts_name[0] == '.') {
+            if (e->fts_info == FTS_D)
+                fts_set(fts, e, FTS_SKIP);
+            continue;
+        }
+        const char *path = e->fts_path;
+        if (e->fts_info != FTS_F ||
+            (b->ngoldens && bsearch(&path, b->goldens, b->ngoldens,
+                                    sizeof(*b->goldens), by_string)))
+            continue;
+        /* --update-golden makes the golden set this run's outputs: an
+         * orphan goes (and is said to go). */
+        if (b->s->update_golden && unlink(path) != 0)
+            continue;
+        if (!b->s->update_golden)
+            b->counts.orphans++;
+        if (b->hooks->on_orphan)
+            b->hooks->on_orphan(b->hooks->ctx, path);
+    }
+    fts_close(fts);
+}
+
 static void finish_batch(struct batch *b, struct ib_batch_result *result)
 {
+    if (b->s->golden_dir && result->end == IB_BATCH_DONE && !b->s->dry_run)
+        find_orphans(b);
+    free(b->goldens);
+    ib_arena_free(&b->golden_names);
+    ib_buf_free(&b->golden);
     if (b->state && b->s->prune && !b->s->dry_run &&
         result->end == IB_BATCH_DONE)
         prune(b);
@@ -293,6 +370,8 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
     b.counts.total = list->n;
     ib_buf_init(&b.output);
     ib_buf_init(&b.scratch);
+    ib_buf_init(&b.golden);
+    ib_arena_init(&b.golden_names);
     ib_mark_collisions(s, list);
     memset(result, 0, sizeof(*result));
     if (s->update || s->dry_run) {

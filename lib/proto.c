@@ -60,6 +60,7 @@ void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t)
     put_u8(out, (unsigned)t->format);
     put_str(out, t->input);
     put_str(out, t->output);
+    put_str(out, t->golden ? t->golden : "");
     end_frame(out);
 }
 
@@ -82,6 +83,7 @@ void ib_proto_put_result(struct ib_buf *out, uint64_t id,
     put_i64(out, o->out_bytes);
     put_i64(out, o->usec);
     put_u32(out, (uint32_t)o->write_errno);
+    put_u8(out, (unsigned)o->golden);
     put_str(out, o->error);
     end_frame(out);
 }
@@ -173,6 +175,7 @@ static void decode_task(struct reader *r, struct ib_msg *m)
     m->task.format = (int)get_u8(r);
     m->task.input = get_str(r);
     m->task.output = get_str(r);
+    m->task.golden = get_str(r);
 }
 
 static void copy_error(struct ib_outcome *o, const char *s)
@@ -199,6 +202,9 @@ static void decode_result(struct reader *r, struct ib_msg *m)
     o->out_bytes = (long long)get_u64(r);
     o->usec = (long long)get_u64(r);
     o->write_errno = (int)(get_u32(r) & 0xffff);
+    o->golden = (int)get_u8(r);
+    if (o->golden > IB_GOLDEN_UNCHANGED)
+        r->bad = 1;
     const char *error = get_str(r);
     if (error)
         copy_error(o, error);

@@ -67,8 +67,21 @@ void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
     put_number(out, "in_bytes", o->in_bytes);
     put_number(out, "out_bytes", o->out_bytes);
     char ms[64];
-    snprintf(ms, sizeof(ms), ",\"ms\":%.1f}", (double)o->usec / 1000.0);
+    snprintf(ms, sizeof(ms), ",\"ms\":%.1f", (double)o->usec / 1000.0);
     ib_buf_put_str(out, ms);
+    if (o->status == IB_STATUS_OK && o->golden != IB_GOLDEN_NONE) {
+        static const char *const names[] = {
+            "",        "match",   "mismatch", "missing-golden",
+            "created", "updated", "unchanged"};
+        ib_buf_put_str(out, ",\"golden\":\"");
+        ib_buf_put_str(out, names[o->golden]);
+        ib_buf_put_str(out, "\",\"figures\":");
+        if (o->error[0])
+            ib_json_put_string(out, o->error);
+        else
+            ib_buf_put_str(out, "null");
+    }
+    ib_buf_putc(out, '}');
 }
 
 int ib_report_open(struct ib_report *r, const char *path)
@@ -97,6 +110,15 @@ static void write_line(struct ib_report *r)
     if (fwrite(r->line.data, 1, r->line.len, r->f) != r->line.len ||
         fflush(r->f) != 0)
         r->error = errno ? errno : EIO;
+}
+
+void ib_report_orphan(struct ib_report *r, const char *golden)
+{
+    ib_buf_reset(&r->line);
+    ib_buf_put_str(&r->line, "{\"type\":\"orphan\",");
+    put_path_field(&r->line, "golden", golden);
+    ib_buf_putc(&r->line, '}');
+    write_line(r);
 }
 
 void ib_report_file(struct ib_report *r, const struct ib_entry *e,

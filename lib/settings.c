@@ -26,4 +26,5 @@ void ib_settings_defaults(struct ib_settings *s)
     /* sharp's limitInputPixels default: 0x3FFF * 0x3FFF. */
     s->max_pixels = 268402689;
     s->shard.count = 1;
+    ib_tolerance_defaults(&s->tolerance);
 }

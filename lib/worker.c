@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "imgbatch/buf.h"
+#include "imgbatch/golden.h"
 #include "imgbatch/proto.h"
 #include "imgbatch/resize.h"
 
@@ -166,6 +167,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         struct ib_outcome o;
         ib_resize_file(r, &m.task, &o);
         explain_out_of_memory(s, &o);
+        ib_golden_check(s, &m.task, &o);
         ib_proto_put_result(&out, m.task.id, &o);
         ib_buf_consume(&in, len);
         if (write_all(result_fd, out.data, out.len) != 0)

@@ -38,11 +38,10 @@ expect_rc 0
 # The SVG is not picked up from a folder unless --allow-svg.
 expect_stderr_has "20 resized, 0 failed, 0 skipped"
 expect_no_file "$T/png/resized_drawing.png"
-for g in "$TESTDATA"/golden/features/*; do
-    name=$(basename "$g")
-    [ "$name" = resized_drawing.png ] && continue
-    same "$g" "$T/png/$name" "${golden_tol[@]}"
-done
+# Against the goldens, through imgbatch's golden mode, SVG included.
+run ib --allow-svg -f png -o "$T/gold" --golden "$TESTDATA/golden/features" "${golden_tol[@]}" "$T/f"
+expect_rc 0
+expect_stderr_has "golden: 21 match, 0 mismatch, 0 missing, 0 orphan"
 
 # Orientation: all eight come out upright, as orientation 1 does, with no
 # rotation tag left.

@@ -10,7 +10,8 @@ static void task_round_trip(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {42, 3, "in/a b\n[x].jpg", "out/resized_a.jpg"};
+    struct ib_task t = {42, 3, "in/a b\n[x].jpg", "out/resized_a.jpg",
+                        "golden/resized_a.jpg"};
     ib_proto_put_task(&b, &t);
     size_t len = 0;
     CHECK_INT(ib_proto_frame(b.data, b.len, &len), 1);
@@ -22,6 +23,7 @@ static void task_round_trip(void)
     CHECK_INT(m.task.format, 3);
     CHECK_STR(m.task.input, "in/a b\n[x].jpg");
     CHECK_STR(m.task.output, "out/resized_a.jpg");
+    CHECK_STR(m.task.golden, "golden/resized_a.jpg");
     ib_buf_free(&b);
 }
 
@@ -36,6 +38,7 @@ static void result_round_trip(void)
     o.in_bytes = 5000000000LL;
     o.usec = 1234567;
     o.write_errno = 28;
+    o.golden = IB_GOLDEN_MISMATCH;
     strcpy(o.error, "VipsJpeg: Premature end of input file");
     ib_proto_put_result(&b, 7, &o);
     struct ib_msg m;
@@ -47,6 +50,7 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.in_bytes, 5000000000LL);
     CHECK_INT(m.outcome.usec, 1234567);
     CHECK_INT(m.outcome.write_errno, 28);
+    CHECK_INT(m.outcome.golden, IB_GOLDEN_MISMATCH);
     CHECK_STR(m.outcome.error, "VipsJpeg: Premature end of input file");
 
     ib_proto_put_ready(&b, 4321);
@@ -61,7 +65,7 @@ static void short_frames(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg"};
+    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", ""};
     ib_proto_put_task(&b, &t);
     for (size_t n = 0; n < b.len; n++) {
         size_t len;
@@ -76,7 +80,7 @@ static void damaged_frames(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg"};
+    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", ""};
     ib_proto_put_task(&b, &t);
     struct ib_msg m;
     size_t len;

@@ -23,6 +23,9 @@ struct ib_batch_counts {
     size_t failed;
     size_t skipped;
     double seconds; /* since the batch started */
+    /* --golden: outputs by enum ib_golden, and goldens no input made. */
+    size_t golden[IB_GOLDEN_UNCHANGED + 1];
+    size_t orphans;
 };
 
 struct ib_batch_hooks {
@@ -36,6 +39,9 @@ struct ib_batch_hooks {
      * of an enum ib_freshness). May be NULL otherwise. */
     void (*on_plan)(void *ctx, const struct ib_entry *e, const char *output,
                     const char *why);
+    /* --golden: a golden file that no input of this run makes. May be
+     * NULL. */
+    void (*on_orphan)(void *ctx, const char *golden);
     /* --prune: an output removed because its input is gone. May be NULL. */
     void (*on_pruned)(void *ctx, const char *output, const char *input);
 };

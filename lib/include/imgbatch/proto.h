@@ -29,6 +29,17 @@ enum ib_status {
     IB_STATUS_SKIPPED,
 };
 
+/* --golden: how an output compared with its golden (OK outcomes only). */
+enum ib_golden {
+    IB_GOLDEN_NONE,      /* not asked */
+    IB_GOLDEN_MATCH,     /* within the tolerance */
+    IB_GOLDEN_MISMATCH,  /* outside it: error holds the figures */
+    IB_GOLDEN_MISSING,   /* no golden file */
+    IB_GOLDEN_CREATED,   /* --update-golden: written where none was */
+    IB_GOLDEN_UPDATED,   /* --update-golden: replaced (it did not match) */
+    IB_GOLDEN_UNCHANGED, /* --update-golden: kept (it matched) */
+};
+
 /* What became of one input: what the report says about it. */
 struct ib_outcome {
     int status;       /* enum ib_status */
@@ -39,6 +50,7 @@ struct ib_outcome {
     /* The errno of a failure to write the output (ENOSPC, EROFS, ...), 0
      * otherwise: the parent stops a batch whose every write fails. */
     int write_errno;
+    int golden; /* enum ib_golden */
     char error[IB_ERROR_MAX];
 };
 
@@ -47,6 +59,7 @@ struct ib_task {
     int format; /* enum ib_format, never IB_FMT_KEEP */
     const char *input;
     const char *output;
+    const char *golden; /* --golden: the file to compare with; "" = none */
 };
 
 struct ib_msg {

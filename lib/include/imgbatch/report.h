@@ -24,6 +24,9 @@ void ib_report_file(struct ib_report *r, const struct ib_entry *e,
 void ib_report_summary(struct ib_report *r, const struct ib_batch_result *b,
                        int interrupted_by, int exit_code);
 /* Closes; returns 0 or the errno of the first failed write or the close. */
+/* --golden: a golden file no input made. */
+void ib_report_orphan(struct ib_report *r, const char *golden);
+
 int ib_report_close(struct ib_report *r);
 
 /* Formats one "file" record (no newline) into out: shared with tests. */

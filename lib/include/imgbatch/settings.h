@@ -3,6 +3,7 @@
 #ifndef IMGBATCH_SETTINGS_H
 #define IMGBATCH_SETTINGS_H
 
+#include "imgbatch/compare.h"
 #include "imgbatch/format.h"
 #include "imgbatch/geometry.h"
 #include "imgbatch/shard.h"
@@ -84,6 +85,11 @@ struct ib_settings {
     const char *const *prune_roots;
     int nprune_roots;
     struct ib_shard shard; /* count 1: everything */
+    /* --golden DIR: compare each output with DIR/<its path below -o>;
+     * --update-golden writes them instead. */
+    const char *golden_dir;
+    int update_golden;
+    struct ib_tolerance tolerance;
 };
 
 void ib_settings_defaults(struct ib_settings *s);

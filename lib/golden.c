@@ -1,0 +1,109 @@
+/* Golden checks run in the worker that made the output: it has libvips up
+ * and the file in the page cache. Goldens are replaced the way outputs are
+ * written: a temp file beside the golden, then rename(), so a golden is
+ * never half written. */
+#define _POSIX_C_SOURCE 200809L
+#include "imgbatch/golden.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "imgbatch/buf.h"
+#include "imgbatch/compare.h"
+#include "imgbatch/tempfile.h"
+
+static void fail_golden(struct ib_outcome *o, const char *what,
+                        const char *path, const char *why)
+{
+    o->status = IB_STATUS_FAILED;
+    o->golden = IB_GOLDEN_NONE;
+    snprintf(o->error, sizeof(o->error), "%s '%s': %s", what, path, why);
+}
+
+static int copy_fd(int from, int to)
+{
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(from, buf, sizeof(buf))) > 0)
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(to, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return -1;
+            done += w;
+        }
+    return n < 0 ? -1 : 0;
+}
+
+/* Copies the output over the golden, atomically. 0, or -1 with errno. */
+static int install_golden(const char *output, const char *golden)
+{
+    if (ib_make_parent_dirs(golden) != 0)
+        return -1;
+    struct ib_buf tmp;
+    ib_buf_init(&tmp);
+    ib_temp_path(golden, getpid(), &tmp);
+    int rc = -1, err = 0;
+    int in = open(output, O_RDONLY | O_CLOEXEC);
+    int out = in < 0 ? -1 : ib_temp_create(ib_buf_cstr(&tmp));
+    if (out >= 0) {
+        rc = copy_fd(in, out);
+        if (close(out) != 0)
+            rc = -1;
+        if (rc == 0)
+            rc = rename(ib_buf_cstr(&tmp), golden);
+        err = errno;
+        if (rc != 0)
+            unlink(ib_buf_cstr(&tmp));
+    } else {
+        err = errno;
+    }
+    if (in >= 0)
+        close(in);
+    ib_buf_free(&tmp);
+    errno = err;
+    return rc;
+}
+
+void ib_golden_check(const struct ib_settings *s, const struct ib_task *t,
+                     struct ib_outcome *o)
+{
+    if (o->status != IB_STATUS_OK || !t->golden || !t->golden[0])
+        return;
+    struct stat st;
+    int exists = stat(t->golden, &st) == 0;
+    struct ib_comparison c;
+    char err[512] = "";
+    if (exists) {
+        if (ib_compare_files(t->golden, t->output, &s->tolerance, &c, err,
+                             sizeof(err)) != 0 &&
+            !s->update_golden) {
+            fail_golden(o, "cannot compare with golden", t->golden, err);
+            return;
+        }
+        if (!err[0])
+            ib_comparison_describe(&c, &s->tolerance, o->error,
+                                   sizeof(o->error));
+    }
+    int pass = exists && !err[0] && c.pass;
+    if (!s->update_golden) {
+        o->golden = !exists ? IB_GOLDEN_MISSING
+                    : pass  ? IB_GOLDEN_MATCH
+                            : IB_GOLDEN_MISMATCH;
+        return;
+    }
+    if (pass) {
+        o->golden = IB_GOLDEN_UNCHANGED;
+        return;
+    }
+    if (install_golden(t->output, t->golden) != 0) {
+        fail_golden(o, "cannot write golden", t->golden, strerror(errno));
+        return;
+    }
+    o->golden = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
+}
