@@ -323,6 +323,12 @@ static int finish(struct run *r, const struct ib_batch_result *b)
     if (b->end == IB_BATCH_NO_WORKERS || b->end == IB_BATCH_WRITES_FAIL)
         fprintf(stderr, "imgbatch: %s\n", b->err);
     int code = exit_status(b, 0);
+    if (b->diff_page_errno) {
+        setup_error("cannot write", r->cli->settings.diff_dir,
+                    strerror(b->diff_page_errno));
+        if (code == EXIT_ALL_DONE)
+            code = EXIT_SOME_FAILED;
+    }
     if (b->state_errno) {
         fprintf(stderr, "imgbatch: cannot save the -u state: %s\n",
                 strerror(b->state_errno));

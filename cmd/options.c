@@ -110,6 +110,7 @@ static const char usage_text_2[] =
     "                        -o> by decoded pixels; exit 1 on a mismatch,\n"
     "                        a missing golden or an orphan in DIR\n"
     "      --update-golden   write or refresh the goldens in DIR instead\n"
+    "      --diff-dir DIR    for each mismatch, pictures and DIR/index.html\n"
     "      --max-diff N, --min-psnr DB, --fuzz N, --max-fraction F\n"
     "                        the tolerance, as imgbatch compare's\n"
     "\n"
@@ -164,6 +165,7 @@ enum long_only {
     OPT_GOLDEN,
     OPT_UPDATE_GOLDEN,
     OPT_TOLERANCE,
+    OPT_DIFF_DIR,
 };
 
 static const struct option long_options[] = {
@@ -211,6 +213,7 @@ static const struct option long_options[] = {
     {"prune", no_argument, NULL, OPT_PRUNE},
     {"golden", required_argument, NULL, OPT_GOLDEN},
     {"update-golden", no_argument, NULL, OPT_UPDATE_GOLDEN},
+    {"diff-dir", required_argument, NULL, OPT_DIFF_DIR},
     {"max-diff", required_argument, NULL, OPT_TOLERANCE},
     {"min-psnr", required_argument, NULL, OPT_TOLERANCE},
     {"fuzz", required_argument, NULL, OPT_TOLERANCE},
@@ -563,6 +566,7 @@ static int input_option(int opt, const char *arg, struct cli *c)
     case OPT_PRUNE: c->settings.prune = 1; return 0;
     case OPT_GOLDEN: c->settings.golden_dir = arg; return 0;
     case OPT_UPDATE_GOLDEN: c->settings.update_golden = 1; return 0;
+    case OPT_DIFF_DIR: c->settings.diff_dir = arg; return 0;
     case OPT_SHARD:
         if (ib_shard_parse(arg, plain_getenv, &c->settings.shard, why,
                            sizeof(why))) {
@@ -619,6 +623,8 @@ static int check_combination(const struct cli *c)
                            "combined");
     if (c->npaths == 0 && !c->files_from)
         return usage_error("no PATH given (or --files-from)");
+    if (s->diff_dir && !s->golden_dir)
+        return usage_error("--diff-dir needs --golden DIR");
     if (s->update_golden && !s->golden_dir)
         return usage_error("--update-golden needs --golden DIR");
     if (c->settings.prune && !c->settings.update)

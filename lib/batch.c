@@ -17,6 +17,7 @@
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
 #include "imgbatch/collide.h"
+#include "imgbatch/diffpage.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/pool.h"
 #include "imgbatch/state.h"
@@ -43,6 +44,10 @@ struct batch {
     const char **goldens;
     size_t ngoldens, goldens_cap;
     struct ib_buf golden;
+    /* --diff-dir: the mismatches, for the page. */
+    struct ib_buf diff;
+    struct ib_diff_item *mismatches;
+    size_t nmismatches, mismatches_cap;
 };
 
 static double now_seconds(void)
@@ -110,6 +115,14 @@ static int writes_fail(const struct batch *b)
     return b->write_failures_in_a_row >= IB_WRITE_FAILURES_TO_STOP;
 }
 
+static const char *golden_path_only(struct batch *b, const struct ib_entry *e)
+{
+    struct ib_settings g = *b->s;
+    g.outdir = b->s->golden_dir;
+    ib_output_path(&g, e, &b->golden);
+    return ib_buf_cstr(&b->golden);
+}
+
 /* The golden of an entry: its output's path with --golden in place of -o
  * (so goldens mirror the inputs below their PATH as outputs do), noted
  * for the orphan check. "" without --golden. */
@@ -131,6 +144,40 @@ static const char *golden_path(struct batch *b, const struct ib_entry *e)
     return path;
 }
 
+/* --diff-dir: where an entry's pictures go (the output's path with the
+ * diff dir in place of -o, like golden_path). "" without it. */
+static const char *diff_base(struct batch *b, const struct ib_entry *e)
+{
+    if (!b->s->diff_dir || !b->s->golden_dir)
+        return "";
+    struct ib_settings d = *b->s;
+    d.outdir = b->s->diff_dir;
+    ib_output_path(&d, e, &b->diff);
+    return ib_buf_cstr(&b->diff);
+}
+
+static const char *keep(struct batch *b, const char *s)
+{
+    return ib_arena_store(&b->golden_names, s, strlen(s));
+}
+
+static void note_mismatch(struct batch *b, const struct ib_entry *e,
+                          const struct ib_outcome *o)
+{
+    if (!b->s->diff_dir || o->golden != IB_GOLDEN_MISMATCH)
+        return;
+    if (b->nmismatches == b->mismatches_cap) {
+        b->mismatches_cap = b->mismatches_cap ? 2 * b->mismatches_cap : 16;
+        b->mismatches = ib_xrealloc(b->mismatches,
+                                    b->mismatches_cap * sizeof(*b->mismatches));
+    }
+    struct ib_diff_item *it = &b->mismatches[b->nmismatches++];
+    it->input = keep(b, e->path);
+    it->golden = keep(b, golden_path_only(b, e));
+    it->figures = keep(b, o->error);
+    it->base = keep(b, diff_base(b, e));
+}
+
 static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 {
     struct batch *b = ctx;
@@ -148,6 +195,7 @@ static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
         t.input = e->path;
         t.output = ib_buf_cstr(&b->output);
         t.golden = golden_path(b, e);
+        t.diff = diff_base(b, e);
         ib_proto_put_task(frame, &t);
         *id = t.id;
         b->next++;
@@ -187,8 +235,10 @@ static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 {
     struct batch *b = ctx;
     note_write(b, o);
-    if (o->status == IB_STATUS_OK)
+    if (o->status == IB_STATUS_OK) {
         b->counts.golden[o->golden]++;
+        note_mismatch(b, &b->list->v[id], o);
+    }
     if (b->state && o->status == IB_STATUS_OK) {
         ib_output_path(b->s, &b->list->v[id], &b->output);
         ib_state_record(b->state, &b->list->v[id], ib_buf_cstr(&b->output));
@@ -338,10 +388,24 @@ static void find_orphans(struct batch *b)
     fts_close(fts);
 }
 
+static void write_diff_page(struct batch *b, struct ib_batch_result *result)
+{
+    ib_buf_reset(&b->diff);
+    ib_buf_put_str(&b->diff, b->s->diff_dir);
+    ib_buf_put_str(&b->diff, "/index.html");
+    if (ib_make_parent_dirs(ib_buf_cstr(&b->diff)) != 0 ||
+        ib_diff_page_write(b->s->diff_dir, b->mismatches, b->nmismatches) != 0)
+        result->diff_page_errno = errno ? errno : EIO;
+}
+
 static void finish_batch(struct batch *b, struct ib_batch_result *result)
 {
     if (b->s->golden_dir && result->end == IB_BATCH_DONE && !b->s->dry_run)
         find_orphans(b);
+    if (b->s->diff_dir && b->s->golden_dir && !b->s->dry_run)
+        write_diff_page(b, result);
+    free(b->mismatches);
+    ib_buf_free(&b->diff);
     free(b->goldens);
     ib_arena_free(&b->golden_names);
     ib_buf_free(&b->golden);
@@ -371,6 +435,7 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
     ib_buf_init(&b.output);
     ib_buf_init(&b.scratch);
     ib_buf_init(&b.golden);
+    ib_buf_init(&b.diff);
     ib_arena_init(&b.golden_names);
     ib_mark_collisions(s, list);
     memset(result, 0, sizeof(*result));

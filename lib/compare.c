@@ -197,3 +197,85 @@ void ib_comparison_describe(const struct ib_comparison *c,
              c->max_diff, c->max_x, c->max_y, psnr, c->fraction * 100.0,
              t->fuzz);
 }
+
+/* ---- pictures of a mismatch --------------------------------------------- */
+
+static int save_png(VipsImage *img, const char *path)
+{
+    VipsTarget *t = vips_target_new_to_file(path); /* no option parsing */
+    if (!t)
+        return -1;
+    int rc = vips_pngsave_target(img, t, NULL);
+    g_object_unref(t);
+    return rc;
+}
+
+/* Changed pixels (any channel off by more than fuzz) in red over a faded
+ * copy of the expected image: where to look, at a glance. */
+static VipsImage *diff_picture(VipsImage *a, VipsImage *b, int fuzz)
+{
+    VipsImage *t[8] = {NULL};
+    VipsImage *out = NULL;
+    double zero[3] = {0, 0, 0}, red[3] = {255, 0, 0};
+    if (!vips_subtract(a, b, &t[0], NULL) && !vips_abs(t[0], &t[1], NULL) &&
+        !vips_relational_const1(t[1], &t[2], VIPS_OPERATION_RELATIONAL_MORE,
+                                fuzz, NULL) &&
+        !vips_bandbool(t[2], &t[3], VIPS_OPERATION_BOOLEAN_OR, NULL) &&
+        !vips_extract_band(a, &t[4], 0, "n", 3, NULL) &&
+        !vips_linear1(t[4], &t[5], 0.3, 178, "uchar", TRUE, NULL) &&
+        !vips_linear(t[4], &t[6], zero, red, 3, "uchar", TRUE, NULL))
+        vips_ifthenelse(t[3], t[6], t[5], &out, NULL);
+    for (int i = 0; i < 8; i++)
+        if (t[i])
+            g_object_unref(t[i]);
+    return out;
+}
+
+static VipsImage *side_by_side(VipsImage *a, VipsImage *b, VipsImage *diff)
+{
+    VipsImage *ab = NULL, *out = NULL, *a3 = NULL, *b3 = NULL;
+    double white[1] = {255};
+    VipsArrayDouble *bg = vips_array_double_new(white, 1);
+    if (!vips_extract_band(a, &a3, 0, "n", 3, NULL) &&
+        !vips_extract_band(b, &b3, 0, "n", 3, NULL) &&
+        !vips_join(a3, b3, &ab, VIPS_DIRECTION_HORIZONTAL, "shim", 4,
+                   "background", bg, "expand", TRUE, NULL)) {
+        if (diff)
+            vips_join(ab, diff, &out, VIPS_DIRECTION_HORIZONTAL, "shim", 4,
+                      "background", bg, "expand", TRUE, NULL);
+        else
+            out = g_object_ref(ab);
+    }
+    vips_area_unref(VIPS_AREA(bg));
+    VIPS_UNREF(a3);
+    VIPS_UNREF(b3);
+    VIPS_UNREF(ab);
+    return out;
+}
+
+int ib_compare_write_pictures(const char *expected, const char *actual,
+                              const struct ib_tolerance *t,
+                              const char *diff_path, const char *sbs_path,
+                              char *err, size_t err_len)
+{
+    VipsImage *a = load(expected, err, err_len);
+    VipsImage *b = a ? load(actual, err, err_len) : NULL;
+    if (!b) {
+        VIPS_UNREF(a);
+        return -1;
+    }
+    int same = a->Xsize == b->Xsize && a->Ysize == b->Ysize;
+    VipsImage *diff = same ? diff_picture(a, b, t->fuzz) : NULL;
+    VipsImage *sbs = side_by_side(a, b, diff);
+    int rc = (same && (!diff || save_png(diff, diff_path))) || !sbs ||
+                     save_png(sbs, sbs_path)
+                 ? -1
+                 : 0;
+    if (rc)
+        vips_reason(err, err_len, diff_path);
+    VIPS_UNREF(diff);
+    VIPS_UNREF(sbs);
+    g_object_unref(a);
+    g_object_unref(b);
+    return rc;
+}

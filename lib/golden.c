@@ -70,6 +70,27 @@ static int install_golden(const char *output, const char *golden)
     return rc;
 }
 
+/* --diff-dir: <base>.diff.png and <base>.sbs.png. A picture that cannot
+ * be written costs the picture only (the page shows what exists). */
+static void write_pictures(const struct ib_settings *s, const struct ib_task *t)
+{
+    if (ib_make_parent_dirs(t->diff) != 0)
+        return;
+    struct ib_buf diff, sbs;
+    ib_buf_init(&diff);
+    ib_buf_init(&sbs);
+    ib_buf_put_str(&diff, t->diff);
+    ib_buf_put_str(&diff, ".diff.png");
+    ib_buf_put_str(&sbs, t->diff);
+    ib_buf_put_str(&sbs, ".sbs.png");
+    char err[256];
+    ib_compare_write_pictures(t->golden, t->output, &s->tolerance,
+                              ib_buf_cstr(&diff), ib_buf_cstr(&sbs), err,
+                              sizeof(err));
+    ib_buf_free(&diff);
+    ib_buf_free(&sbs);
+}
+
 void ib_golden_check(const struct ib_settings *s, const struct ib_task *t,
                      struct ib_outcome *o)
 {
@@ -95,6 +116,8 @@ void ib_golden_check(const struct ib_settings *s, const struct ib_task *t,
         o->golden = !exists ? IB_GOLDEN_MISSING
                     : pass  ? IB_GOLDEN_MATCH
                             : IB_GOLDEN_MISMATCH;
+        if (o->golden == IB_GOLDEN_MISMATCH && t->diff && t->diff[0])
+            write_pictures(s, t);
         return;
     }
     if (pass) {

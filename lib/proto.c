@@ -61,6 +61,7 @@ void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t)
     put_str(out, t->input);
     put_str(out, t->output);
     put_str(out, t->golden ? t->golden : "");
+    put_str(out, t->diff ? t->diff : "");
     end_frame(out);
 }
 
@@ -176,6 +177,7 @@ static void decode_task(struct reader *r, struct ib_msg *m)
     m->task.input = get_str(r);
     m->task.output = get_str(r);
     m->task.golden = get_str(r);
+    m->task.diff = get_str(r);
 }
 
 static void copy_error(struct ib_outcome *o, const char *s)

@@ -76,3 +76,52 @@ expect_stderr_has "imgbatch: --update-golden needs --golden DIR"
 run ib --golden "$T/golden" --min-psnr loud "$T/in"
 expect_rc 2
 expect_stderr_has "imgbatch: invalid --min-psnr 'loud'"
+
+# --diff-dir: for a mismatch, the pictures and a page that shows them.
+vips flip "$T/golden/resized_photo.jpg" "$T/flipped.v" horizontal
+vips jpegsave "$T/flipped.v" "$T/golden/resized_photo.jpg" --Q 85
+run ib -o "$T/out" --golden "$T/golden" --diff-dir "$T/diff" "$T/in"
+expect_rc 1
+expect_file "$T/diff/index.html"
+expect_dims "$T/diff/resized_photo.jpg.diff.png" 100 75
+expect_dims "$T/diff/resized_photo.jpg.sbs.png" 308 75
+grep -qF "1 mismatch" "$T/diff/index.html" || fail "page lacks the count"
+grep -qF 'src="resized_photo.jpg.sbs.png"' "$T/diff/index.html" || fail "page lacks the picture"
+grep -qF "$T/in/photo.jpg" "$T/diff/index.html" || fail "page lacks the input's name"
+# Changed pixels are red in the diff, unchanged ones a faded grey-ish copy.
+red=$(vips getpoint "$T/diff/resized_photo.jpg.diff.png" 0 37)
+[ "$red" = "255 0 0 " ] || fail "a flipped edge pixel is '$red', not red"
+# Looked at in a real browser: headless Chromium renders the page, and the
+# screenshot shows the diff picture at the page's 3x zoom (as many red
+# pixels as the diff has, times 9, within 10%).
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chromium" ]; then
+    [ "${CI:-}" = true ] && fail "chromium missing under CI=true"
+    echo "chromium not installed: the browser check is skipped"
+else
+    HOME=$T "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+        --window-size=1200,700 --screenshot="$T/shot.png" "file://$T/diff/index.html" \
+        > "$T/chromium.log" 2>&1 || fail "chromium failed: $(tail -n 3 "$T/chromium.log")"
+    expect_dims "$T/shot.png" 1200 700
+    red_in() {
+        vips colourspace "$1" "$T/rgb.v" srgb
+        vips extract_band "$T/rgb.v" "$T/r.v" 0
+        vips extract_band "$T/rgb.v" "$T/g.v" 1
+        vips extract_band "$T/rgb.v" "$T/b.v" 2
+        vips relational_const "$T/r.v" "$T/rr.v" moreeq 247
+        vips relational_const "$T/g.v" "$T/gg.v" lesseq 8
+        vips relational_const "$T/b.v" "$T/bb.v" lesseq 8
+        vips boolean "$T/rr.v" "$T/gg.v" "$T/rg.v" and
+        vips boolean "$T/rg.v" "$T/bb.v" "$T/m.v" and
+        # The mean of a 0/255 mask times its area, over 255: the count.
+        awk -v m="$(vips avg "$T/m.v")" -v w="$(vipsheader -f width "$1")" \
+            -v h="$(vipsheader -f height "$1")" 'BEGIN { printf "%d", m * w * h / 255 }'
+    }
+    want=$(( $(red_in "$T/diff/resized_photo.jpg.diff.png") * 9 ))
+    got=$(red_in "$T/shot.png")
+    awk -v g="$got" -v w="$want" 'BEGIN { exit !(w > 0 && g > 0.9 * w && g < 1.1 * w) }' \
+        || fail "the page shows $got red pixels, expected about $want"
+fi
+run ib --diff-dir "$T/d2" "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: --diff-dir needs --golden DIR"

@@ -10,8 +10,12 @@ static void task_round_trip(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {42, 3, "in/a b\n[x].jpg", "out/resized_a.jpg",
-                        "golden/resized_a.jpg"};
+    struct ib_task t = {42,
+                        3,
+                        "in/a b\n[x].jpg",
+                        "out/resized_a.jpg",
+                        "golden/resized_a.jpg",
+                        "diff/resized_a.jpg"};
     ib_proto_put_task(&b, &t);
     size_t len = 0;
     CHECK_INT(ib_proto_frame(b.data, b.len, &len), 1);
@@ -24,6 +28,7 @@ static void task_round_trip(void)
     CHECK_STR(m.task.input, "in/a b\n[x].jpg");
     CHECK_STR(m.task.output, "out/resized_a.jpg");
     CHECK_STR(m.task.golden, "golden/resized_a.jpg");
+    CHECK_STR(m.task.diff, "diff/resized_a.jpg");
     ib_buf_free(&b);
 }
 
@@ -65,7 +70,7 @@ static void short_frames(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", ""};
+    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", "", ""};
     ib_proto_put_task(&b, &t);
     for (size_t n = 0; n < b.len; n++) {
         size_t len;
@@ -80,7 +85,7 @@ static void damaged_frames(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", ""};
+    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", "", ""};
     ib_proto_put_task(&b, &t);
     struct ib_msg m;
     size_t len;

@@ -58,7 +58,8 @@ struct ib_batch_result {
     enum ib_batch_end end;
     struct ib_batch_counts counts;
     char err[256];
-    int state_errno; /* -u: the state could not be saved (errno) */
+    int state_errno;     /* -u: the state could not be saved (errno) */
+    int diff_page_errno; /* --diff-dir: index.html not written (errno) */
 };
 
 /* Runs the batch. The list must be finished (sorted); entries whose outputs

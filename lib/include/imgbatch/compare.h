@@ -42,4 +42,12 @@ void ib_comparison_describe(const struct ib_comparison *c,
                             const struct ib_tolerance *t, char *buf,
                             size_t len);
 
+/* For a mismatch: writes diff_path (changed pixels in red over a faded
+ * expected image; only when the sizes match) and sbs_path (expected,
+ * actual and diff side by side), both PNG. 0, or -1 with a reason. */
+int ib_compare_write_pictures(const char *expected, const char *actual,
+                              const struct ib_tolerance *t,
+                              const char *diff_path, const char *sbs_path,
+                              char *err, size_t err_len);
+
 #endif

@@ -60,6 +60,7 @@ struct ib_task {
     const char *input;
     const char *output;
     const char *golden; /* --golden: the file to compare with; "" = none */
+    const char *diff;   /* --diff-dir: base path of the pictures; "" = none */
 };
 
 struct ib_msg {

@@ -90,6 +90,8 @@ struct ib_settings {
     const char *golden_dir;
     int update_golden;
     struct ib_tolerance tolerance;
+    /* --diff-dir DIR: pictures of each mismatch and an index.html. */
+    const char *diff_dir;
 };
 
 void ib_settings_defaults(struct ib_settings *s);
