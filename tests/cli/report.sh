@@ -41,3 +41,15 @@ expect_stderr_has "1 resized, 0 failed, 0 skipped"
 run ib --report "$T/no/such/dir/r.json" "$T/in"
 expect_rc 2
 expect_stderr_has "imgbatch: cannot write report '$T/no/such/dir/r.json': No such file or directory"
+
+# --report - into a pipe that closes (SIGPIPE): the batch is not killed;
+# every file is still done, the report's loss is said, and the exit is 1.
+rm -f "$T"/in/resized_*
+set +e
+${IMGBATCH_WRAPPER:-} "$IMGBATCH" --report - "$T/in" 2> "$T/stderr" | true
+rc=${PIPESTATUS[0]}
+set -e
+expect_rc 1
+expect_stderr_has "imgbatch: cannot write report '-': Broken pipe"
+expect_stderr_has "8 resized, 1 failed, 0 skipped"
+expect_file "$T/in/resized_photo.jpg"
