@@ -95,7 +95,12 @@ for n in a b c d; do cp "$T/in/photo.jpg" "$T/live/$n.jpg"; done
 IMGBATCH_TEST_FAULT="hang:a.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j1 --timeout "$limit" \
     -o "$T/live-out" "$T/live" > "$T/stdout" 2> "$T/stderr" &
 pid=$!
-sleep 1
+# The list is made before any worker starts: once one exists, change files.
+for _ in $(seq 1 300); do
+    [ -n "$(pgrep -P "$pid" || true)" ] && break
+    sleep 0.1
+done
+sleep 0.2
 rm "$T/live/b.jpg"
 head -c 2000 "$T/in/photo.jpg" > "$T/live/c.jpg"
 set +e; wait "$pid"; rc=$?; set -e
