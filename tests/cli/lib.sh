@@ -18,7 +18,9 @@ fail() {
 }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 
-ib() { ${IMGBATCH_WRAPPER:-} "$IMGBATCH" "$@"; }
+# Under a wrapper (valgrind) one worker unless the test asks for more:
+# every worker pays libvips' start-up under valgrind, seconds each.
+ib() { ${IMGBATCH_WRAPPER:-} "$IMGBATCH" ${IMGBATCH_WRAPPER:+-j1} "$@"; }
 
 # run CMD...: runs it, keeping its stdout, stderr and exit status ($rc).
 run() {
