@@ -6,7 +6,9 @@ except 'dims' and 'check', which read image headers with Pillow).
                     [--max-other CORES] -- CMD...
       Runs CMD once in a new session and prints one tab-separated line:
         wall_s user_s sys_s tree_rss_kib tree_hwm_kib max_proc_kib
-        procs other_cores sampler_cpu_s exit
+        procs other_cores sampler_cpu_s exit waited_s
+      waited_s: how long it waited for a quiet second first (-1: it waited
+      --quiet-wait s and found none, and ran anyway)
   bench-util.py dims DIR                       name, width, height per image
   bench-util.py check INPUTS_TSV OUT_DIR BOX   outputs: count and dimensions
   bench-util.py small-ok PHOTOS SMALL COPIES   is SMALL made from PHOTOS?
@@ -139,7 +141,7 @@ def cmd_run(argv):
     if not cmd:
         sys.exit("bench-util.py run: no command")
     interval = float(opts["--interval"])
-    wait_quiet(float(opts["--quiet-wait"]), float(opts["--max-other"]))
+    waited = wait_quiet(float(opts["--quiet-wait"]), float(opts["--max-other"]))
 
     log = open(opts["--log"], "ab")
     tree = Tree()
@@ -192,7 +194,7 @@ def cmd_run(argv):
         f"{wall:.3f}", f"{ru.ru_utime:.2f}", f"{ru.ru_stime:.2f}",
         str(peak_rss), str(peak_hwm), str(ru.ru_maxrss), str(len(tree.members)),
         f"{other:.2f}", f"{mine:.2f}",
-        str(os.waitstatus_to_exitcode(result["status"]))]))
+        str(os.waitstatus_to_exitcode(result["status"])), f"{waited:.0f}"]))
 
 
 def image_names(d):
