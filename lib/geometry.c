@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define MAX_PERCENT 1000000.0
+#define MAX_DECIMALS 6
 #define MAX_AREA 100000000000000LL
 
 struct cursor {
@@ -49,8 +50,14 @@ static int read_number(struct cursor *c, int allow_fraction, double *out)
         c->p++;
         if (!is_digit(*c->p))
             return fail(c, "expected digits after '.'");
+        const char *fraction = c->p;
         while (is_digit(*c->p))
             c->p++;
+        /* The canonical form (ib_geometry_format) prints every digit, so
+         * it parses back to the very same number and two different
+         * percentages never share a -u fingerprint. */
+        if (c->p - fraction > MAX_DECIMALS)
+            return fail(c, "at most 6 decimals in a percentage");
     }
     if (c->p == start)
         return 0;
@@ -340,6 +347,19 @@ static const char *flags_text(const struct ib_geometry *g)
     return table[g->fit][g->only];
 }
 
+/* Writes v in fixed notation with every decimal the grammar allows and no
+ * trailing zeros: "%g" would switch to exponents (1e+06) the grammar
+ * rejects, and round to 6 significant digits. */
+static void format_decimal(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.*f", MAX_DECIMALS, v);
+    char *end = buf + strlen(buf);
+    while (end > buf && end[-1] == '0')
+        *--end = '\0';
+    if (end > buf && end[-1] == '.')
+        *--end = '\0';
+}
+
 void ib_geometry_format(const struct ib_geometry *g, char *buf, size_t len)
 {
     switch (g->kind) {
@@ -352,9 +372,13 @@ void ib_geometry_format(const struct ib_geometry *g, char *buf, size_t len)
         snprintf(buf, len, "%sx%s%s", w, h, flags_text(g));
         break;
     }
-    case IB_GEOM_PERCENT:
-        snprintf(buf, len, "%g%%x%g%%%s", g->pct_w, g->pct_h, flags_text(g));
+    case IB_GEOM_PERCENT: {
+        char w[32], h[32];
+        format_decimal(g->pct_w, w, sizeof(w));
+        format_decimal(g->pct_h, h, sizeof(h));
+        snprintf(buf, len, "%s%%x%s%%%s", w, h, flags_text(g));
         break;
+    }
     case IB_GEOM_AREA:
         snprintf(buf, len, "%lld@%s", g->area, flags_text(g));
         break;

@@ -75,6 +75,14 @@ static void forms(void)
     expect_form("50x25%", "50%x25%");
     expect_form("12.5%", "12.5%x12.5%");
     expect_form("150%<", "150%x150%<");
+    /* Fixed notation at both ends of the range, every decimal kept: "%g"
+     * wrote 1e+06% (which did not parse) and merged 12.3456781% with
+     * 12.3456789% in the -u fingerprint (found by fuzz_geometry). */
+    expect_form("1000000%", "1000000%x1000000%");
+    expect_form("0.00005%", "0.00005%x0.00005%");
+    expect_form("0.000001%", "0.000001%x0.000001%");
+    expect_form("12.345678%x12.34567%", "12.345678%x12.34567%");
+    expect_form("007.500%", "7.5%x7.5%");
     expect_form("10000@", "10000@");
     expect_form("10000@>", "10000@>");
     expect_form("10000000x1", "10000000x1");
@@ -101,6 +109,8 @@ static void garbage(void)
     expect_error("50%x", "height percentage");
     expect_error("50%x20", "needs '%'");
     expect_error("1.%", "digits after '.'");
+    expect_error("12.3456781%", "at most 6 decimals");
+    expect_error("1000000.000001%", "too large");
     expect_error("0@", "at least 1 pixel");
     expect_error("10x10@", "'@' right after");
     expect_error("100x100 ", "unexpected ' '");

@@ -1,0 +1,94 @@
+/* Fuzzes what a worker does with an untrusted file: find a loader, read the
+ * header, plan, decode with shrink-on-load, fit to a 32x32 box and encode in
+ * the input's format, all in memory through ib_resize_memory. The box is
+ * small so that the seeds (16 to 64 pixels) are enlarged, kept and shrunk.
+ *
+ * --max-pixels is 4 megapixels so that a header promising a huge image is
+ * refused before any pixel is decoded, as in a batch, rather than making
+ * the fuzzer run out of memory. The loader policy is the default one (no
+ * SVG, PDF or untrusted loaders): those are the decoders users face.
+ *
+ * Invariants, each an abort(): a failure has a reason; an image that comes
+ * out fits the box and is at least 1x1. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fuzz.h"
+#include "imgbatch/format.h"
+#include "imgbatch/resize.h"
+#include "imgbatch/settings.h"
+
+#define BOX 32
+
+/* libFuzzer's entry points take no context, so the resizer (and the
+ * settings it keeps a pointer to) live here for the whole process, as they
+ * do in a worker. */
+static struct ib_settings settings;
+static struct ib_resizer *resizer;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    ib_settings_defaults(&settings);
+    settings.geometry.width = BOX;
+    settings.geometry.height = BOX;
+    settings.max_pixels = 4 * 1000 * 1000;
+    char err[256];
+    resizer = ib_resizer_new(&settings, err, sizeof(err));
+    if (!resizer) {
+        fprintf(stderr, "fuzz_resize: %s\n", err);
+        exit(1);
+    }
+    return 0;
+}
+
+/* ASan reads its defaults from here (ASAN_OPTIONS still wins). LLVM 14's
+ * runtime (and GCC's up to 13) takes some dynamic TLS blocks for glibc 2.19
+ * ones, whose layout glibc dropped in 2.25, and the leak checker then dies
+ * at exit scanning a bogus range ("Tracer caught signal 11"): libvips'
+ * loaders are modules with thread-local state, and the corrupt JPEG XL file
+ * in the corpus hits it under G_SLICE=always-malloc. Fixed in LLVM 17
+ * (google/sanitizers#1322). */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "intercept_tls_get_addr=0";
+}
+
+/* LeakSanitizer calls this for suppressions built into the program, so they
+ * apply to libFuzzer and to the ASan replay alike. Both are leaks on error
+ * paths of Debian 12's libraries, not of imgbatch; a worker loses a few
+ * kilobytes per such file:
+ *   - libvips 8.14 webpsave, when the pixels of an animation fail to decode
+ *     while it encodes: its dispose() does not free the WebPAnimEncoder
+ *     (fixed in libvips 8.15.4, "webpsave: fix memory leak on error");
+ *   - libheif 1.15's dav1d plugin, when an AVIF item holds no data: it frees
+ *     the AV1 payload only when its size is not 0. libdav1d has no frame
+ *     pointers, so the module is all that a fast-unwound stack names. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:WebPAnimEncoderNewInternal\n"
+           "leak:libdav1d.so\n";
+}
+
+static void fail(const char *why, const struct ib_outcome *o)
+{
+    fprintf(stderr, "fuzz_resize: %s (%dx%d in, %dx%d out)\n", why, o->in_w,
+            o->in_h, o->out_w, o->out_h);
+    abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct ib_outcome o;
+    if (ib_resize_memory(resizer, data, size, IB_FMT_FROM_LOADER, &o) != 0) {
+        if (!o.error[0])
+            fail("failed without a reason", &o);
+        return 0;
+    }
+    if (o.out_w < 1 || o.out_h < 1 || o.out_w > BOX || o.out_h > BOX)
+        fail("the output does not fit the box", &o);
+    return 0;
+}
