@@ -69,4 +69,35 @@ samples_copy() {
 }
 
 # checksums DIR: one line per file, to prove inputs are left untouched.
+# expect_valid_outputs DIR N: DIR holds N files, all images libvips reads
+# (one vipsheader for all: a start-up each would take seconds).
+expect_valid_outputs() {
+    find "$1" -type f | sort > "$T/outputs.txt"
+    [ "$(wc -l < "$T/outputs.txt")" -eq "$2" ] || fail "$(wc -l < "$T/outputs.txt") outputs for $2 inputs"
+    tr '\n' '\0' < "$T/outputs.txt" | xargs -0 vipsheader > /dev/null 2> "$T/stderr" ||
+        fail "outputs that are not valid images"
+}
+
+# report_ok_inputs REPORT: prints the sorted inputs of REPORT's file
+# records; fails unless the run exited 0 with every file ok.
+report_ok_inputs() {
+    expect_file "$1"
+    [ "$(jq -r 'select(.type == "summary") | .exit' "$1")" = 0 ] || fail "$1: summary exit is not 0"
+    jq -r 'select(.type == "file" and .status != "ok") | .input' "$1" > "$T/notok.txt"
+    [ ! -s "$T/notok.txt" ] || fail "$1: not resized: $(cat "$T/notok.txt")"
+    jq -r 'select(.type == "file") | .input' "$1" | sort
+}
+
+# expect_partition INPUTS PART...: the PART lists are pairwise disjoint and
+# together exactly the sorted list INPUTS.
+expect_partition() {
+    local inputs=$1 dups
+    shift
+    sort "$@" > "$T/union.txt"
+    dups=$(uniq -d "$T/union.txt")
+    [ -z "$dups" ] || fail "inputs in two parts: $dups"
+    cmp -s "$T/union.txt" "$inputs" ||
+        fail "the parts are not the whole list: $(diff "$inputs" "$T/union.txt" | head -n 10)"
+}
+
 checksums() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
