@@ -85,6 +85,7 @@ void ib_proto_put_result(struct ib_buf *out, uint64_t id,
     put_i64(out, o->usec);
     put_u32(out, (uint32_t)o->write_errno);
     put_u8(out, (unsigned)o->golden);
+    put_u8(out, (unsigned)o->pipeline);
     put_str(out, o->error);
     end_frame(out);
 }
@@ -206,6 +207,9 @@ static void decode_result(struct reader *r, struct ib_msg *m)
     o->write_errno = (int)(get_u32(r) & 0xffff);
     o->golden = (int)get_u8(r);
     if (o->golden > IB_GOLDEN_UNCHANGED)
+        r->bad = 1;
+    o->pipeline = (int)get_u8(r);
+    if (o->pipeline > IB_PIPELINE_DIRECT_JPEG)
         r->bad = 1;
     const char *error = get_str(r);
     if (error)

@@ -69,6 +69,10 @@ void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
     char ms[64];
     snprintf(ms, sizeof(ms), ",\"ms\":%.1f", (double)o->usec / 1000.0);
     ib_buf_put_str(out, ms);
+    if (o->status == IB_STATUS_OK && o->pipeline != IB_PIPELINE_NONE)
+        ib_buf_put_str(out, o->pipeline == IB_PIPELINE_DIRECT_JPEG
+                                ? ",\"pipeline\":\"direct-jpeg\""
+                                : ",\"pipeline\":\"libvips\"");
     if (o->status == IB_STATUS_OK && o->golden != IB_GOLDEN_NONE) {
         static const char *const names[] = {
             "",        "match",   "mismatch", "missing-golden",

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,14 @@
 #include "imgbatch/encode.h"
 #include "imgbatch/fdtarget.h"
 #include "imgbatch/format.h"
+#include "imgbatch/jpegpath.h"
 #include "imgbatch/tempfile.h"
 
 struct ib_resizer {
     const struct ib_settings *s;
+    /* IMGBATCH_DIRECT_JPEG=0 sends every file through libvips' pipeline:
+     * for comparing the two, and for ruling the direct path out. */
+    int direct_jpeg;
     /* The last warning libvips or a codec logged while on this file: some
      * decoders fail with an empty error and say why only in a warning. */
     GMutex log_lock;
@@ -47,6 +52,9 @@ struct plan {
     const char *output_profile;
     char options[64]; /* loader options */
     struct ib_target target;
+    int orientation; /* EXIF, 1 when --no-rotate */
+    int tagged;      /* has an embedded ICC profile */
+    int bands;
 };
 
 /* Where the bytes come from: a source, which every streaming loader reads;
@@ -125,9 +133,24 @@ static void set_loader_policy(const struct ib_loaders *l)
     vips_operation_block_set("VipsForeignLoadPdf", !l->allow_pdf);
 }
 
+/* glibc hands allocations over 128 KiB to mmap and gives freed heap back
+ * above 128 KiB of slack: an image's buffers, freed after every file, then
+ * come back as fresh pages each time, and the page faults (and, from
+ * libvips' threads, the TLB shoot-downs of madvise) cost more CPU than
+ * decoding a small JPEG. A worker keeps its memory for the next file
+ * instead: its peak stays what its largest file needs. One arena, since a
+ * worker computes on one thread at a time. */
+static void keep_freed_memory(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's maximum */
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_ARENA_MAX, 1);
+}
+
 struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
                                   size_t err_len)
 {
+    keep_freed_memory();
     if (VIPS_INIT("imgbatch")) {
         snprintf(err, err_len, "cannot start libvips: %s", vips_error_buffer());
         return NULL;
@@ -140,6 +163,8 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
      * thread only adds hand-offs. Each image is seen once: no cache. */
     vips_concurrency_set(1);
     vips_cache_set_max(0);
+    const char *direct = getenv("IMGBATCH_DIRECT_JPEG");
+    r->direct_jpeg = !direct || strcmp(direct, "0") != 0;
     set_loader_policy(&s->loaders);
     return r;
 }
@@ -363,6 +388,9 @@ static void read_header(const struct ib_settings *s, struct plan *p,
         p->format = format_from_loader(p, h);
     p->output_profile = choose_output_profile(&s->colour, h);
     p->input_profile = choose_input_profile(&s->colour, h, p->output_profile);
+    p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
+    p->tagged = vips_image_get_typeof(h, VIPS_META_ICC_NAME) != 0;
+    p->bands = h->Bands;
     int swap = !s->no_rotate && vips_image_get_orientation_swap(h);
     ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
                         swap ? p->width : p->height, s->crop != IB_CROP_NONE,
@@ -521,10 +549,48 @@ static VipsImage *thumbnail(struct ib_resizer *r, const struct input *in,
 
 /* ---- output ------------------------------------------------------------ */
 
-/* Encodes into the open temp file; 0 when every byte reached it. */
-static int encode_to_fd(struct ib_resizer *r, VipsImage *img, int format,
-                        int fd, const char *output, struct ib_outcome *o)
+/* What goes into the temp file: an image for a libvips saver, or bytes
+ * already encoded. */
+struct payload {
+    VipsImage *img;
+    int format;
+    const unsigned char *bytes;
+    size_t len;
+};
+
+static int fail_write(struct ib_outcome *o, const char *output, int err)
 {
+    fail_with(o, "cannot write '%s': %s", output, strerror(err));
+    o->write_errno = err;
+    return -1;
+}
+
+static int write_bytes(int fd, const struct payload *pl, const char *output,
+                       struct ib_outcome *o)
+{
+    const unsigned char *p = pl->bytes;
+    size_t left = pl->len;
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail_write(o, output, errno);
+        p += n;
+        left -= (size_t)n;
+    }
+    o->out_bytes = (long long)pl->len;
+    return 0;
+}
+
+/* Encodes into the open temp file; 0 when every byte reached it. */
+static int encode_to_fd(struct ib_resizer *r, const struct payload *pl, int fd,
+                        const char *output, struct ib_outcome *o)
+{
+    if (!pl->img)
+        return write_bytes(fd, pl, output, o);
+    VipsImage *img = pl->img;
+    int format = pl->format;
     int write_errno = 0;
     VipsTarget *target = ib_fd_target_new(fd, &write_errno);
     if (!target) {
@@ -535,9 +601,7 @@ static int encode_to_fd(struct ib_resizer *r, VipsImage *img, int format,
     g_object_unref(target);
     if (rc != 0 && write_errno) {
         vips_error_clear();
-        fail_with(o, "cannot write '%s': %s", output, strerror(write_errno));
-        o->write_errno = write_errno;
-        return -1;
+        return fail_write(o, output, write_errno);
     }
     if (rc != 0) {
         fail_with_vips_error(r, o);
@@ -560,7 +624,7 @@ static void dir_of(const char *path, struct ib_buf *out)
     ib_buf_cstr(out);
 }
 
-static int write_output(struct ib_resizer *r, VipsImage *img, int format,
+static int write_output(struct ib_resizer *r, const struct payload *pl,
                         const char *output, struct ib_outcome *o)
 {
     struct ib_buf tmp, dir;
@@ -582,7 +646,7 @@ static int write_output(struct ib_resizer *r, VipsImage *img, int format,
                   strerror(errno));
         goto out;
     }
-    rc = encode_to_fd(r, img, format, fd, output, o);
+    rc = encode_to_fd(r, pl, fd, output, o);
     if (close(fd) != 0 && rc == 0) {
         o->write_errno = errno;
         fail_with(o, "cannot write '%s': %s", output, strerror(errno));
@@ -601,21 +665,10 @@ out:
     return rc;
 }
 
-/* ---- one file ---------------------------------------------------------- */
-
-static long long now_usec(void)
+/* Resizes, ready for the plan's output format. */
+static VipsImage *resize_planned(struct ib_resizer *r, struct input *in,
+                                 struct plan *p, struct ib_outcome *o)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Decodes and resizes, ready for the plan's output format. */
-static VipsImage *decode(struct ib_resizer *r, struct input *in, int format,
-                         struct plan *p, struct ib_outcome *o)
-{
-    if (plan(r, in, format, p, o) != 0)
-        return NULL;
     VipsImage *img = thumbnail(r, in, p, o);
     if (img && !(img = ib_prepare_for_format(r->s, img, p->format)))
         fail_with_vips_error(r, o);
@@ -628,6 +681,109 @@ static void page_size(VipsImage *img, struct ib_outcome *o)
     o->out_h = vips_image_get_page_height(img);
 }
 
+/* ---- the direct JPEG path ---------------------------------------------- */
+
+/* Files read whole into memory for the direct path; larger ones stream
+ * through libvips. */
+#define DIRECT_MAX_FILE_BYTES ((long long)64 << 20)
+
+/* A plain JPEG to JPEG, with nothing that needs the full pipeline: no
+ * profile in or out, no linear light, no metadata to keep, no page. */
+static int direct_jpeg_applies(const struct ib_resizer *r, const struct plan *p)
+{
+    const struct ib_settings *s = r->s;
+    return r->direct_jpeg && loader_is(p, "VipsForeignLoadJpeg") &&
+           p->format == IB_FMT_JPEG && !p->tagged &&
+           (p->bands == 1 || p->bands == 3) && !p->input_profile &&
+           !p->output_profile && !s->colour.keep_profile && !s->colour.linear &&
+           !s->keep_metadata && s->page <= 0;
+}
+
+static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
+                            struct ib_jpeg_job *job)
+{
+    const struct ib_encoder *e = &s->encoder;
+    job->width = p->width;
+    job->height = p->height;
+    job->orientation = p->orientation;
+    job->target = p->target;
+    job->crop = interesting_for(s->crop);
+    job->encoding.quality = s->quality;
+    job->encoding.progressive = e->jpeg_progressive > 0;
+    job->encoding.optimize = e->jpeg_optimize > 0;
+    /* libvips' automatic mode: 4:2:0 below quality 90. */
+    job->encoding.subsample = e->jpeg_subsample == IB_SUBSAMPLE_AUTO
+                                  ? s->quality < 90
+                                  : e->jpeg_subsample == IB_SUBSAMPLE_ON;
+}
+
+/* Runs the direct path on data; 0 with *pl holding the encoded bytes. */
+static int direct_jpeg(const struct ib_resizer *r, const struct plan *p,
+                       const void *data, size_t len, struct payload *pl,
+                       struct ib_outcome *o)
+{
+    struct ib_jpeg_job job;
+    direct_jpeg_job(r->s, p, &job);
+    unsigned char *bytes;
+    if (ib_jpeg_path_run(&job, data, len, &bytes, &pl->len, &o->out_w,
+                         &o->out_h) != 0)
+        return -1;
+    pl->bytes = bytes;
+    o->pipeline = IB_PIPELINE_DIRECT_JPEG;
+    return 0;
+}
+
+/* Reads the whole file for the direct path; NULL when it is too large or
+ * changed size (libvips then reads it and says what is wrong). */
+static unsigned char *read_whole(int fd, long long size)
+{
+    if (size <= 0 || size > DIRECT_MAX_FILE_BYTES)
+        return NULL;
+    unsigned char *buf = malloc((size_t)size);
+    size_t got = 0;
+    while (buf && got < (size_t)size) {
+        ssize_t n = pread(fd, buf + got, (size_t)size - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (buf && got != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
+
+/* 0 when the direct path wrote the output or failed to write it (both
+ * final); -1 when libvips must do the file. */
+static int try_direct_jpeg(struct ib_resizer *r, int fd, const struct plan *p,
+                           const char *output, struct ib_outcome *o)
+{
+    if (!direct_jpeg_applies(r, p))
+        return -1;
+    unsigned char *data = read_whole(fd, o->in_bytes);
+    struct payload pl = {0};
+    int rc = data ? direct_jpeg(r, p, data, (size_t)o->in_bytes, &pl, o) : -1;
+    free(data);
+    if (rc != 0)
+        return -1;
+    if (write_output(r, &pl, output, o) == 0)
+        o->status = IB_STATUS_OK;
+    free((void *)pl.bytes);
+    return 0;
+}
+
+/* ---- one file ---------------------------------------------------------- */
+
+static long long now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void resize_fd(struct ib_resizer *r, int fd, const struct ib_task *t,
                       struct ib_outcome *o)
 {
@@ -638,13 +794,18 @@ static void resize_fd(struct ib_resizer *r, int fd, const struct ib_task *t,
     }
     struct input in = {src, NULL};
     struct plan p;
-    VipsImage *img = decode(r, &in, t->format, &p, o);
-    if (img && write_output(r, img, p.format, t->output, o) == 0) {
-        o->status = IB_STATUS_OK;
-        page_size(img, o);
+    if (plan(r, &in, t->format, &p, o) == 0 &&
+        try_direct_jpeg(r, fd, &p, t->output, o) != 0) {
+        VipsImage *img = resize_planned(r, &in, &p, o);
+        struct payload pl = {img, p.format, NULL, 0};
+        if (img && write_output(r, &pl, t->output, o) == 0) {
+            o->status = IB_STATUS_OK;
+            o->pipeline = IB_PIPELINE_LIBVIPS;
+            page_size(img, o);
+        }
+        if (img)
+            g_object_unref(img);
     }
-    if (img)
-        g_object_unref(img);
     if (in.blob)
         vips_area_unref(VIPS_AREA(in.blob));
     g_object_unref(src);
@@ -680,19 +841,27 @@ int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
     }
     struct input in = {src, NULL};
     struct plan p;
-    VipsImage *img = decode(r, &in, format, &p, o);
+    VipsImage *img = NULL;
+    struct payload pl = {0};
+    int rc = plan(r, &in, format, &p, o);
+    /* The direct path first, as for a file; libvips when it declines. */
+    if (rc == 0 && direct_jpeg_applies(r, &p) &&
+        direct_jpeg(r, &p, data, len, &pl, o) == 0) {
+        free((void *)pl.bytes);
+    } else if (rc == 0 && (img = resize_planned(r, &in, &p, o))) {
+        VipsTarget *target = vips_target_new_to_memory();
+        rc = ib_encode(r->s, img, p.format, target);
+        if (rc != 0)
+            fail_with_vips_error(r, o);
+        else
+            page_size(img, o);
+        g_object_unref(target);
+        g_object_unref(img);
+    } else {
+        rc = -1;
+    }
     if (in.blob)
         vips_area_unref(VIPS_AREA(in.blob));
     g_object_unref(src);
-    if (!img)
-        return -1;
-    VipsTarget *target = vips_target_new_to_memory();
-    int rc = ib_encode(r->s, img, p.format, target);
-    if (rc != 0)
-        fail_with_vips_error(r, o);
-    else
-        page_size(img, o);
-    g_object_unref(target);
-    g_object_unref(img);
     return rc;
 }

@@ -44,6 +44,7 @@ static void result_round_trip(void)
     o.usec = 1234567;
     o.write_errno = 28;
     o.golden = IB_GOLDEN_MISMATCH;
+    o.pipeline = IB_PIPELINE_DIRECT_JPEG;
     strcpy(o.error, "VipsJpeg: Premature end of input file");
     ib_proto_put_result(&b, 7, &o);
     struct ib_msg m;
@@ -56,6 +57,7 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.usec, 1234567);
     CHECK_INT(m.outcome.write_errno, 28);
     CHECK_INT(m.outcome.golden, IB_GOLDEN_MISMATCH);
+    CHECK_INT(m.outcome.pipeline, IB_PIPELINE_DIRECT_JPEG);
     CHECK_STR(m.outcome.error, "VipsJpeg: Premature end of input file");
 
     ib_proto_put_ready(&b, 4321);

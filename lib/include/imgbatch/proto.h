@@ -40,6 +40,13 @@ enum ib_golden {
     IB_GOLDEN_UNCHANGED, /* --update-golden: kept (it matched) */
 };
 
+/* Which code made an output (the report's "pipeline"). */
+enum ib_pipeline {
+    IB_PIPELINE_NONE,        /* nothing was written */
+    IB_PIPELINE_LIBVIPS,     /* libvips' thumbnail and saver */
+    IB_PIPELINE_DIRECT_JPEG, /* jpegpath.h */
+};
+
 /* What became of one input: what the report says about it. */
 struct ib_outcome {
     int status;       /* enum ib_status */
@@ -50,7 +57,8 @@ struct ib_outcome {
     /* The errno of a failure to write the output (ENOSPC, EROFS, ...), 0
      * otherwise: the parent stops a batch whose every write fails. */
     int write_errno;
-    int golden; /* enum ib_golden */
+    int golden;   /* enum ib_golden */
+    int pipeline; /* enum ib_pipeline */
     char error[IB_ERROR_MAX];
 };
 

@@ -1,0 +1,100 @@
+# The direct JPEG path (lib/jpegpath.c) against libvips' pipeline: for every
+# plain JPEG and every option the path takes, the same output size and the
+# same pixels (max-diff 0), and with the default options the same bytes;
+# everything the path does not cover goes through libvips, and a file
+# libjpeg finds fault with gets libvips' verdict. IMGBATCH_DIRECT_JPEG=0
+# turns the path off; the report's "pipeline" says which one ran.
+. "$(dirname "$0")/lib.sh"
+command -v jq > /dev/null || skip "jq is not installed"
+command -v vips > /dev/null || skip "vips (libvips-tools) is not installed"
+
+# Plain JPEGs: colour 4:2:0, grey, 4:4:4, progressive, a tall one, all
+# eight orientations, and odd sizes (libjpeg and libvips round a scaled
+# size differently: 1001x667 at 1/2 is 500x333 for libvips).
+mkdir -p "$T/in"
+cp "$TESTDATA/samples/photo.jpg" "$TESTDATA/samples/grey.jpg" "$TESTDATA/samples/long.jpg" \
+    "$TESTDATA/samples/rotated-6.jpg" "$T/in/"
+for i in 1 2 3 4 5 6 7 8; do cp "$TESTDATA/features/orient-$i.jpg" "$T/in/"; done
+vips copy "$TESTDATA/samples/photo.jpg" "$T/in/progressive.jpg[interlace,Q=90]"
+vips copy "$TESTDATA/samples/photo.jpg" "$T/in/444.jpg[subsample-mode=off,Q=80]"
+vips resize "$TESTDATA/samples/photo.jpg" "$T/in/odd.jpg[Q=85]" 1.5 --vscale 1.4893
+plain=$(find "$T/in" -type f | wc -l)
+
+# paths_of REPORT: "pipeline" of every ok file record, sorted and counted.
+paths_of() { jq -r 'select(.type == "file" and .status == "ok") | .pipeline' "$1" | sort | uniq -c | awk '{print $2 "=" $1}' | paste -sd' '; }
+
+# same_output ARGS...: the batch with ARGS, through libvips and through the
+# direct path; the direct one must take every file and match libvips'
+# pixels exactly (its --golden is libvips' output).
+same_output() {
+    rm -rf "$T/vips" "$T/direct"
+    IMGBATCH_DIRECT_JPEG=0 run ib --report "$T/vips.json" -o "$T/vips" "$@" "$T/in"
+    expect_rc 0
+    [ "$(paths_of "$T/vips.json")" = "libvips=$plain" ] || fail "$*: IMGBATCH_DIRECT_JPEG=0 ran $(paths_of "$T/vips.json")"
+    run ib --report "$T/direct.json" --golden "$T/vips" --max-diff 0 --max-fraction 0 \
+        -o "$T/direct" "$@" "$T/in"
+    expect_rc 0
+    [ "$(paths_of "$T/direct.json")" = "direct-jpeg=$plain" ] || fail "$*: ran $(paths_of "$T/direct.json")"
+    [ "$(jq -r 'select(.type == "file") | .golden' "$T/direct.json" | sort -u)" = match ] ||
+        fail "$*: outputs differ from libvips': $(jq -r 'select(.golden != "match" and .type == "file") | "\(.input): \(.figures)"' "$T/direct.json")"
+}
+
+# The defaults: the same bytes, not only the same pixels.
+same_output
+for f in "$T"/vips/*.jpg; do
+    cmp -s "$f" "$T/direct/${f##*/}" || fail "$(basename "$f"): not the bytes libvips writes"
+done
+expect_dims "$T/direct/resized_photo.jpg" 100 75
+expect_dims "$T/direct/resized_rotated-6.jpg" 100 75 # stored 240x320, orientation 6
+
+# Every option the path takes: geometry forms, crops, quality either side
+# of libvips' subsampling threshold, the JPEG encoder options, no rotation.
+# Under valgrind (minutes per pass) two of them: the code they run is the
+# same, only the sizes differ.
+same_output --size 64x64 --crop centre
+same_output -q 40 --jpeg-subsample off --jpeg-optimize --jpeg-progressive
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    same_output --size 90x40 --crop entropy
+    same_output --size '50%'
+    same_output --size '300x300<'
+    same_output --size '80x80!'
+    same_output --size 2000@
+    same_output -q 90
+    same_output --no-rotate --size 33x77
+fi
+
+# What the path leaves to libvips: other output formats, a profile, linear
+# light, metadata kept, CMYK input.
+cp "$TESTDATA/features/cmyk-jpeg.jpg" "$TESTDATA/features/exif-gps.jpg" "$T/in/"
+vips icc_transform "$TESTDATA/samples/photo.jpg" "$T/in/tagged.jpg" srgb --embedded
+for opts in "-f png" "--linear" "--keep-metadata" "--output-profile srgb"; do
+    # shellcheck disable=SC2086 # opts is words
+    run ib --report "$T/r.json" -o "$T/opt" $opts "$T/in"
+    expect_rc 0
+    [ "$(paths_of "$T/r.json")" = "libvips=$((plain + 3))" ] || fail "$opts: ran $(paths_of "$T/r.json")"
+done
+run ib --report "$T/r.json" -o "$T/mixed" "$T/in"
+expect_rc 0
+for f in cmyk-jpeg.jpg tagged.jpg; do
+    [ "$(jq -r --arg f "$T/in/$f" 'select(.input == $f) | .pipeline' "$T/r.json")" = libvips ] ||
+        fail "$f did not go through libvips"
+done
+[ "$(jq -r --arg f "$T/in/exif-gps.jpg" 'select(.input == $f) | .pipeline' "$T/r.json")" = direct-jpeg ] ||
+    fail "exif-gps.jpg (plain JPEG with EXIF) did not take the direct path"
+meta=$(vipsheader -a "$T/mixed/resized_exif-gps.jpg" | grep -E '^(exif-|xmp-|iptc-|icc-|orientation)' || true)
+[ -z "$meta" ] || fail "metadata kept by the direct path: $meta"
+
+# A file libjpeg finds fault with: libvips' verdict, word for word.
+rm -rf "$T/in" && mkdir -p "$T/in"
+cp "$TESTDATA/bad/truncated.jpg" "$T/in/"
+head -c 3000 "$TESTDATA/samples/photo.jpg" > "$T/in/cut.jpg"
+IMGBATCH_DIRECT_JPEG=0 run ib -o "$T/out" "$T/in"
+expect_rc 1
+grep '^imgbatch: ' "$T/stderr" | sort > "$T/vips-errors"
+run ib -o "$T/out" "$T/in"
+expect_rc 1
+grep '^imgbatch: ' "$T/stderr" | sort > "$T/direct-errors"
+[ "$(wc -l < "$T/direct-errors")" -eq 2 ] || fail "expected 2 errors: $(cat "$T/direct-errors")"
+cmp -s "$T/vips-errors" "$T/direct-errors" || fail "errors differ: $(diff "$T/vips-errors" "$T/direct-errors")"
+expect_no_file "$T/out/resized_cut.jpg"
+expect_no_temp_files "$T/out"
