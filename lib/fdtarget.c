@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "imgbatch/fdio.h"
+
 struct fd_target {
     int fd;
     int *write_errno;
@@ -19,19 +21,11 @@ static gint64 on_write(VipsTargetCustom *t, gpointer data, gint64 length,
 {
     (void)t;
     struct fd_target *ft = user;
-    const char *p = data;
-    gint64 done = 0;
-    while (done < length) {
-        ssize_t n = write(ft->fd, p + done, (size_t)(length - done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            *ft->write_errno = n < 0 ? errno : EIO;
-            return -1;
-        }
-        done += n;
+    if (ib_write_all(ft->fd, data, (size_t)length) != 0) {
+        *ft->write_errno = errno;
+        return -1;
     }
-    return done;
+    return length;
 }
 
 static gint64 on_read(VipsTargetCustom *t, gpointer buffer, gint64 length,

@@ -14,6 +14,7 @@
 
 #include "imgbatch/buf.h"
 #include "imgbatch/compare.h"
+#include "imgbatch/fdio.h"
 #include "imgbatch/tempfile.h"
 
 static void fail_golden(struct ib_outcome *o, const char *what,
@@ -29,14 +30,8 @@ static int copy_fd(int from, int to)
     char buf[65536];
     ssize_t n;
     while ((n = read(from, buf, sizeof(buf))) > 0)
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(to, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return -1;
-            done += w;
-        }
+        if (ib_write_all(to, buf, (size_t)n) != 0)
+            return -1;
     return n < 0 ? -1 : 0;
 }
 

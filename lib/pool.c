@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "imgbatch/alloc.h"
+#include "imgbatch/fdio.h"
 #include "imgbatch/signals.h"
 
 #define TICK_SECONDS 0.1
@@ -240,23 +241,9 @@ static void fetch_task(struct pool *p)
         p->exhausted = 1;
 }
 
-static int write_all(int fd, const unsigned char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static void hand_out(struct pool *p, struct slot *s)
 {
-    if (write_all(s->task_fd, p->frame.data, p->frame.len) != 0) {
+    if (ib_write_all(s->task_fd, p->frame.data, p->frame.len) != 0) {
         /* It died before it could take the task: the task stays ours. */
         bury(p, s, 1, NULL);
         return;

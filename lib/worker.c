@@ -29,23 +29,10 @@
 #include <unistd.h>
 
 #include "imgbatch/buf.h"
+#include "imgbatch/fdio.h"
 #include "imgbatch/golden.h"
 #include "imgbatch/proto.h"
 #include "imgbatch/resize.h"
-
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 /* Reads until one whole frame is in buf. 0, or -1 at EOF/error/nonsense. */
 static int read_frame(int fd, struct ib_buf *buf, size_t *frame_len)
@@ -85,7 +72,7 @@ static void misbehave(const char *action, int result_fd)
             pause();
     if (strcmp(action, "garbage") == 0) {
         static const unsigned char junk[] = {5, 0, 0, 0, 99, 1, 2, 3, 4};
-        write_all(result_fd, junk, sizeof(junk));
+        ib_write_all(result_fd, junk, sizeof(junk));
     }
 }
 
@@ -155,7 +142,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
     ib_buf_init(&in);
     ib_buf_init(&out);
     ib_proto_put_ready(&out, (uint32_t)getpid());
-    if (write_all(result_fd, out.data, out.len) != 0)
+    if (ib_write_all(result_fd, out.data, out.len) != 0)
         _exit(0);
 
     size_t len;
@@ -170,7 +157,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         ib_golden_check(s, &m.task, &o);
         ib_proto_put_result(&out, m.task.id, &o);
         ib_buf_consume(&in, len);
-        if (write_all(result_fd, out.data, out.len) != 0)
+        if (ib_write_all(result_fd, out.data, out.len) != 0)
             break;
     }
     _exit(0);
