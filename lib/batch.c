@@ -178,31 +178,37 @@ static void note_mismatch(struct batch *b, const struct ib_entry *e,
     it->base = keep(b, diff_base(b, e));
 }
 
+/* The next entry to hand out, reporting on the way the ones that need no
+ * work (collisions, up to date, ...); NULL at the end of the list. */
+static const struct ib_entry *next_input(struct batch *b)
+{
+    for (; b->next < b->list->n; b->next++) {
+        const struct ib_entry *e = &b->list->v[b->next];
+        if (e->state == IB_ENTRY_INPUT)
+            return e;
+        report_without_work(b, e);
+    }
+    return NULL;
+}
+
 static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 {
     struct batch *b = ctx;
-    if (writes_fail(b))
+    const struct ib_entry *e;
+    if (writes_fail(b) || !(e = next_input(b)))
         return 0;
-    for (; b->next < b->list->n; b->next++) {
-        const struct ib_entry *e = &b->list->v[b->next];
-        if (e->state != IB_ENTRY_INPUT) {
-            report_without_work(b, e);
-            continue;
-        }
-        struct ib_task t;
-        t.id = b->next;
-        t.format = ib_output_path(b->s, e, &b->output);
-        t.input = e->path;
-        t.output = ib_buf_cstr(&b->output);
-        t.golden = golden_path(b, e);
-        t.diff = diff_base(b, e);
-        ib_proto_put_task(frame, &t);
-        *id = t.id;
-        b->next++;
-        b->inputs_left--;
-        return 1;
-    }
-    return 0;
+    struct ib_task t;
+    t.id = b->next;
+    t.format = ib_output_path(b->s, e, &b->output);
+    t.input = e->path;
+    t.output = ib_buf_cstr(&b->output);
+    t.golden = golden_path(b, e);
+    t.diff = diff_base(b, e);
+    ib_proto_put_task(frame, &t);
+    *id = t.id;
+    b->next++;
+    b->inputs_left--;
+    return 1;
 }
 
 static size_t remaining(void *ctx)
@@ -214,12 +220,7 @@ static size_t remaining(void *ctx)
 /* Entries never handed out once writes fail: skipped, with the reason. */
 static void skip_the_rest(struct batch *b)
 {
-    for (; b->next < b->list->n; b->next++) {
-        const struct ib_entry *e = &b->list->v[b->next];
-        if (e->state != IB_ENTRY_INPUT) {
-            report_without_work(b, e);
-            continue;
-        }
+    for (const struct ib_entry *e; (e = next_input(b)); b->next++) {
         struct ib_outcome o;
         memset(&o, 0, sizeof(o));
         o.status = IB_STATUS_SKIPPED;

@@ -21,10 +21,7 @@
 
 /* ---- alpha and colour space -------------------------------------------- */
 
-/* Unrefs in and returns *out when rc says the step worked. out is a
- * pointer so that a call like replace(in, vips_copy(in, &out), &out) reads
- * it after the step has set it. */
-static VipsImage *replace(VipsImage *in, int rc, VipsImage **out)
+VipsImage *ib_image_replace(VipsImage *in, int rc, VipsImage **out)
 {
     g_object_unref(in);
     return rc == 0 ? *out : NULL;
@@ -46,7 +43,7 @@ static VipsImage *flatten(const struct ib_settings *s, VipsImage *in)
     VipsImage *out = NULL;
     int rc = vips_flatten(in, &out, "background", array, NULL);
     vips_area_unref(VIPS_AREA(array));
-    return replace(in, rc, &out);
+    return ib_image_replace(in, rc, &out);
 }
 
 /* CMYK pixels (from --keep-profile on a CMYK input) only fit JPEG and
@@ -59,7 +56,7 @@ static VipsImage *fit_colour_space(VipsImage *in, int format)
     VipsImage *out = NULL;
     int rc = vips_icc_transform(in, &out, "srgb", "embedded", TRUE, "depth", 8,
                                 NULL);
-    return replace(in, rc, &out);
+    return ib_image_replace(in, rc, &out);
 }
 
 /* ---- metadata ---------------------------------------------------------- */
@@ -101,7 +98,7 @@ static void *collect_unwanted(VipsImage *img, const char *name, GValue *value,
 static VipsImage *own_header(VipsImage *in)
 {
     VipsImage *out = NULL;
-    return replace(in, vips_copy(in, &out, NULL), &out);
+    return ib_image_replace(in, vips_copy(in, &out, NULL), &out);
 }
 
 static void keep_only_profile(VipsImage *img)

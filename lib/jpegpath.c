@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imgbatch/encode.h"
+
 /* Decoded pixels beyond this go through libvips, which streams them: the
  * path holds the whole shrunk-on-load image in memory. 64 MiB is a 22
  * megapixel image after shrink-on-load, a 350 megapixel photo before. */
@@ -74,20 +76,13 @@ static void trim_to_libvips_size(struct ib_pixels *px, int stored_w,
     px->height = h;
 }
 
-/* Unrefs in; returns out when the step (its return code rc) worked. */
-static VipsImage *step(VipsImage *in, int rc, VipsImage *out)
-{
-    g_object_unref(in);
-    return rc == 0 ? out : NULL;
-}
-
 static VipsImage *resize(const struct ib_jpeg_job *job, VipsImage *in)
 {
     double h, v;
     calculate_shrink(job, in->Xsize, in->Ysize, &h, &v);
     VipsImage *out = NULL;
     int rc = vips_resize(in, &out, 1.0 / h, "vscale", 1.0 / v, NULL);
-    return step(in, rc, out);
+    return ib_image_replace(in, rc, &out);
 }
 
 static VipsImage *rotate_upright(const struct ib_jpeg_job *job, VipsImage *in)
@@ -97,7 +92,7 @@ static VipsImage *rotate_upright(const struct ib_jpeg_job *job, VipsImage *in)
     vips_image_set_int(in, VIPS_META_ORIENTATION, job->orientation);
     VipsImage *out = NULL;
     int rc = vips_autorot(in, &out, NULL);
-    return step(in, rc, out);
+    return ib_image_replace(in, rc, &out);
 }
 
 static VipsImage *crop(const struct ib_jpeg_job *job, VipsImage *in)
@@ -108,7 +103,7 @@ static VipsImage *crop(const struct ib_jpeg_job *job, VipsImage *in)
     int h = job->target.height < in->Ysize ? job->target.height : in->Ysize;
     VipsImage *out = NULL;
     int rc = vips_smartcrop(in, &out, w, h, "interesting", job->crop, NULL);
-    return step(in, rc, out);
+    return ib_image_replace(in, rc, &out);
 }
 
 /* Computes img on this thread, into packed rows. vips_image_write_to_memory

@@ -25,6 +25,7 @@
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
 #include "imgbatch/encode.h"
+#include "imgbatch/fdio.h"
 #include "imgbatch/fdtarget.h"
 #include "imgbatch/format.h"
 #include "imgbatch/jpegpath.h"
@@ -348,14 +349,13 @@ static int check_pixels(const struct ib_settings *s, const struct plan *p,
 /* Imports an embedded profile and writes sRGB unless told otherwise. Grey
  * stays grey: an sRGB export would make it three bands. */
 static const char *choose_output_profile(const struct ib_colour *c,
-                                         VipsImage *header)
+                                         const struct plan *p)
 {
     if (c->output_profile)
         return c->output_profile;
     if (c->keep_profile)
         return NULL;
-    int tagged = vips_image_get_typeof(header, VIPS_META_ICC_NAME) != 0;
-    if ((tagged || c->input_profile) && header->Bands >= 3)
+    if ((p->tagged || c->input_profile) && p->bands >= 3)
         return "srgb";
     return NULL;
 }
@@ -364,13 +364,11 @@ static const char *choose_output_profile(const struct ib_colour *c,
  * thumbnail, given only an export profile, converts untagged pixels to it
  * through its own approximation (a saturated green moves by 70 levels). */
 static const char *choose_input_profile(const struct ib_colour *c,
-                                        VipsImage *header,
-                                        const char *output_profile)
+                                        const struct plan *p, VipsImage *header)
 {
     if (c->input_profile)
         return c->input_profile;
-    if (output_profile && header->Bands >= 3 &&
-        !vips_image_get_typeof(header, VIPS_META_ICC_NAME) &&
+    if (p->output_profile && p->bands >= 3 && !p->tagged &&
         vips_image_guess_interpretation(header) == VIPS_INTERPRETATION_sRGB)
         return "srgb";
     return NULL;
@@ -386,11 +384,11 @@ static void read_header(const struct ib_settings *s, struct plan *p,
     o->in_h = p->height;
     if (p->format == IB_FMT_FROM_LOADER)
         p->format = format_from_loader(p, h);
-    p->output_profile = choose_output_profile(&s->colour, h);
-    p->input_profile = choose_input_profile(&s->colour, h, p->output_profile);
-    p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
     p->tagged = vips_image_get_typeof(h, VIPS_META_ICC_NAME) != 0;
     p->bands = h->Bands;
+    p->output_profile = choose_output_profile(&s->colour, p);
+    p->input_profile = choose_input_profile(&s->colour, p, h);
+    p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
     int swap = !s->no_rotate && vips_image_get_orientation_swap(h);
     ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
                         swap ? p->width : p->height, s->crop != IB_CROP_NONE,
@@ -568,17 +566,8 @@ static int fail_write(struct ib_outcome *o, const char *output, int err)
 static int write_bytes(int fd, const struct payload *pl, const char *output,
                        struct ib_outcome *o)
 {
-    const unsigned char *p = pl->bytes;
-    size_t left = pl->len;
-    while (left) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail_write(o, output, errno);
-        p += n;
-        left -= (size_t)n;
-    }
+    if (ib_write_all(fd, pl->bytes, pl->len) != 0)
+        return fail_write(o, output, errno);
     o->out_bytes = (long long)pl->len;
     return 0;
 }
@@ -647,16 +636,10 @@ static int write_output(struct ib_resizer *r, const struct payload *pl,
         goto out;
     }
     rc = encode_to_fd(r, pl, fd, output, o);
-    if (close(fd) != 0 && rc == 0) {
-        o->write_errno = errno;
-        fail_with(o, "cannot write '%s': %s", output, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && rename(ib_buf_cstr(&tmp), output) != 0) {
-        o->write_errno = errno;
-        fail_with(o, "cannot write '%s': %s", output, strerror(errno));
-        rc = -1;
-    }
+    if (close(fd) != 0 && rc == 0)
+        rc = fail_write(o, output, errno);
+    if (rc == 0 && rename(ib_buf_cstr(&tmp), output) != 0)
+        rc = fail_write(o, output, errno);
     if (rc != 0)
         unlink(ib_buf_cstr(&tmp));
 out:

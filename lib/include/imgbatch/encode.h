@@ -9,6 +9,12 @@
 typedef struct _VipsImage VipsImage;
 typedef struct _VipsTarget VipsTarget;
 
+/* One step of a pipeline: unrefs in and returns *out when rc (the step's
+ * return code) says it worked, NULL otherwise. out is a pointer so that a
+ * call like ib_image_replace(in, vips_copy(in, &out), &out) reads it after
+ * the step has set it. */
+VipsImage *ib_image_replace(VipsImage *in, int rc, VipsImage **out);
+
 /* Prepares img for format: flattens alpha onto the background where the
  * format has none, brings colour spaces the format cannot hold to sRGB, and
  * applies the metadata policy (default: drop EXIF, XMP, IPTC, comments; keep
