@@ -13,10 +13,7 @@ start() {
     IMGBATCH_TEST_FAULT="$1:zz-hang" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
         > "$T/stdout" 2> "$T/stderr" &
     pid=$!
-    for _ in $(seq 1 300); do
-        [ "$(ls "$T/out" 2>/dev/null | grep -c resized_)" -ge 6 ] && break
-        sleep 0.1
-    done
+    wait_for_outputs "$T/out" 6 300
     sleep 0.3
 }
 

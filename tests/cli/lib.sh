@@ -69,6 +69,18 @@ samples_copy() {
 }
 
 # checksums DIR: one line per file, to prove inputs are left untouched.
+# wait_for_outputs DIR N TRIES: waits (TRIES tenths of a second at most)
+# until DIR holds N outputs (resized_*) or more, for a test that must act
+# mid-batch; the test checks afterwards what it needs.
+wait_for_outputs() {
+    local _
+    for _ in $(seq 1 "$3"); do
+        [ "$(ls "$1" 2>/dev/null | grep -c resized_)" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    return 0
+}
+
 # expect_valid_outputs DIR N: DIR holds N files, all images libvips reads
 # (one vipsheader for all: a start-up each would take seconds).
 expect_valid_outputs() {

@@ -60,10 +60,7 @@ cp "$T/in/photo.jpg" "$T/in/hang.jpg"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -u -j2 -o "$T/out" "$T/in" \
     > /dev/null 2>&1 &
 parent=$!
-for _ in $(seq 1 300); do
-    [ "$(ls "$T/out" 2>/dev/null | grep -c resized_)" -ge 6 ] && break
-    sleep 0.1
-done
+wait_for_outputs "$T/out" 6 300
 workers=$(pgrep -P "$parent" || true)
 kill -KILL "$parent" $workers 2> /dev/null || true
 wait "$parent" 2> /dev/null || true

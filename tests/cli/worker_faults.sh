@@ -30,10 +30,7 @@ cp "$T/in/photo.jpg" "$T/in/hang.jpg"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
     > "$T/stdout" 2> "$T/stderr" &
 parent=$!
-for _ in $(seq 1 200); do
-    [ "$(ls "$T/out" 2>/dev/null | grep -c resized_)" -ge 6 ] && break
-    sleep 0.1
-done
+wait_for_outputs "$T/out" 6 200
 workers=$(pgrep -P "$parent" || true)
 [ "$(echo "$workers" | wc -w)" -eq 2 ] || { kill "$parent"; fail "expected 2 workers, found: $workers"; }
 kill -KILL $workers
