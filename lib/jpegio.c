@@ -43,7 +43,9 @@ static struct jpeg_error_mgr *catch_errors(struct caught *c)
 void ib_pixels_free(struct ib_pixels *px)
 {
     free(px->data);
+    free(px->icc);
     px->data = NULL;
+    px->icc = NULL;
 }
 
 /* The colour spaces libvips reads as sRGB or grey without a transform of
@@ -67,26 +69,54 @@ static int read_rows(struct jpeg_decompress_struct *d, struct ib_pixels *out)
     return 0;
 }
 
+/* The profile libvips would attach: the APP2 chunks, joined. */
+static int read_icc(struct jpeg_decompress_struct *d, unsigned char **icc,
+                    size_t *icc_len)
+{
+    JOCTET *profile = NULL;
+    unsigned int n = 0;
+    if (!jpeg_read_icc_profile(d, &profile, &n)) {
+        free(profile);
+        return -1;
+    }
+    *icc = profile;
+    *icc_len = n;
+    return 0;
+}
+
 int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
-                   size_t max_bytes, struct ib_pixels *out)
+                   size_t max_bytes, int want_icc, struct ib_pixels *out)
 {
     struct jpeg_decompress_struct d;
     struct caught c;
     /* volatile: changed between setjmp and a longjmp back to it. */
     unsigned char *volatile pixels = NULL;
+    unsigned char *volatile icc = NULL;
     out->data = NULL;
+    out->icc = NULL;
+    out->icc_len = 0;
     if (len > ULONG_MAX)
         return -1;
     d.err = catch_errors(&c);
     if (setjmp(c.on_error)) {
         jpeg_destroy_decompress(&d);
         free(pixels);
+        free(icc);
+        out->data = out->icc = NULL;
         return -1;
     }
     jpeg_create_decompress(&d);
     jpeg_mem_src(&d, data, (unsigned long)len);
+    if (want_icc)
+        jpeg_save_markers(&d, JPEG_APP0 + 2, 0xFFFF);
     if (jpeg_read_header(&d, TRUE) != JPEG_HEADER_OK || !is_plain_colour(&d))
         longjmp(c.on_error, 1);
+    if (want_icc) {
+        unsigned char *profile;
+        if (read_icc(&d, &profile, &out->icc_len) != 0)
+            longjmp(c.on_error, 1);
+        icc = profile;
+    }
     d.scale_num = 1;
     d.scale_denom = (unsigned)scale_denom;
     jpeg_calc_output_dimensions(&d);
@@ -105,9 +135,9 @@ int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
         longjmp(c.on_error, 1);
     jpeg_finish_decompress(&d);
     jpeg_destroy_decompress(&d);
+    out->icc = icc;
     if (c.warnings) {
-        free(pixels);
-        out->data = NULL;
+        ib_pixels_free(out);
         return -1;
     }
     return 0;

@@ -85,6 +85,21 @@ static VipsImage *resize(const struct ib_jpeg_job *job, VipsImage *in)
     return ib_image_replace(in, rc, &out);
 }
 
+/* Where thumbnail does it: after the resize, before rotation and crop. */
+static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
+                                    const struct ib_pixels *decoded,
+                                    VipsImage *in)
+{
+    if (!job->to_srgb)
+        return in;
+    vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, decoded->icc,
+                             decoded->icc_len);
+    VipsImage *out = NULL;
+    int rc = vips_icc_transform(in, &out, "srgb", "intent", job->intent,
+                                "embedded", TRUE, NULL);
+    return ib_image_replace(in, rc, &out);
+}
+
 static VipsImage *rotate_upright(const struct ib_jpeg_job *job, VipsImage *in)
 {
     if (job->orientation <= 1 || job->orientation > 8)
@@ -147,12 +162,15 @@ int ib_jpeg_path_run(const struct ib_jpeg_job *job, const void *data,
 {
     struct ib_pixels decoded, resized = {0};
     int shrink = jpeg_shrink(job);
-    if (ib_jpeg_decode(data, len, shrink, MAX_DECODED_BYTES, &decoded) != 0)
+    if (ib_jpeg_decode(data, len, shrink, MAX_DECODED_BYTES, job->to_srgb,
+                       &decoded) != 0)
         return -1;
     trim_to_libvips_size(&decoded, job->width, job->height, shrink);
     VipsImage *img = wrap(&decoded);
     if (img)
         img = resize(job, img);
+    if (img)
+        img = transform_to_srgb(job, &decoded, img);
     if (img)
         img = rotate_upright(job, img);
     if (img)

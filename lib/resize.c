@@ -670,16 +670,25 @@ static void page_size(VipsImage *img, struct ib_outcome *o)
  * through libvips. */
 #define DIRECT_MAX_FILE_BYTES ((long long)64 << 20)
 
+/* The colour handling the direct path does: none, or the default
+ * conversion of a tagged RGB image to sRGB through its own profile. */
+static int direct_colour_applies(const struct ib_settings *s,
+                                 const struct plan *p)
+{
+    if (s->colour.input_profile || s->colour.output_profile ||
+        s->colour.keep_profile || s->colour.linear)
+        return 0;
+    return !p->output_profile || (p->tagged && p->bands == 3);
+}
+
 /* A plain JPEG to JPEG, with nothing that needs the full pipeline: no
- * profile in or out, no linear light, no metadata to keep, no page. */
+ * colour handling beyond the default, no metadata to keep, no page. */
 static int direct_jpeg_applies(const struct ib_resizer *r, const struct plan *p)
 {
     const struct ib_settings *s = r->s;
     return r->direct_jpeg && loader_is(p, "VipsForeignLoadJpeg") &&
-           p->format == IB_FMT_JPEG && !p->tagged &&
-           (p->bands == 1 || p->bands == 3) && !p->input_profile &&
-           !p->output_profile && !s->colour.keep_profile && !s->colour.linear &&
-           !s->keep_metadata && s->page <= 0;
+           p->format == IB_FMT_JPEG && (p->bands == 1 || p->bands == 3) &&
+           direct_colour_applies(s, p) && !s->keep_metadata && s->page <= 0;
 }
 
 static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
@@ -691,6 +700,8 @@ static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
     job->orientation = p->orientation;
     job->target = p->target;
     job->crop = interesting_for(s->crop);
+    job->to_srgb = p->output_profile != NULL;
+    job->intent = intent_for(s->colour.intent);
     job->encoding.quality = s->quality;
     job->encoding.progressive = e->jpeg_progressive > 0;
     job->encoding.optimize = e->jpeg_optimize > 0;

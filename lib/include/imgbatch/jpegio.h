@@ -12,17 +12,21 @@
 struct ib_pixels {
     unsigned char *data; /* malloc'd */
     int width, height;
-    int bands; /* 1 (grey) or 3 (RGB) */
+    int bands;          /* 1 (grey) or 3 (RGB) */
+    unsigned char *icc; /* the embedded ICC profile, malloc'd, or NULL */
+    size_t icc_len;
 };
 
 /* Decodes data at 1/scale_denom of its size (1, 2, 4 or 8: libjpeg's DCT
- * scaling, as libvips' shrink-on-load) into RGB or grey. Only a clean
+ * scaling, as libvips' shrink-on-load) into RGB or grey, with the embedded
+ * ICC profile when want_icc (-1 if it has none or a malformed one,
+ * libjpeg checking the chunks' sequence as libvips does). Only a clean
  * decode succeeds: any libjpeg error or warning (truncation, corrupt
  * data), a colour space other than YCbCr, RGB or grey, or pixels over
  * max_bytes return -1, and the caller hands the file to libvips, whose
  * verdict is the one reported. */
 int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
-                   size_t max_bytes, struct ib_pixels *out);
+                   size_t max_bytes, int want_icc, struct ib_pixels *out);
 
 struct ib_jpeg_encoding {
     int quality;     /* 1..100 */

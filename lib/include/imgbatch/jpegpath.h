@@ -1,5 +1,6 @@
-/* The direct JPEG path: a plain JPEG (sRGB or grey, no profile) resized to
- * a JPEG with default colour handling, the case of most batches. It does
+/* The direct JPEG path: a plain JPEG (RGB or grey; untagged, or tagged and
+ * written as sRGB) resized to a JPEG with default colour handling, the
+ * case of most batches. It does
  * what libvips' thumbnail does for such a file (the same shrink-on-load,
  * vips_resize, rotation and crop), but decodes and encodes with libjpeg
  * directly and computes the resize on the calling thread: on a 640-pixel
@@ -20,6 +21,9 @@ struct ib_jpeg_job {
     int orientation;         /* EXIF 1..8; 1 when not rotating */
     struct ib_target target; /* resolved for the upright image */
     VipsInteresting crop;    /* when target.crop */
+    /* Transform from the embedded profile to sRGB, with this intent. */
+    int to_srgb;
+    VipsIntent intent;
     struct ib_jpeg_encoding encoding;
 };
 
