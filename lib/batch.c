@@ -1,8 +1,9 @@
-/* The parent's side of a batch: walks the list, reports what needs no work
- * (skipped entries, scan errors, clashes) as it goes, hands the rest to the
- * pool as tasks whose id is the entry's index, and turns what comes back
- * (outcomes, lost workers) into one report per entry. */
-#define _DEFAULT_SOURCE
+/* The parent's side of a batch: walks the list, largest files first,
+ * reports what needs no work (skipped entries, scan errors, clashes) as it
+ * goes, hands the rest to the pool as tasks whose id is the entry's index,
+ * and turns what comes back (outcomes, lost workers) into one report per
+ * entry. */
+#define _GNU_SOURCE /* qsort_r */
 #include "imgbatch/batch.h"
 
 #include <errno.h>
@@ -29,7 +30,9 @@ struct batch {
     struct ib_file_list *list;
     const struct ib_batch_hooks *hooks;
     struct ib_batch_counts counts;
-    size_t next;        /* next entry to look at */
+    /* The hand-out order: indices into list, largest file first. */
+    unsigned *order;
+    size_t next;        /* next place in order to look at */
     size_t inputs_left; /* inputs not yet handed out */
     /* Output-side failures: in a row since the last output written, in
      * all, and the errno of the last one. */
@@ -183,7 +186,7 @@ static void note_mismatch(struct batch *b, const struct ib_entry *e,
 static const struct ib_entry *next_input(struct batch *b)
 {
     for (; b->next < b->list->n; b->next++) {
-        const struct ib_entry *e = &b->list->v[b->next];
+        const struct ib_entry *e = &b->list->v[b->order[b->next]];
         if (e->state == IB_ENTRY_INPUT)
             return e;
         report_without_work(b, e);
@@ -198,7 +201,7 @@ static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
     if (writes_fail(b) || !(e = next_input(b)))
         return 0;
     struct ib_task t;
-    t.id = b->next;
+    t.id = b->order[b->next];
     t.format = ib_output_path(b->s, e, &b->output);
     t.input = e->path;
     t.output = ib_buf_cstr(&b->output);
@@ -313,6 +316,28 @@ static void end_on_write_failures(struct batch *b,
              stopped ? "stopped" : "nothing written", strerror(b->write_errno));
 }
 
+static int larger_first(const void *a, const void *b, void *list)
+{
+    const struct ib_entry *v = ((const struct ib_file_list *)list)->v;
+    unsigned i = *(const unsigned *)a, j = *(const unsigned *)b;
+    if (v[i].size != v[j].size)
+        return v[i].size > v[j].size ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+/* Largest files first (longest-processing-time-first scheduling): on a
+ * batch of uneven files the last ones handed out are small, so no worker
+ * sits idle at the end while another finishes a big one. Ties, and the
+ * reports of entries that need no work, keep the list's order. */
+static unsigned *hand_out_order(const struct ib_file_list *list)
+{
+    unsigned *order = ib_xcalloc(list->n ? list->n : 1, sizeof(*order));
+    for (size_t i = 0; i < list->n; i++)
+        order[i] = (unsigned)i;
+    qsort_r(order, list->n, sizeof(*order), larger_first, (void *)list);
+    return order;
+}
+
 /* Before any worker starts (none does if nothing is left): -u marks the
  * inputs whose outputs are up to date; --dry-run announces the others. */
 static void plan_work(struct batch *b)
@@ -406,6 +431,7 @@ static void finish_batch(struct batch *b, struct ib_batch_result *result)
     if (b->s->diff_dir && b->s->golden_dir && !b->s->dry_run)
         write_diff_page(b, result);
     free(b->mismatches);
+    free(b->order);
     ib_buf_free(&b->diff);
     free(b->goldens);
     ib_arena_free(&b->golden_names);
@@ -453,6 +479,7 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
         return;
     }
 
+    b.order = hand_out_order(list);
     struct ib_pool_config cfg = {
         .jobs = s->jobs,
         .timeout_s = s->timeout_s,

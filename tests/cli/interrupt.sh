@@ -4,7 +4,9 @@
 # once.
 . "$(dirname "$0")/lib.sh"
 samples_copy
-for i in 1 2 3 4; do cp "$T/in/photo.jpg" "$T/in/zz-hang$i.jpg"; done
+# The hanging files are the smallest, so they are handed out last (the
+# largest go first).
+for i in 1 2 3 4; do head -c 60 "$T/in/photo.jpg" > "$T/in/zz-hang$i.jpg"; done
 
 # start FAULT: runs imgbatch in the background until its 6 quick files are
 # done and both workers hold a hanging file.

@@ -8,6 +8,14 @@ expect_rc 0
 diff -r "$T/one" "$T/four" > /dev/null || fail "-j1 and -j4 outputs differ"
 [ "$(ls "$T/one" | wc -l)" -eq 6 ] || fail "expected 6 outputs"
 
+# The hand-out order is the largest file first (so that the batch does not
+# end waiting on a big one): one worker reports in that order.
+run ib -j1 --report "$T/order.json" -o "$T/order" "$T/in"
+expect_rc 0
+handed=$(jq -r 'select(.type == "file") | .input' "$T/order.json" | paste -sd' ')
+largest=$(cd "$T/in" && ls -S | sed "s|^|$T/in/|" | paste -sd' ')
+[ "$handed" = "$largest" ] || fail "hand-out order: $handed, expected largest first: $largest"
+
 # Two runs into one output tree at once: safe by construction (each writes
 # its own temp file, named by its pid, and renames it into place), so both
 # succeed, every output is whole, and no temp file is left.
