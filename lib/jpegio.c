@@ -1,15 +1,19 @@
-/* libjpeg in memory, with its errors caught: error_exit must not return, so
- * it longjmps back to the call that started the codec. Warnings are counted
- * rather than printed, so that a decode libjpeg had to patch up (a
+/* libjpeg on memory or a file, with its errors caught: error_exit must not
+ * return, so it longjmps back to the call that started the codec. Warnings are
+ * counted rather than printed, so that a decode libjpeg had to patch up (a
  * truncated file, corrupt data) counts as unclean. */
+#define _POSIX_C_SOURCE 200809L
 #include "imgbatch/jpegio.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h> /* jpeglib.h needs FILE and size_t first */
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <jerror.h>
 #include <jpeglib.h>
 
 struct caught {
@@ -38,6 +42,80 @@ static struct jpeg_error_mgr *catch_errors(struct caught *c)
     c->pub.emit_message = count_warnings;
     c->warnings = 0;
     return &c->pub;
+}
+
+/* A source that reads the file with pread() as libjpeg asks: the file is
+ * never held in memory whole (a 16 MB photo would be, at the peak, beside
+ * its decoded pixels), and the descriptor's offset, which libvips' source
+ * shares, is left alone. */
+struct fd_source {
+    struct jpeg_source_mgr pub;
+    int fd;
+    off_t offset;
+    JOCTET buf[65536];
+};
+
+static void init_source(j_decompress_ptr d)
+{
+    (void)d;
+}
+
+static boolean fill_input_buffer(j_decompress_ptr d)
+{
+    struct fd_source *src = (struct fd_source *)d->src;
+    ssize_t n;
+    do
+        n = pread(src->fd, src->buf, sizeof(src->buf), src->offset);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        /* The end came early: libjpeg's own stdio source does the same,
+         * a warning (which fails the decode here) and a fake EOI. */
+        WARNMS(d, JWRN_JPEG_EOF);
+        src->buf[0] = 0xFF;
+        src->buf[1] = JPEG_EOI;
+        n = 2;
+    } else {
+        src->offset += n;
+    }
+    src->pub.next_input_byte = src->buf;
+    src->pub.bytes_in_buffer = (size_t)n;
+    return TRUE;
+}
+
+static void skip_input_data(j_decompress_ptr d, long count)
+{
+    struct fd_source *src = (struct fd_source *)d->src;
+    if (count <= 0)
+        return;
+    if ((size_t)count <= src->pub.bytes_in_buffer) {
+        src->pub.next_input_byte += count;
+        src->pub.bytes_in_buffer -= (size_t)count;
+        return;
+    }
+    src->offset += (off_t)((size_t)count - src->pub.bytes_in_buffer);
+    src->pub.bytes_in_buffer = 0;
+}
+
+static void term_source(j_decompress_ptr d)
+{
+    (void)d;
+}
+
+/* Allocated in the codec's pool: freed with it, on every path. */
+static void fd_src(j_decompress_ptr d, int fd)
+{
+    struct fd_source *src = (struct fd_source *)(*d->mem->alloc_small)(
+        (j_common_ptr)d, JPOOL_PERMANENT, sizeof(struct fd_source));
+    src->pub.init_source = init_source;
+    src->pub.fill_input_buffer = fill_input_buffer;
+    src->pub.skip_input_data = skip_input_data;
+    src->pub.resync_to_restart = jpeg_resync_to_restart;
+    src->pub.term_source = term_source;
+    src->pub.bytes_in_buffer = 0;
+    src->pub.next_input_byte = NULL;
+    src->fd = fd;
+    src->offset = 0;
+    d->src = &src->pub;
 }
 
 void ib_pixels_free(struct ib_pixels *px)
@@ -84,7 +162,7 @@ static int read_icc(struct jpeg_decompress_struct *d, unsigned char **icc,
     return 0;
 }
 
-int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
+int ib_jpeg_decode(const struct ib_jpeg_input *in, int scale_denom,
                    size_t max_bytes, int want_icc, struct ib_pixels *out)
 {
     struct jpeg_decompress_struct d;
@@ -95,7 +173,9 @@ int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
     out->data = NULL;
     out->icc = NULL;
     out->icc_len = 0;
-    if (len > ULONG_MAX)
+    if (!in->data && in->fd < 0)
+        return -1;
+    if (in->data && in->len > ULONG_MAX)
         return -1;
     d.err = catch_errors(&c);
     if (setjmp(c.on_error)) {
@@ -106,7 +186,10 @@ int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
         return -1;
     }
     jpeg_create_decompress(&d);
-    jpeg_mem_src(&d, data, (unsigned long)len);
+    if (in->data)
+        jpeg_mem_src(&d, in->data, (unsigned long)in->len);
+    else
+        fd_src(&d, in->fd);
     if (want_icc)
         jpeg_save_markers(&d, JPEG_APP0 + 2, 0xFFFF);
     if (jpeg_read_header(&d, TRUE) != JPEG_HEADER_OK || !is_plain_colour(&d))

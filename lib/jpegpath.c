@@ -121,28 +121,38 @@ static VipsImage *crop(const struct ib_jpeg_job *job, VipsImage *in)
     return ib_image_replace(in, rc, &out);
 }
 
+/* Output rows computed at a time: each stage of the pipeline then holds a
+ * strip, not a whole intermediate image. */
+#define STRIP_ROWS 64
+
 /* Computes img on this thread, into packed rows. vips_image_write_to_memory
  * would do it on libvips' thread pool, whose hand-offs cost more than the
  * work for an image this small. */
 static int compute_here(VipsImage *img, struct ib_pixels *out)
 {
-    VipsRegion *region = vips_region_new(img);
-    VipsRect all = {0, 0, img->Xsize, img->Ysize};
-    int rc = -1;
     size_t row = VIPS_IMAGE_SIZEOF_LINE(img);
-    out->data = NULL;
-    if (vips_region_prepare(region, &all) == 0 &&
-        (out->data = malloc(row * (size_t)img->Ysize))) {
-        for (int y = 0; y < img->Ysize; y++)
+    if (!(out->data = malloc(row * (size_t)img->Ysize)))
+        return -1;
+    VipsRegion *region = vips_region_new(img);
+    int rc = 0;
+    VipsRect all = {0, 0, img->Xsize, img->Ysize};
+    for (int top = 0; rc == 0 && top < img->Ysize; top += STRIP_ROWS) {
+        VipsRect strip = {0, top, img->Xsize, STRIP_ROWS};
+        vips_rect_intersectrect(&strip, &all, &strip);
+        rc = vips_region_prepare(region, &strip);
+        for (int y = top; rc == 0 && y < top + strip.height; y++)
             memcpy(out->data + row * (size_t)y, VIPS_REGION_ADDR(region, 0, y),
                    row);
-        out->width = img->Xsize;
-        out->height = img->Ysize;
-        out->bands = img->Bands;
-        rc = 0;
     }
     g_object_unref(region);
-    return rc;
+    if (rc != 0) {
+        ib_pixels_free(out);
+        return -1;
+    }
+    out->width = img->Xsize;
+    out->height = img->Ysize;
+    out->bands = img->Bands;
+    return 0;
 }
 
 static VipsImage *wrap(const struct ib_pixels *px)
@@ -156,14 +166,14 @@ static VipsImage *wrap(const struct ib_pixels *px)
     return img;
 }
 
-int ib_jpeg_path_run(const struct ib_jpeg_job *job, const void *data,
-                     size_t len, unsigned char **out, size_t *out_len,
-                     int *out_w, int *out_h)
+int ib_jpeg_path_run(const struct ib_jpeg_job *job,
+                     const struct ib_jpeg_input *in, unsigned char **out,
+                     size_t *out_len, int *out_w, int *out_h)
 {
     struct ib_pixels decoded, resized = {0};
     int shrink = jpeg_shrink(job);
-    if (ib_jpeg_decode(data, len, shrink, MAX_DECODED_BYTES, job->to_srgb,
-                       &decoded) != 0)
+    if (ib_jpeg_decode(in, shrink, MAX_DECODED_BYTES, job->to_srgb, &decoded) !=
+        0)
         return -1;
     trim_to_libvips_size(&decoded, job->width, job->height, shrink);
     VipsImage *img = wrap(&decoded);

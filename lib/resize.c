@@ -666,10 +666,6 @@ static void page_size(VipsImage *img, struct ib_outcome *o)
 
 /* ---- the direct JPEG path ---------------------------------------------- */
 
-/* Files read whole into memory for the direct path; larger ones stream
- * through libvips. */
-#define DIRECT_MAX_FILE_BYTES ((long long)64 << 20)
-
 /* The colour handling the direct path does: none, or the default
  * conversion of a tagged RGB image to sRGB through its own profile. */
 static int direct_colour_applies(const struct ib_settings *s,
@@ -711,43 +707,19 @@ static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
                                   : e->jpeg_subsample == IB_SUBSAMPLE_ON;
 }
 
-/* Runs the direct path on data; 0 with *pl holding the encoded bytes. */
+/* Runs the direct path on in; 0 with *pl holding the encoded bytes. */
 static int direct_jpeg(const struct ib_resizer *r, const struct plan *p,
-                       const void *data, size_t len, struct payload *pl,
+                       const struct ib_jpeg_input *in, struct payload *pl,
                        struct ib_outcome *o)
 {
     struct ib_jpeg_job job;
     direct_jpeg_job(r->s, p, &job);
     unsigned char *bytes;
-    if (ib_jpeg_path_run(&job, data, len, &bytes, &pl->len, &o->out_w,
-                         &o->out_h) != 0)
+    if (ib_jpeg_path_run(&job, in, &bytes, &pl->len, &o->out_w, &o->out_h) != 0)
         return -1;
     pl->bytes = bytes;
     o->pipeline = IB_PIPELINE_DIRECT_JPEG;
     return 0;
-}
-
-/* Reads the whole file for the direct path; NULL when it is too large or
- * changed size (libvips then reads it and says what is wrong). */
-static unsigned char *read_whole(int fd, long long size)
-{
-    if (size <= 0 || size > DIRECT_MAX_FILE_BYTES)
-        return NULL;
-    unsigned char *buf = malloc((size_t)size);
-    size_t got = 0;
-    while (buf && got < (size_t)size) {
-        ssize_t n = pread(fd, buf + got, (size_t)size - got, (off_t)got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (buf && got != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    return buf;
 }
 
 /* 0 when the direct path wrote the output or failed to write it (both
@@ -757,11 +729,9 @@ static int try_direct_jpeg(struct ib_resizer *r, int fd, const struct plan *p,
 {
     if (!direct_jpeg_applies(r, p))
         return -1;
-    unsigned char *data = read_whole(fd, o->in_bytes);
+    struct ib_jpeg_input in = {NULL, 0, fd};
     struct payload pl = {0};
-    int rc = data ? direct_jpeg(r, p, data, (size_t)o->in_bytes, &pl, o) : -1;
-    free(data);
-    if (rc != 0)
+    if (direct_jpeg(r, p, &in, &pl, o) != 0)
         return -1;
     if (write_output(r, &pl, output, o) == 0)
         o->status = IB_STATUS_OK;
@@ -839,8 +809,9 @@ int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
     struct payload pl = {0};
     int rc = plan(r, &in, format, &p, o);
     /* The direct path first, as for a file; libvips when it declines. */
+    struct ib_jpeg_input direct = {data, len, -1};
     if (rc == 0 && direct_jpeg_applies(r, &p) &&
-        direct_jpeg(r, &p, data, len, &pl, o) == 0) {
+        direct_jpeg(r, &p, &direct, &pl, o) == 0) {
         free((void *)pl.bytes);
     } else if (rc == 0 && (img = resize_planned(r, &in, &p, o))) {
         VipsTarget *target = vips_target_new_to_memory();

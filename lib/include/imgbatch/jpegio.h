@@ -17,7 +17,15 @@ struct ib_pixels {
     size_t icc_len;
 };
 
-/* Decodes data at 1/scale_denom of its size (1, 2, 4 or 8: libjpeg's DCT
+/* A JPEG in memory (data, len), or else a file read as needed (fd, from
+ * offset 0 with pread, so the descriptor's offset does not matter). */
+struct ib_jpeg_input {
+    const void *data;
+    size_t len;
+    int fd;
+};
+
+/* Decodes the input at 1/scale_denom of its size (1, 2, 4 or 8: libjpeg's DCT
  * scaling, as libvips' shrink-on-load) into RGB or grey, with the embedded
  * ICC profile when want_icc (-1 if it has none or a malformed one,
  * libjpeg checking the chunks' sequence as libvips does). Only a clean
@@ -25,7 +33,7 @@ struct ib_pixels {
  * data), a colour space other than YCbCr, RGB or grey, or pixels over
  * max_bytes return -1, and the caller hands the file to libvips, whose
  * verdict is the one reported. */
-int ib_jpeg_decode(const void *data, size_t len, int scale_denom,
+int ib_jpeg_decode(const struct ib_jpeg_input *in, int scale_denom,
                    size_t max_bytes, int want_icc, struct ib_pixels *out);
 
 struct ib_jpeg_encoding {

@@ -27,11 +27,11 @@ struct ib_jpeg_job {
     struct ib_jpeg_encoding encoding;
 };
 
-/* Resizes the JPEG in data; on success *out holds the encoded output
+/* Resizes the JPEG in; on success *out holds the encoded output
  * (malloc'd) and out_w/out_h its size. -1 when the path cannot do it
  * cleanly: nothing is reported then, the caller uses libvips. */
-int ib_jpeg_path_run(const struct ib_jpeg_job *job, const void *data,
-                     size_t len, unsigned char **out, size_t *out_len,
-                     int *out_w, int *out_h);
+int ib_jpeg_path_run(const struct ib_jpeg_job *job,
+                     const struct ib_jpeg_input *in, unsigned char **out,
+                     size_t *out_len, int *out_w, int *out_h);
 
 #endif
