@@ -552,7 +552,7 @@ static VipsImage *thumbnail(struct ib_resizer *r, const struct input *in,
 struct payload {
     VipsImage *img;
     int format;
-    const unsigned char *bytes;
+    unsigned char *bytes; /* malloc'd by the direct path */
     size_t len;
 };
 
@@ -666,15 +666,13 @@ static void page_size(VipsImage *img, struct ib_outcome *o)
 
 /* ---- the direct JPEG path ---------------------------------------------- */
 
-/* The colour handling the direct path does: none, or the default
- * conversion of a tagged RGB image to sRGB through its own profile. */
-static int direct_colour_applies(const struct ib_settings *s,
-                                 const struct plan *p)
+/* The colour handling the direct path does is the default one: none, or
+ * (the plan's output profile then being "srgb") a tagged RGB image to sRGB
+ * through its own profile. */
+static int direct_colour_applies(const struct ib_settings *s)
 {
-    if (s->colour.input_profile || s->colour.output_profile ||
-        s->colour.keep_profile || s->colour.linear)
-        return 0;
-    return !p->output_profile || (p->tagged && p->bands == 3);
+    return !s->colour.input_profile && !s->colour.output_profile &&
+           !s->colour.keep_profile && !s->colour.linear;
 }
 
 /* A plain JPEG to JPEG, with nothing that needs the full pipeline: no
@@ -684,7 +682,7 @@ static int direct_jpeg_applies(const struct ib_resizer *r, const struct plan *p)
     const struct ib_settings *s = r->s;
     return r->direct_jpeg && loader_is(p, "VipsForeignLoadJpeg") &&
            p->format == IB_FMT_JPEG && (p->bands == 1 || p->bands == 3) &&
-           direct_colour_applies(s, p) && !s->keep_metadata && s->page <= 0;
+           direct_colour_applies(s) && !s->keep_metadata && s->page <= 0;
 }
 
 static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
@@ -714,10 +712,9 @@ static int direct_jpeg(const struct ib_resizer *r, const struct plan *p,
 {
     struct ib_jpeg_job job;
     direct_jpeg_job(r->s, p, &job);
-    unsigned char *bytes;
-    if (ib_jpeg_path_run(&job, in, &bytes, &pl->len, &o->out_w, &o->out_h) != 0)
+    if (ib_jpeg_path_run(&job, in, &pl->bytes, &pl->len, &o->out_w,
+                         &o->out_h) != 0)
         return -1;
-    pl->bytes = bytes;
     o->pipeline = IB_PIPELINE_DIRECT_JPEG;
     return 0;
 }
@@ -735,7 +732,7 @@ static int try_direct_jpeg(struct ib_resizer *r, int fd, const struct plan *p,
         return -1;
     if (write_output(r, &pl, output, o) == 0)
         o->status = IB_STATUS_OK;
-    free((void *)pl.bytes);
+    free(pl.bytes);
     return 0;
 }
 
@@ -812,7 +809,7 @@ int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
     struct ib_jpeg_input direct = {data, len, -1};
     if (rc == 0 && direct_jpeg_applies(r, &p) &&
         direct_jpeg(r, &p, &direct, &pl, o) == 0) {
-        free((void *)pl.bytes);
+        free(pl.bytes);
     } else if (rc == 0 && (img = resize_planned(r, &in, &p, o))) {
         VipsTarget *target = vips_target_new_to_memory();
         rc = ib_encode(r->s, img, p.format, target);

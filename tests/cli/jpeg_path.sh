@@ -28,6 +28,8 @@ plain=$(find "$T/in" -type f | wc -l)
 
 # paths_of REPORT: "pipeline" of every ok file record, sorted and counted.
 paths_of() { jq -r 'select(.type == "file" and .status == "ok") | .pipeline' "$1" | sort | uniq -c | awk '{print $2 "=" $1}' | paste -sd' '; }
+# pipeline_of REPORT FILE: the "pipeline" of the input FILE in REPORT.
+pipeline_of() { jq -r --arg f "$2" 'select(.input == $f) | .pipeline' "$1"; }
 
 # same_output ARGS...: the batch with ARGS, through libvips and through the
 # direct path; the direct one must take every file and match libvips'
@@ -80,9 +82,9 @@ for opts in "-f png" "--linear" "--keep-metadata" "--output-profile srgb" "--kee
 done
 run ib --report "$T/r.json" -o "$T/mixed" "$T/in"
 expect_rc 0
-[ "$(jq -r --arg f "$T/in/cmyk-jpeg.jpg" 'select(.input == $f) | .pipeline' "$T/r.json")" = libvips ] ||
+[ "$(pipeline_of "$T/r.json" "$T/in/cmyk-jpeg.jpg")" = libvips ] ||
     fail "cmyk-jpeg.jpg did not go through libvips"
-[ "$(jq -r --arg f "$T/in/exif-gps.jpg" 'select(.input == $f) | .pipeline' "$T/r.json")" = direct-jpeg ] ||
+[ "$(pipeline_of "$T/r.json" "$T/in/exif-gps.jpg")" = direct-jpeg ] ||
     fail "exif-gps.jpg (plain JPEG with EXIF) did not take the direct path"
 meta=$(vipsheader -a "$T/mixed/resized_exif-gps.jpg" | grep -E '^(exif-|xmp-|iptc-|icc-|orientation)' || true)
 [ -z "$meta" ] || fail "metadata kept by the direct path: $meta"

@@ -68,7 +68,6 @@ samples_copy() {
     cp "$TESTDATA"/samples/* "$T/in/"
 }
 
-# checksums DIR: one line per file, to prove inputs are left untouched.
 # wait_for_outputs DIR N TRIES: waits (TRIES tenths of a second at most)
 # until DIR holds N outputs (resized_*) or more, for a test that must act
 # mid-batch; the test checks afterwards what it needs.
@@ -112,4 +111,5 @@ expect_partition() {
         fail "the parts are not the whole list: $(diff "$inputs" "$T/union.txt" | head -n 10)"
 }
 
+# checksums DIR: one line per file, to prove inputs are left untouched.
 checksums() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
