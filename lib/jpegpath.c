@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "imgbatch/encode.h"
+#include "imgbatch/srgb.h"
 
 /* Decoded pixels beyond this go through libvips, which streams them: the
  * path holds the whole shrunk-on-load image in memory. 64 MiB is a 22
@@ -85,21 +86,6 @@ static VipsImage *resize(const struct ib_jpeg_job *job, VipsImage *in)
     return ib_image_replace(in, rc, &out);
 }
 
-/* Where thumbnail does it: after the resize, before rotation and crop. */
-static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
-                                    const struct ib_pixels *decoded,
-                                    VipsImage *in)
-{
-    if (!job->to_srgb)
-        return in;
-    vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, decoded->icc,
-                             decoded->icc_len);
-    VipsImage *out = NULL;
-    int rc = vips_icc_transform(in, &out, "srgb", "intent", job->intent,
-                                "embedded", TRUE, NULL);
-    return ib_image_replace(in, rc, &out);
-}
-
 static VipsImage *rotate_upright(const struct ib_jpeg_job *job, VipsImage *in)
 {
     if (job->orientation <= 1 || job->orientation > 8)
@@ -166,11 +152,56 @@ static VipsImage *wrap(const struct ib_pixels *px)
     return img;
 }
 
+/* The resized pixels through the cached transform: 0 with *converted
+ * holding them, -1 when the cache declines the profile. */
+static int convert_cached(const struct ib_jpeg_job *job,
+                          const struct ib_pixels *decoded, VipsImage *in,
+                          struct ib_pixels *converted)
+{
+    struct ib_pixels resized = {0};
+    if (!job->srgb || in->Bands != 3 || in->BandFmt != VIPS_FORMAT_UCHAR ||
+        compute_here(in, &resized) != 0)
+        return -1;
+    size_t n = (size_t)resized.width * (size_t)resized.height;
+    *converted = resized;
+    if (!(converted->data = malloc(n * 3)) ||
+        ib_srgb_convert(job->srgb, decoded->icc, decoded->icc_len, job->intent,
+                        resized.data, converted->data, n) != 0) {
+        ib_pixels_free(&resized);
+        ib_pixels_free(converted);
+        return -1;
+    }
+    ib_pixels_free(&resized);
+    return 0;
+}
+
+/* Where thumbnail does it: after the resize, before rotation and crop:
+ * through the worker's cached transform when it takes the profile, else
+ * through libvips'. converted holds the cached transform's pixels. */
+static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
+                                    const struct ib_pixels *decoded,
+                                    VipsImage *in, struct ib_pixels *converted)
+{
+    if (!job->to_srgb)
+        return in;
+    if (convert_cached(job, decoded, in, converted) == 0) {
+        g_object_unref(in);
+        return wrap(converted);
+    }
+    vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, decoded->icc,
+                             decoded->icc_len);
+    VipsImage *out = NULL;
+    int rc = vips_icc_transform(in, &out, "srgb", "intent", job->intent,
+                                "embedded", TRUE, NULL);
+    return ib_image_replace(in, rc, &out);
+}
+
 int ib_jpeg_path_run(const struct ib_jpeg_job *job,
                      const struct ib_jpeg_input *in, unsigned char **out,
                      size_t *out_len, int *out_w, int *out_h)
 {
-    struct ib_pixels decoded, resized = {0};
+    /* converted: the cached transform's output, which img may wrap. */
+    struct ib_pixels decoded, converted = {0}, resized = {0};
     int shrink = jpeg_shrink(job);
     if (ib_jpeg_decode(in, shrink, MAX_DECODED_BYTES, job->to_srgb, &decoded) !=
         0)
@@ -180,7 +211,7 @@ int ib_jpeg_path_run(const struct ib_jpeg_job *job,
     if (img)
         img = resize(job, img);
     if (img)
-        img = transform_to_srgb(job, &decoded, img);
+        img = transform_to_srgb(job, &decoded, img, &converted);
     if (img)
         img = rotate_upright(job, img);
     if (img)
@@ -192,6 +223,7 @@ int ib_jpeg_path_run(const struct ib_jpeg_job *job,
     if (img)
         g_object_unref(img);
     ib_pixels_free(&decoded);
+    ib_pixels_free(&converted);
     if (rc == 0)
         rc = ib_jpeg_encode(&resized, &job->encoding, out, out_len);
     if (rc == 0) {

@@ -40,6 +40,8 @@ struct ib_resizer {
      * decoders fail with an empty error and say why only in a warning. */
     GMutex log_lock;
     char last_warning[256];
+    /* sRGB transforms for the direct path, kept from file to file. */
+    struct ib_srgb_cache *srgb;
 };
 
 /* What the header says and what we will ask of the loader. */
@@ -167,6 +169,7 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
     const char *direct = getenv("IMGBATCH_DIRECT_JPEG");
     r->direct_jpeg = !direct || strcmp(direct, "0") != 0;
     set_loader_policy(&s->loaders);
+    r->srgb = ib_srgb_cache_new();
     return r;
 }
 
@@ -174,6 +177,7 @@ void ib_resizer_free(struct ib_resizer *r)
 {
     if (!r)
         return;
+    ib_srgb_cache_free(r->srgb);
     g_log_set_default_handler(g_log_default_handler, NULL);
     g_mutex_clear(&r->log_lock);
     free(r);
@@ -685,9 +689,10 @@ static int direct_jpeg_applies(const struct ib_resizer *r, const struct plan *p)
            direct_colour_applies(s) && !s->keep_metadata && s->page <= 0;
 }
 
-static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
+static void direct_jpeg_job(const struct ib_resizer *r, const struct plan *p,
                             struct ib_jpeg_job *job)
 {
+    const struct ib_settings *s = r->s;
     const struct ib_encoder *e = &s->encoder;
     job->width = p->width;
     job->height = p->height;
@@ -696,6 +701,7 @@ static void direct_jpeg_job(const struct ib_settings *s, const struct plan *p,
     job->crop = interesting_for(s->crop);
     job->to_srgb = p->output_profile != NULL;
     job->intent = intent_for(s->colour.intent);
+    job->srgb = r->srgb;
     job->encoding.quality = s->quality;
     job->encoding.progressive = e->jpeg_progressive > 0;
     job->encoding.optimize = e->jpeg_optimize > 0;
@@ -711,7 +717,7 @@ static int direct_jpeg(const struct ib_resizer *r, const struct plan *p,
                        struct ib_outcome *o)
 {
     struct ib_jpeg_job job;
-    direct_jpeg_job(r->s, p, &job);
+    direct_jpeg_job(r, p, &job);
     if (ib_jpeg_path_run(&job, in, &pl->bytes, &pl->len, &o->out_w,
                          &o->out_h) != 0)
         return -1;

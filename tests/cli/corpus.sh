@@ -79,3 +79,29 @@ while IFS=$'\t' read -r in out; do
 done < "$T/png.tsv"
 echo "corpus: $compared outputs match vipsthumbnail (max-diff 16, PSNR >= 36 dB)"
 [ "$compared" -ge 50 ] || fail "only $compared outputs compared"
+
+# The direct JPEG path on the corpus' tagged and rotated JPEGs: libvips'
+# bytes for each rendering intent, through the worker's cached sRGB
+# transforms. sample-xyb.jpg's profile is a LUT that supports only the
+# perceptual intent: under the others libvips will not use it (it warns
+# and falls back to sRGB), and neither may the cache; the two outputs
+# differ, which the last check makes sure of.
+jpegs=()
+for f in sample-xyb.jpg sample.jpg concert.jpg Landscape_2.jpg Landscape_6.jpg Portrait_8.jpg; do
+    [ -f "$CORPUS/$f" ] || fail "corpus file '$f' missing"
+    jpegs+=("$CORPUS/$f")
+done
+for intent in relative perceptual saturation absolute; do
+    IMGBATCH_DIRECT_JPEG=0 run ib -j2 --intent "$intent" -o "$T/vips-$intent" "${jpegs[@]}"
+    expect_rc 0
+    run ib -j2 --intent "$intent" --report "$T/direct.json" -o "$T/direct-$intent" "${jpegs[@]}"
+    expect_rc 0
+    took=$(jq -r 'select(.type == "file" and .pipeline == "direct-jpeg") | .input' "$T/direct.json" | wc -l)
+    [ "$took" -eq "${#jpegs[@]}" ] || fail "--intent $intent: the direct path took $took of ${#jpegs[@]}"
+    for f in "$T/vips-$intent"/*; do
+        cmp -s "$f" "$T/direct-$intent/${f##*/}" || fail "--intent $intent: ${f##*/} differs from libvips' output"
+    done
+done
+! cmp -s "$T/vips-relative/resized_sample-xyb.jpg" "$T/vips-perceptual/resized_sample-xyb.jpg" ||
+    fail "sample-xyb.jpg: perceptual and relative agree, so the check above proves nothing"
+echo "corpus: the direct path wrote libvips' bytes for ${#jpegs[@]} tagged JPEGs under 4 intents"

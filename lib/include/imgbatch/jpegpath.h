@@ -15,15 +15,19 @@
 
 #include "imgbatch/geometry.h"
 #include "imgbatch/jpegio.h"
+#include "imgbatch/srgb.h"
 
 struct ib_jpeg_job {
     int width, height;       /* as stored */
     int orientation;         /* EXIF 1..8; 1 when not rotating */
     struct ib_target target; /* resolved for the upright image */
     VipsInteresting crop;    /* when target.crop */
-    /* Transform from the embedded profile to sRGB, with this intent. */
+    /* Transform from the embedded profile to sRGB, with this intent,
+     * through the cached transforms when they take the profile (srgb may
+     * be NULL: libvips' transform then does it). */
     int to_srgb;
     VipsIntent intent;
+    struct ib_srgb_cache *srgb;
     struct ib_jpeg_encoding encoding;
 };
 
