@@ -15,7 +15,7 @@
  * every input whose path contains TEXT, so the tests can prove the parent
  * copes: segv (a real SIGSEGV), kill (SIGKILL itself), abort, exit (exit 3
  * without answering), hang (sleep forever), stuck (ignore SIGTERM, then
- * sleep forever), garbage (send a malformed frame).
+ * sleep forever), garbage (send a malformed frame, then sleep forever).
  * IMGBATCH_TEST_FAULT=startup makes every worker die before READY. */
 #define _POSIX_C_SOURCE 200809L
 #include "imgbatch/worker.h"
@@ -71,8 +71,12 @@ static void misbehave(const char *action, int result_fd)
         for (;;)
             pause();
     if (strcmp(action, "garbage") == 0) {
+        /* Then wait to be killed for it: going on would race the parent
+         * to write the output of a file it is about to fail. */
         static const unsigned char junk[] = {5, 0, 0, 0, 99, 1, 2, 3, 4};
         ib_write_all(result_fd, junk, sizeof(junk));
+        for (;;)
+            pause();
     }
 }
 
