@@ -11,10 +11,13 @@
 #include <stdint.h>
 #include <stdio.h> /* jpeglib.h needs FILE and size_t first */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <jerror.h>
 #include <jpeglib.h>
+
+#include "imgbatch/exiforient.h"
 
 struct caught {
     struct jpeg_error_mgr pub;
@@ -121,9 +124,7 @@ static void fd_src(j_decompress_ptr d, int fd)
 void ib_pixels_free(struct ib_pixels *px)
 {
     free(px->data);
-    free(px->icc);
     px->data = NULL;
-    px->icc = NULL;
 }
 
 /* The colour spaces libvips reads as sRGB or grey without a transform of
@@ -134,6 +135,104 @@ static int is_plain_colour(const struct jpeg_decompress_struct *d)
            ((d->jpeg_color_space == JCS_YCbCr ||
              d->jpeg_color_space == JCS_RGB) &&
             d->num_components == 3);
+}
+
+struct ib_jpeg_reader {
+    struct jpeg_decompress_struct d;
+    struct caught c;
+    unsigned char *icc; /* from jpeg_read_icc_profile: malloc'd */
+    size_t icc_len;
+};
+
+/* "ICC_PROFILE\0", then the chunk's number and the count. */
+#define ICC_HEADER 14
+
+static int starts_with(const jpeg_saved_marker_ptr m, const char *prefix,
+                       size_t min_len)
+{
+    size_t n = strlen(prefix);
+    return m->data_length > min_len && m->data_length >= n &&
+           memcmp(m->data, prefix, n) == 0;
+}
+
+/* What libvips' loader takes from the markers (jpeg2vips.c,
+ * read_jpeg_header): the first APP1 block starting "Exif" for the
+ * orientation, and the APP2 "ICC_PROFILE" chunks. The profile comes from
+ * libjpeg, which checks the chunks' numbering; where the two could join
+ * the chunks differently (libjpeg rejects them, or a chunk is empty, which
+ * libvips skips) the file goes to libvips. -1 to decline. */
+static int read_markers(struct ib_jpeg_reader *r, struct ib_jpeg_header *h)
+{
+    int exif_seen = 0, icc_seen = 0;
+    h->orientation = 1;
+    for (jpeg_saved_marker_ptr m = r->d.marker_list; m; m = m->next) {
+        if (m->marker == JPEG_APP0 + 1 && !exif_seen &&
+            starts_with(m, "Exif", 4)) {
+            exif_seen = 1;
+            h->orientation = ib_exif_orientation(m->data, m->data_length);
+        }
+        if (m->marker == JPEG_APP0 + 2 && starts_with(m, "ICC_PROFILE", 0)) {
+            if (m->data_length <= ICC_HEADER)
+                return -1;
+            icc_seen = 1;
+        }
+    }
+    if (h->orientation == 0)
+        return -1;
+    if (!icc_seen)
+        return 0;
+    JOCTET *profile = NULL;
+    unsigned int n = 0;
+    if (!jpeg_read_icc_profile(&r->d, &profile, &n)) {
+        free(profile);
+        return -1;
+    }
+    r->icc = profile;
+    r->icc_len = n;
+    h->icc = r->icc;
+    h->icc_len = r->icc_len;
+    return 0;
+}
+
+struct ib_jpeg_reader *ib_jpeg_open(const struct ib_jpeg_input *in,
+                                    struct ib_jpeg_header *h)
+{
+    memset(h, 0, sizeof(*h));
+    if ((!in->data && in->fd < 0) || (in->data && in->len > ULONG_MAX))
+        return NULL;
+    /* volatile: gcc cannot tell that it keeps its value across longjmp. */
+    struct ib_jpeg_reader *volatile r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->d.err = catch_errors(&r->c);
+    if (setjmp(r->c.on_error)) {
+        ib_jpeg_close(r);
+        return NULL;
+    }
+    jpeg_create_decompress(&r->d);
+    if (in->data)
+        jpeg_mem_src(&r->d, in->data, (unsigned long)in->len);
+    else
+        fd_src(&r->d, in->fd);
+    jpeg_save_markers(&r->d, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_save_markers(&r->d, JPEG_APP0 + 2, 0xFFFF);
+    if (jpeg_read_header(&r->d, TRUE) != JPEG_HEADER_OK ||
+        !is_plain_colour(&r->d) || r->c.warnings || read_markers(r, h) != 0 ||
+        r->c.warnings)
+        longjmp(r->c.on_error, 1);
+    h->width = (int)r->d.image_width;
+    h->height = (int)r->d.image_height;
+    h->bands = r->d.num_components;
+    return r;
+}
+
+void ib_jpeg_close(struct ib_jpeg_reader *r)
+{
+    if (!r)
+        return;
+    jpeg_destroy_decompress(&r->d);
+    free(r->icc);
+    free(r);
 }
 
 static int read_rows(struct jpeg_decompress_struct *d, struct ib_pixels *out)
@@ -147,79 +246,37 @@ static int read_rows(struct jpeg_decompress_struct *d, struct ib_pixels *out)
     return 0;
 }
 
-/* The profile libvips would attach: the APP2 chunks, joined. */
-static int read_icc(struct jpeg_decompress_struct *d, unsigned char **icc,
-                    size_t *icc_len)
+int ib_jpeg_read(struct ib_jpeg_reader *r, int scale_denom, size_t max_bytes,
+                 struct ib_pixels *out)
 {
-    JOCTET *profile = NULL;
-    unsigned int n = 0;
-    if (!jpeg_read_icc_profile(d, &profile, &n)) {
-        free(profile);
-        return -1;
-    }
-    *icc = profile;
-    *icc_len = n;
-    return 0;
-}
-
-int ib_jpeg_decode(const struct ib_jpeg_input *in, int scale_denom,
-                   size_t max_bytes, int want_icc, struct ib_pixels *out)
-{
-    struct jpeg_decompress_struct d;
-    struct caught c;
+    struct jpeg_decompress_struct *d = &r->d;
     /* volatile: changed between setjmp and a longjmp back to it. */
     unsigned char *volatile pixels = NULL;
-    unsigned char *volatile icc = NULL;
     out->data = NULL;
-    out->icc = NULL;
-    out->icc_len = 0;
-    if (!in->data && in->fd < 0)
-        return -1;
-    if (in->data && in->len > ULONG_MAX)
-        return -1;
-    d.err = catch_errors(&c);
-    if (setjmp(c.on_error)) {
-        jpeg_destroy_decompress(&d);
+    if (setjmp(r->c.on_error)) {
+        jpeg_abort_decompress(d);
         free(pixels);
-        free(icc);
-        out->data = out->icc = NULL;
+        out->data = NULL;
         return -1;
     }
-    jpeg_create_decompress(&d);
-    if (in->data)
-        jpeg_mem_src(&d, in->data, (unsigned long)in->len);
-    else
-        fd_src(&d, in->fd);
-    if (want_icc)
-        jpeg_save_markers(&d, JPEG_APP0 + 2, 0xFFFF);
-    if (jpeg_read_header(&d, TRUE) != JPEG_HEADER_OK || !is_plain_colour(&d))
-        longjmp(c.on_error, 1);
-    if (want_icc) {
-        unsigned char *profile;
-        if (read_icc(&d, &profile, &out->icc_len) != 0)
-            longjmp(c.on_error, 1);
-        icc = profile;
-    }
-    d.scale_num = 1;
-    d.scale_denom = (unsigned)scale_denom;
-    jpeg_calc_output_dimensions(&d);
-    size_t bytes = (size_t)d.output_width * d.output_height *
-                   (size_t)d.out_color_components;
+    d->scale_num = 1;
+    d->scale_denom = (unsigned)scale_denom;
+    jpeg_calc_output_dimensions(d);
+    size_t bytes = (size_t)d->output_width * d->output_height *
+                   (size_t)d->out_color_components;
     if (bytes == 0 || bytes > max_bytes)
-        longjmp(c.on_error, 1);
-    jpeg_start_decompress(&d);
-    out->width = (int)d.output_width;
-    out->height = (int)d.output_height;
-    out->bands = d.output_components;
+        longjmp(r->c.on_error, 1);
+    jpeg_start_decompress(d);
+    out->width = (int)d->output_width;
+    out->height = (int)d->output_height;
+    out->bands = d->output_components;
     if (!(pixels = malloc(bytes)))
-        longjmp(c.on_error, 1);
+        longjmp(r->c.on_error, 1);
     out->data = pixels;
-    if (read_rows(&d, out) != 0)
-        longjmp(c.on_error, 1);
-    jpeg_finish_decompress(&d);
-    jpeg_destroy_decompress(&d);
-    out->icc = icc;
-    if (c.warnings) {
+    if (read_rows(d, out) != 0)
+        longjmp(r->c.on_error, 1);
+    jpeg_finish_decompress(d);
+    if (r->c.warnings) {
         ib_pixels_free(out);
         return -1;
     }

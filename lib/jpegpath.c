@@ -154,8 +154,7 @@ static VipsImage *wrap(const struct ib_pixels *px)
 
 /* The resized pixels through the cached transform: 0 with *converted
  * holding them, -1 when the cache declines the profile. */
-static int convert_cached(const struct ib_jpeg_job *job,
-                          const struct ib_pixels *decoded, VipsImage *in,
+static int convert_cached(const struct ib_jpeg_job *job, VipsImage *in,
                           struct ib_pixels *converted)
 {
     struct ib_pixels resized = {0};
@@ -165,7 +164,7 @@ static int convert_cached(const struct ib_jpeg_job *job,
     size_t n = (size_t)resized.width * (size_t)resized.height;
     *converted = resized;
     if (!(converted->data = malloc(n * 3)) ||
-        ib_srgb_convert(job->srgb, decoded->icc, decoded->icc_len, job->intent,
+        ib_srgb_convert(job->srgb, job->icc, job->icc_len, job->intent,
                         resized.data, converted->data, n) != 0) {
         ib_pixels_free(&resized);
         ib_pixels_free(converted);
@@ -179,39 +178,36 @@ static int convert_cached(const struct ib_jpeg_job *job,
  * through the worker's cached transform when it takes the profile, else
  * through libvips'. converted holds the cached transform's pixels. */
 static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
-                                    const struct ib_pixels *decoded,
                                     VipsImage *in, struct ib_pixels *converted)
 {
     if (!job->to_srgb)
         return in;
-    if (convert_cached(job, decoded, in, converted) == 0) {
+    if (convert_cached(job, in, converted) == 0) {
         g_object_unref(in);
         return wrap(converted);
     }
-    vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, decoded->icc,
-                             decoded->icc_len);
+    vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, job->icc, job->icc_len);
     VipsImage *out = NULL;
     int rc = vips_icc_transform(in, &out, "srgb", "intent", job->intent,
                                 "embedded", TRUE, NULL);
     return ib_image_replace(in, rc, &out);
 }
 
-int ib_jpeg_path_run(const struct ib_jpeg_job *job,
-                     const struct ib_jpeg_input *in, unsigned char **out,
-                     size_t *out_len, int *out_w, int *out_h)
+int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
+                     unsigned char **out, size_t *out_len, int *out_w,
+                     int *out_h)
 {
     /* converted: the cached transform's output, which img may wrap. */
     struct ib_pixels decoded, converted = {0}, resized = {0};
     int shrink = jpeg_shrink(job);
-    if (ib_jpeg_decode(in, shrink, MAX_DECODED_BYTES, job->to_srgb, &decoded) !=
-        0)
+    if (ib_jpeg_read(jpeg, shrink, MAX_DECODED_BYTES, &decoded) != 0)
         return -1;
     trim_to_libvips_size(&decoded, job->width, job->height, shrink);
     VipsImage *img = wrap(&decoded);
     if (img)
         img = resize(job, img);
     if (img)
-        img = transform_to_srgb(job, &decoded, img, &converted);
+        img = transform_to_srgb(job, img, &converted);
     if (img)
         img = rotate_upright(job, img);
     if (img)

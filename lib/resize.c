@@ -378,6 +378,16 @@ static const char *choose_input_profile(const struct ib_colour *c,
     return NULL;
 }
 
+/* The target for the image once upright: swap when the orientation turns
+ * it a quarter. */
+static void resolve_target(const struct ib_settings *s, struct plan *p,
+                           int swap)
+{
+    ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
+                        swap ? p->width : p->height, s->crop != IB_CROP_NONE,
+                        &p->target);
+}
+
 static void read_header(const struct ib_settings *s, struct plan *p,
                         VipsImage *h, struct ib_outcome *o)
 {
@@ -393,10 +403,7 @@ static void read_header(const struct ib_settings *s, struct plan *p,
     p->output_profile = choose_output_profile(&s->colour, p);
     p->input_profile = choose_input_profile(&s->colour, p, h);
     p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
-    int swap = !s->no_rotate && vips_image_get_orientation_swap(h);
-    ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
-                        swap ? p->width : p->height, s->crop != IB_CROP_NONE,
-                        &p->target);
+    resolve_target(s, p, !s->no_rotate && vips_image_get_orientation_swap(h));
 }
 
 static const char *find_loader(const struct ib_resizer *r, struct input *in)
@@ -679,17 +686,37 @@ static int direct_colour_applies(const struct ib_settings *s)
            !s->colour.keep_profile && !s->colour.linear;
 }
 
-/* A plain JPEG to JPEG, with nothing that needs the full pipeline: no
- * colour handling beyond the default, no metadata to keep, no page. */
-static int direct_jpeg_applies(const struct ib_resizer *r, const struct plan *p)
+/* A JPEG to JPEG with nothing that needs the full pipeline: no colour
+ * handling beyond the default, no metadata to keep, no page. Whether the
+ * file is a plain JPEG, its header says (ib_jpeg_open). */
+static int direct_jpeg_applies(const struct ib_resizer *r, int format)
 {
     const struct ib_settings *s = r->s;
-    return r->direct_jpeg && loader_is(p, "VipsForeignLoadJpeg") &&
-           p->format == IB_FMT_JPEG && (p->bands == 1 || p->bands == 3) &&
+    return r->direct_jpeg &&
+           (format == IB_FMT_FROM_LOADER || format == IB_FMT_JPEG) &&
            direct_colour_applies(s) && !s->keep_metadata && s->page <= 0;
 }
 
+/* The plan libvips' header would give (read_header), from libjpeg's. */
+static void plan_from_jpeg(const struct ib_settings *s,
+                           const struct ib_jpeg_header *h, struct plan *p,
+                           struct ib_outcome *o)
+{
+    memset(p, 0, sizeof(*p));
+    p->loader = "VipsForeignLoadJpeg";
+    p->format = IB_FMT_JPEG;
+    p->width = o->in_w = h->width;
+    p->height = o->in_h = h->height;
+    p->pages = 1;
+    p->tagged = h->icc != NULL;
+    p->bands = h->bands;
+    p->output_profile = choose_output_profile(&s->colour, p);
+    p->orientation = s->no_rotate ? 1 : h->orientation;
+    resolve_target(s, p, p->orientation >= 5 && p->orientation <= 8);
+}
+
 static void direct_jpeg_job(const struct ib_resizer *r, const struct plan *p,
+                            const struct ib_jpeg_header *h,
                             struct ib_jpeg_job *job)
 {
     const struct ib_settings *s = r->s;
@@ -702,6 +729,8 @@ static void direct_jpeg_job(const struct ib_resizer *r, const struct plan *p,
     job->to_srgb = p->output_profile != NULL;
     job->intent = intent_for(s->colour.intent);
     job->srgb = r->srgb;
+    job->icc = h->icc;
+    job->icc_len = h->icc_len;
     job->encoding.quality = s->quality;
     job->encoding.progressive = e->jpeg_progressive > 0;
     job->encoding.optimize = e->jpeg_optimize > 0;
@@ -711,32 +740,50 @@ static void direct_jpeg_job(const struct ib_resizer *r, const struct plan *p,
                                   : e->jpeg_subsample == IB_SUBSAMPLE_ON;
 }
 
-/* Runs the direct path on in; 0 with *pl holding the encoded bytes. */
-static int direct_jpeg(const struct ib_resizer *r, const struct plan *p,
-                       const struct ib_jpeg_input *in, struct payload *pl,
-                       struct ib_outcome *o)
+/* The direct path on in: its header read once, by libjpeg, for the plan
+ * and the decode. IB_DIRECT_DONE with *pl holding the encoded bytes;
+ * IB_DIRECT_FAILED when the plan refused the file (reported in *o);
+ * IB_DIRECT_DECLINED when libvips must do the file. */
+enum direct_result { IB_DIRECT_DONE, IB_DIRECT_FAILED, IB_DIRECT_DECLINED };
+
+static enum direct_result direct_jpeg(struct ib_resizer *r, int format,
+                                      const struct ib_jpeg_input *in,
+                                      struct payload *pl, struct ib_outcome *o)
 {
-    struct ib_jpeg_job job;
-    direct_jpeg_job(r, p, &job);
-    if (ib_jpeg_path_run(&job, in, &pl->bytes, &pl->len, &o->out_w,
-                         &o->out_h) != 0)
-        return -1;
-    o->pipeline = IB_PIPELINE_DIRECT_JPEG;
-    return 0;
+    if (!direct_jpeg_applies(r, format))
+        return IB_DIRECT_DECLINED;
+    struct ib_jpeg_header h;
+    struct ib_jpeg_reader *jpeg = ib_jpeg_open(in, &h);
+    if (!jpeg)
+        return IB_DIRECT_DECLINED;
+    struct plan p;
+    plan_from_jpeg(r->s, &h, &p, o);
+    enum direct_result res = IB_DIRECT_FAILED;
+    if (check_pixels(r->s, &p, o) == 0) {
+        struct ib_jpeg_job job;
+        direct_jpeg_job(r, &p, &h, &job);
+        res = ib_jpeg_path_run(&job, jpeg, &pl->bytes, &pl->len, &o->out_w,
+                               &o->out_h) == 0
+                  ? IB_DIRECT_DONE
+                  : IB_DIRECT_DECLINED;
+    }
+    ib_jpeg_close(jpeg);
+    if (res == IB_DIRECT_DONE)
+        o->pipeline = IB_PIPELINE_DIRECT_JPEG;
+    return res;
 }
 
-/* 0 when the direct path wrote the output or failed to write it (both
+/* 0 when the direct path wrote the output or failed the file (both
  * final); -1 when libvips must do the file. */
-static int try_direct_jpeg(struct ib_resizer *r, int fd, const struct plan *p,
-                           const char *output, struct ib_outcome *o)
+static int try_direct_jpeg(struct ib_resizer *r, int fd,
+                           const struct ib_task *t, struct ib_outcome *o)
 {
-    if (!direct_jpeg_applies(r, p))
-        return -1;
     struct ib_jpeg_input in = {NULL, 0, fd};
     struct payload pl = {0};
-    if (direct_jpeg(r, p, &in, &pl, o) != 0)
+    enum direct_result res = direct_jpeg(r, t->format, &in, &pl, o);
+    if (res == IB_DIRECT_DECLINED)
         return -1;
-    if (write_output(r, &pl, output, o) == 0)
+    if (res == IB_DIRECT_DONE && write_output(r, &pl, t->output, o) == 0)
         o->status = IB_STATUS_OK;
     free(pl.bytes);
     return 0;
@@ -761,8 +808,7 @@ static void resize_fd(struct ib_resizer *r, int fd, const struct ib_task *t,
     }
     struct input in = {src, NULL};
     struct plan p;
-    if (plan(r, &in, t->format, &p, o) == 0 &&
-        try_direct_jpeg(r, fd, &p, t->output, o) != 0) {
+    if (plan(r, &in, t->format, &p, o) == 0) {
         VipsImage *img = resize_planned(r, &in, &p, o);
         struct payload pl = {img, p.format, NULL, 0};
         if (img && write_output(r, &pl, t->output, o) == 0) {
@@ -789,18 +835,17 @@ void ib_resize_file(struct ib_resizer *r, const struct ib_task *t,
     if (fd >= 0) {
         if (is_input_itself(fd, t->output))
             fail_with(o, "output '%s' is the input itself%s", t->output, "");
-        else
+        else if (try_direct_jpeg(r, fd, t, o) != 0)
             resize_fd(r, fd, t, o);
         close(fd);
     }
     o->usec = now_usec() - start;
 }
 
-int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
-                     int format, struct ib_outcome *o)
+static int resize_memory_with_libvips(struct ib_resizer *r, const void *data,
+                                      size_t len, int format,
+                                      struct ib_outcome *o)
 {
-    memset(o, 0, sizeof(*o));
-    r->last_warning[0] = '\0';
     VipsSource *src = vips_source_new_from_memory(data, len);
     if (!src) {
         fail_with_vips_error(r, o);
@@ -809,14 +854,8 @@ int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
     struct input in = {src, NULL};
     struct plan p;
     VipsImage *img = NULL;
-    struct payload pl = {0};
     int rc = plan(r, &in, format, &p, o);
-    /* The direct path first, as for a file; libvips when it declines. */
-    struct ib_jpeg_input direct = {data, len, -1};
-    if (rc == 0 && direct_jpeg_applies(r, &p) &&
-        direct_jpeg(r, &p, &direct, &pl, o) == 0) {
-        free(pl.bytes);
-    } else if (rc == 0 && (img = resize_planned(r, &in, &p, o))) {
+    if (rc == 0 && (img = resize_planned(r, &in, &p, o))) {
         VipsTarget *target = vips_target_new_to_memory();
         rc = ib_encode(r->s, img, p.format, target);
         if (rc != 0)
@@ -832,4 +871,19 @@ int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
         vips_area_unref(VIPS_AREA(in.blob));
     g_object_unref(src);
     return rc;
+}
+
+int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
+                     int format, struct ib_outcome *o)
+{
+    memset(o, 0, sizeof(*o));
+    r->last_warning[0] = '\0';
+    /* The direct path first, as for a file; libvips when it declines. */
+    struct ib_jpeg_input direct = {data, len, -1};
+    struct payload pl = {0};
+    enum direct_result res = direct_jpeg(r, format, &direct, &pl, o);
+    free(pl.bytes);
+    if (res != IB_DIRECT_DECLINED)
+        return res == IB_DIRECT_DONE ? 0 : -1;
+    return resize_memory_with_libvips(r, data, len, format, o);
 }

@@ -12,9 +12,7 @@
 struct ib_pixels {
     unsigned char *data; /* malloc'd */
     int width, height;
-    int bands;          /* 1 (grey) or 3 (RGB) */
-    unsigned char *icc; /* the embedded ICC profile, malloc'd, or NULL */
-    size_t icc_len;
+    int bands; /* 1 (grey) or 3 (RGB) */
 };
 
 /* A JPEG in memory (data, len), or else a file read as needed (fd, from
@@ -25,16 +23,35 @@ struct ib_jpeg_input {
     int fd;
 };
 
-/* Decodes the input at 1/scale_denom of its size (1, 2, 4 or 8: libjpeg's DCT
- * scaling, as libvips' shrink-on-load) into RGB or grey, with the embedded
- * ICC profile when want_icc (-1 if it has none or a malformed one,
- * libjpeg checking the chunks' sequence as libvips does). Only a clean
+/* What the header says, as libvips' loader would read it. */
+struct ib_jpeg_header {
+    int width, height;        /* as stored */
+    int bands;                /* 1 (grey) or 3 (YCbCr or RGB) */
+    int orientation;          /* EXIF, 1..8; 1 when there is none */
+    const unsigned char *icc; /* the embedded profile (the reader's), or NULL */
+    size_t icc_len;
+};
+
+/* A JPEG being read: the header once, then the pixels at the scale the
+ * header led to. */
+struct ib_jpeg_reader;
+
+/* Reads the header into *h. NULL when the direct path should leave the
+ * input to libvips: not a JPEG, a colour space other than YCbCr, RGB or
+ * grey, any libjpeg warning, or metadata libvips could read differently
+ * (see exiforient.h, and the profile's chunks in jpegio.c). */
+struct ib_jpeg_reader *ib_jpeg_open(const struct ib_jpeg_input *in,
+                                    struct ib_jpeg_header *h);
+
+/* Decodes at 1/scale_denom of the size (1, 2, 4 or 8: libjpeg's DCT
+ * scaling, as libvips' shrink-on-load) into RGB or grey. Only a clean
  * decode succeeds: any libjpeg error or warning (truncation, corrupt
- * data), a colour space other than YCbCr, RGB or grey, or pixels over
- * max_bytes return -1, and the caller hands the file to libvips, whose
- * verdict is the one reported. */
-int ib_jpeg_decode(const struct ib_jpeg_input *in, int scale_denom,
-                   size_t max_bytes, int want_icc, struct ib_pixels *out);
+ * data) or pixels over max_bytes return -1, and the caller hands the file
+ * to libvips, whose verdict is the one reported. Once per reader. */
+int ib_jpeg_read(struct ib_jpeg_reader *r, int scale_denom, size_t max_bytes,
+                 struct ib_pixels *out);
+
+void ib_jpeg_close(struct ib_jpeg_reader *r);
 
 struct ib_jpeg_encoding {
     int quality;     /* 1..100 */

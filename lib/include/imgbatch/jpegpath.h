@@ -28,14 +28,15 @@ struct ib_jpeg_job {
     int to_srgb;
     VipsIntent intent;
     struct ib_srgb_cache *srgb;
+    const unsigned char *icc; /* the embedded profile, when to_srgb */
+    size_t icc_len;
     struct ib_jpeg_encoding encoding;
 };
 
-/* Resizes the JPEG in; on success *out holds the encoded output
- * (malloc'd) and out_w/out_h its size. -1 when the path cannot do it
- * cleanly: nothing is reported then, the caller uses libvips. */
-int ib_jpeg_path_run(const struct ib_jpeg_job *job,
-                     const struct ib_jpeg_input *in, unsigned char **out,
-                     size_t *out_len, int *out_w, int *out_h);
-
+/* Resizes the JPEG whose header jpeg has read; on success *out holds the
+ * encoded output (malloc'd) and out_w/out_h its size. -1 when the path
+ * cannot do it cleanly: nothing is reported then, the caller uses libvips. */
+int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
+                     unsigned char **out, size_t *out_len, int *out_w,
+                     int *out_h);
 #endif
