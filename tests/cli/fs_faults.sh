@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 samples_copy
 limit=3
-[ -z "${IMGBATCH_WRAPPER:-}" ] || limit=30
+[ -z "${IMGBATCH_WRAPPER:-}" ] || limit=10
 as_root=0
 mkdir -p "$T/full" "$T/ro"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k none "$T/full" 2>/dev/null; then

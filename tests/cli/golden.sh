@@ -28,13 +28,16 @@ fault() {  # $1 name, $2 golden file, $3 expected figure text; vips makes $T/bad
 g=$T/golden/resized_photo.jpg
 vips embed "$g" "$T/shift.v" 1 0 100 75 --extend copy && vips jpegsave "$T/shift.v" "$T/bad" --Q 85
 fault "one-pixel shift" resized_photo.jpg "% of pixels differ"
-vips extract_band "$g" "$T/r.v" 0; vips extract_band "$g" "$T/gb.v" 1; vips extract_band "$g" "$T/b.v" 2
-vips bandjoin "$T/gb.v $T/r.v $T/b.v" "$T/swap.v" && vips jpegsave "$T/swap.v" "$T/bad" --Q 85
-fault "swapped channels" resized_photo.jpg "max-diff (2[0-9][0-9]|1[0-9][0-9])"
-vips rot "$T/golden/resized_rotated-6.jpg" "$T/rot.v" d180 && vips jpegsave "$T/rot.v" "$T/bad" --Q 85
-fault "rotation" resized_rotated-6.jpg "max-diff"
-vips jpegsave "$g" "$T/bad" --Q 20
-fault "recompression at quality 20" resized_photo.jpg "psnr (2[0-9]|3[0-2])\\."
+# Under valgrind two of the five: the comparison code is the same.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    vips extract_band "$g" "$T/r.v" 0; vips extract_band "$g" "$T/gb.v" 1; vips extract_band "$g" "$T/b.v" 2
+    vips bandjoin "$T/gb.v $T/r.v $T/b.v" "$T/swap.v" && vips jpegsave "$T/swap.v" "$T/bad" --Q 85
+    fault "swapped channels" resized_photo.jpg "max-diff (2[0-9][0-9]|1[0-9][0-9])"
+    vips rot "$T/golden/resized_rotated-6.jpg" "$T/rot.v" d180 && vips jpegsave "$T/rot.v" "$T/bad" --Q 85
+    fault "rotation" resized_rotated-6.jpg "max-diff"
+    vips jpegsave "$g" "$T/bad" --Q 20
+    fault "recompression at quality 20" resized_photo.jpg "psnr (2[0-9]|3[0-2])\\."
+fi
 vips copy "$T/golden/resized_tiny.png" "$T/flat.v"
 vips draw_rect "$T/flat.v" "0 0 0" 50 50 1 1
 vips pngsave "$T/flat.v" "$T/bad"

@@ -6,6 +6,9 @@
 command -v jq >/dev/null || skip "jq is not installed"
 mkdir -p "$T/bombs"
 cp "$TESTDATA"/bombs/* "$T/bombs/"
+# Under valgrind the WebP, the one bomb that is decoded (268 megapixels
+# through shrink-on-load, a minute there), is left to the two other runs.
+[ -z "${IMGBATCH_WRAPPER:-}" ] || mv "$T/bombs/bomb.webp" "$T/"
 run ib -j2 --report "$T/report.json" -o "$T/out" "$T/bombs"
 expect_rc 1
 expect_stderr_has "imgbatch: '$T/bombs/bomb.png': image is 100000x100000 (10000000000 pixels), more than --max-pixels 268402689"
@@ -14,12 +17,15 @@ expect_stderr_has "imgbatch: '$T/bombs/bomb.gif': image is 65535x65535 (42948362
 expect_stderr_has "imgbatch: '$T/bombs/bomb.tif': image is 1000000x1000000 (1000000000000 pixels), more than --max-pixels 268402689"
 # WebP cannot be bigger than 16383x16383, exactly the limit: it is decoded,
 # with shrink-on-load, in bounded memory.
-expect_stderr_has "1 resized, 4 failed, 0 skipped"
-expect_dims "$T/out/resized_bomb.webp" 100 100
 if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    expect_stderr_has "1 resized, 4 failed, 0 skipped"
+    expect_dims "$T/out/resized_bomb.webp" 100 100
     # Measured: 155 MiB for the largest worker (the 268-megapixel WebP).
     rss=$(jq -r 'select(.type == "summary") | .worker_rss_kib' "$T/report.json")
     [ "$rss" -gt 0 ] && [ "$rss" -lt $((400 * 1024)) ] || fail "largest worker peaked at $rss KiB"
+else
+    expect_stderr_has "0 resized, 4 failed, 0 skipped"
+    mv "$T/bomb.webp" "$T/bombs/"
 fi
 # A lower limit refuses the WebP too.
 run ib --max-pixels 1000000 -o "$T/out2" "$T/bombs/bomb.webp"

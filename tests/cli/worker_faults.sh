@@ -3,9 +3,13 @@
 # temp file is left, and the batch goes on with a new worker.
 . "$(dirname "$0")/lib.sh"
 samples_copy
-for fault in "segv:killed by SIGSEGV" "kill:killed by SIGKILL" \
-             "abort:killed by SIGABRT" "exit:worker exited with status 3" \
-             "garbage:worker sent a malformed message"; do
+faults=("segv:killed by SIGSEGV" "kill:killed by SIGKILL"
+        "abort:killed by SIGABRT" "exit:worker exited with status 3"
+        "garbage:worker sent a malformed message")
+# Under valgrind a death and a malformed message: the parent's other
+# paths differ from the first only in the reason's text.
+[ -z "${IMGBATCH_WRAPPER:-}" ] || faults=("${faults[0]}" "${faults[4]}")
+for fault in "${faults[@]}"; do
     action=${fault%%:*} reason=${fault#*:}
     rm -rf "$T/out"
     IMGBATCH_TEST_FAULT="$action:photo.jpg" run ib -j2 -o "$T/out" "$T/in"
@@ -44,7 +48,7 @@ expect_no_temp_files "$T/out"
 # A worker that never answers is killed after --timeout. Under valgrind a
 # normal decode can take seconds, so the limit there is looser.
 limit=1
-[ -z "${IMGBATCH_WRAPPER:-}" ] || limit=20
+[ -z "${IMGBATCH_WRAPPER:-}" ] || limit=8
 rm -rf "$T/out"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" run ib -j2 --timeout "$limit" -o "$T/out" "$T/in"
 expect_rc 1
