@@ -210,7 +210,7 @@ expect_rc 0
 expect_stderr_has "21 resized, 0 failed, 0 skipped"
 same "$TESTDATA/golden/features/resized_drawing.png" "$T/svg/resized_drawing.png" "${golden_tol[@]}"
 # Content decides the loader: a font named .png fails with a reason.
-font=$(find /usr/share/fonts -name '*.ttf' 2>/dev/null | head -n 1)
+font=$(find /usr/share/fonts -name '*.ttf' -print -quit 2>/dev/null || true)
 if [ -n "$font" ]; then
     cp "$font" "$T/font.png"
     run ib -o "$T/font" "$T/font.png"
