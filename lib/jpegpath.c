@@ -193,6 +193,21 @@ static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
     return ib_image_replace(in, rc, &out);
 }
 
+/* The decoded pixels resized: through a cached pipeline when the cache
+ * takes their size, else through a new one. */
+static VipsImage *resize_decoded(const struct ib_jpeg_job *job,
+                                 const struct ib_pixels *decoded)
+{
+    double h, v;
+    calculate_shrink(job, decoded->width, decoded->height, &h, &v);
+    VipsImage *img = ib_resize_cache_run(job->resizes, decoded, h, v);
+    if (img)
+        return img;
+    vips_error_clear();
+    img = wrap(decoded);
+    return img ? resize(job, img) : NULL;
+}
+
 int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
                      unsigned char **out, size_t *out_len, int *out_w,
                      int *out_h)
@@ -203,9 +218,7 @@ int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
     if (ib_jpeg_read(jpeg, shrink, MAX_DECODED_BYTES, &decoded) != 0)
         return -1;
     trim_to_libvips_size(&decoded, job->width, job->height, shrink);
-    VipsImage *img = wrap(&decoded);
-    if (img)
-        img = resize(job, img);
+    VipsImage *img = resize_decoded(job, &decoded);
     if (img)
         img = transform_to_srgb(job, img, &converted);
     if (img)

@@ -42,6 +42,7 @@ struct ib_resizer {
     char last_warning[256];
     /* sRGB transforms for the direct path, kept from file to file. */
     struct ib_srgb_cache *srgb;
+    struct ib_resize_cache *resizes;
 };
 
 /* What the header says and what we will ask of the loader. */
@@ -170,6 +171,7 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
     r->direct_jpeg = !direct || strcmp(direct, "0") != 0;
     set_loader_policy(&s->loaders);
     r->srgb = ib_srgb_cache_new();
+    r->resizes = ib_resize_cache_new();
     return r;
 }
 
@@ -178,6 +180,7 @@ void ib_resizer_free(struct ib_resizer *r)
     if (!r)
         return;
     ib_srgb_cache_free(r->srgb);
+    ib_resize_cache_free(r->resizes);
     g_log_set_default_handler(g_log_default_handler, NULL);
     g_mutex_clear(&r->log_lock);
     free(r);
@@ -729,6 +732,7 @@ static void direct_jpeg_job(const struct ib_resizer *r, const struct plan *p,
     job->to_srgb = p->output_profile != NULL;
     job->intent = intent_for(s->colour.intent);
     job->srgb = r->srgb;
+    job->resizes = r->resizes;
     job->icc = h->icc;
     job->icc_len = h->icc_len;
     job->encoding.quality = s->quality;

@@ -15,6 +15,7 @@
 
 #include "imgbatch/geometry.h"
 #include "imgbatch/jpegio.h"
+#include "imgbatch/resizecache.h"
 #include "imgbatch/srgb.h"
 
 struct ib_jpeg_job {
@@ -28,7 +29,8 @@ struct ib_jpeg_job {
     int to_srgb;
     VipsIntent intent;
     struct ib_srgb_cache *srgb;
-    const unsigned char *icc; /* the embedded profile, when to_srgb */
+    struct ib_resize_cache *resizes; /* may be NULL */
+    const unsigned char *icc;        /* the embedded profile, when to_srgb */
     size_t icc_len;
     struct ib_jpeg_encoding encoding;
 };
