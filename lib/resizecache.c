@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A handful of sizes, each at most a 1-megapixel RGB image after
- * shrink-on-load: what a 640- to 2000-pixel JPEG becomes, where building
- * the pipeline costs as much as running it. Bigger images amortise the
- * build, and copies of them would cost a worker memory. */
+/* A handful of sizes, each at most a third of a megapixel (RGB) after
+ * shrink-on-load: what a JPEG of up to 1,200 pixels becomes for a
+ * thumbnail, where building the pipeline costs as much as running it.
+ * Bigger images amortise the build, and copies of them would add to a
+ * worker's memory for no gain. */
 #define N_ENTRIES 4
-#define MAX_ENTRY_BYTES ((size_t)3 << 20)
+#define MAX_ENTRY_BYTES ((size_t)1 << 20)
 
 struct entry {
     int width, height, bands;
