@@ -63,25 +63,29 @@ expect_no_temp_files "$T/out"
 # lossless (-f png) so the comparison sees the pipeline, not an encoder;
 # tagged colour inputs exported to sRGB, as imgbatch does by default.
 # Measured: 68 of 69 identical, the last (a grey JPEG with a Gray Gamma 2.2
-# profile) 9 levels and 38.7 dB off.
-run ib -j2 --timeout 120 -s 256x256 -f png --report "$T/png.json" -o "$T/png" "$CORPUS"
-jq -r 'select(.type == "file" and .status == "ok") | [.input, .output] | @tsv' "$T/png.json" > "$T/png.tsv"
-# MANIFEST.tsv's notes say how libvips reads each file ("3 band(s) ...;
-# has ICC"): no vipsheader per file.
-compared=0
-while IFS=$'\t' read -r in out; do
-    args=()
-    notes=$(awk -F'\t' -v f="${in##*/}" '$1 == f { print $10; exit }' "$CORPUS/MANIFEST.tsv")
-    case $notes in
-        [3-9]" band(s)"*"has ICC"*) args=(--export-profile srgb) ;;
-    esac
-    vips thumbnail "$in" "$T/ref.png" 256 --height 256 "${args[@]}" 2> /dev/null || fail "vips thumbnail cannot read $in"
-    verdict=$("$IMGBATCH" compare --max-diff 16 --min-psnr 36 "$T/ref.png" "$out" 2>&1 | tail -n 1) \
-        || fail "$in: imgbatch and vipsthumbnail differ: $verdict"
-    compared=$((compared + 1))
-done < "$T/png.tsv"
-echo "corpus: $compared outputs match vipsthumbnail (max-diff 16, PSNR >= 36 dB)"
-[ "$compared" -ge 50 ] || fail "only $compared outputs compared"
+# profile) 9 levels and 38.7 dB off. What the pixels are is the release
+# pass's to check; the sanitizer pass (IMGBATCH_TEST_SANITIZED) has had
+# every file through the pipeline above and goes on to the direct path.
+if [ -z "${IMGBATCH_TEST_SANITIZED:-}" ]; then
+    run ib -j2 --timeout 120 -s 256x256 -f png --report "$T/png.json" -o "$T/png" "$CORPUS"
+    jq -r 'select(.type == "file" and .status == "ok") | [.input, .output] | @tsv' "$T/png.json" > "$T/png.tsv"
+    # MANIFEST.tsv's notes say how libvips reads each file ("3 band(s) ...;
+    # has ICC"): no vipsheader per file.
+    compared=0
+    while IFS=$'\t' read -r in out; do
+        args=()
+        notes=$(awk -F'\t' -v f="${in##*/}" '$1 == f { print $10; exit }' "$CORPUS/MANIFEST.tsv")
+        case $notes in
+            [3-9]" band(s)"*"has ICC"*) args=(--export-profile srgb) ;;
+        esac
+        vips thumbnail "$in" "$T/ref.png" 256 --height 256 "${args[@]}" 2> /dev/null || fail "vips thumbnail cannot read $in"
+        verdict=$("$IMGBATCH" compare --max-diff 16 --min-psnr 36 "$T/ref.png" "$out" 2>&1 | tail -n 1) \
+            || fail "$in: imgbatch and vipsthumbnail differ: $verdict"
+        compared=$((compared + 1))
+    done < "$T/png.tsv"
+    echo "corpus: $compared outputs match vipsthumbnail (max-diff 16, PSNR >= 36 dB)"
+    [ "$compared" -ge 50 ] || fail "only $compared outputs compared"
+fi
 
 # The direct JPEG path on the corpus' tagged and rotated JPEGs: libvips'
 # bytes for each rendering intent, through the worker's cached sRGB

@@ -153,29 +153,32 @@ fi
 # pipeline, the next two reuse it with other pixels), a grey one beside an
 # RGB one of the same size, then the first size again after the cache (4
 # sizes) has let it go. Every output must be libvips' bytes: a pipeline
-# that kept the last image's pixels would give the wrong picture.
-mkdir -p "$T/sizes"
-photo=$TESTDATA/samples/photo.jpg
-vips flip "$photo" "$T/flipped.v" horizontal
-vips invert "$photo" "$T/inverted.v"
-vips colourspace "$photo" "$T/grey.v" b-w
-for w in 200 210 220 230 240 250; do
-    vips crop "$photo" "$T/sizes/w$w-1.jpg[Q=90]" 0 0 "$w" 200
-    vips crop "$T/flipped.v" "$T/sizes/w$w-2.jpg[Q=90]" 0 0 "$w" 200
-    vips crop "$T/inverted.v" "$T/sizes/w$w-3.jpg[Q=90]" 0 0 "$w" 200
-done
-vips crop "$T/grey.v" "$T/sizes/w200-4.jpg[Q=90]" 0 0 200 200
-vips crop "$T/inverted.v" "$T/sizes/z200-5.jpg[Q=90]" 20 20 200 200
-IMGBATCH_DIRECT_JPEG=0 run ib -j1 -o "$T/sizes-vips" "$T/sizes"
-expect_rc 0
-run ib -j1 --report "$T/sizes.json" -o "$T/sizes-direct" "$T/sizes"
-expect_rc 0
-[ "$(paths_of "$T/sizes.json")" = "direct-jpeg=20" ] || fail "sizes: ran $(paths_of "$T/sizes.json")"
-for f in "$T"/sizes-vips/*.jpg; do
-    cmp -s "$f" "$T/sizes-direct/${f##*/}" || fail "sizes: ${f##*/} is not the bytes libvips writes"
-done
-! cmp -s "$T/sizes-direct/resized_w220-1.jpg" "$T/sizes-direct/resized_w220-3.jpg" ||
-    fail "sizes: two different inputs gave one output"
+# that kept the last image's pixels would give the wrong picture. Under
+# valgrind the earlier batches have reused pipelines already.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    mkdir -p "$T/sizes"
+    photo=$TESTDATA/samples/photo.jpg
+    vips flip "$photo" "$T/flipped.v" horizontal
+    vips invert "$photo" "$T/inverted.v"
+    vips colourspace "$photo" "$T/grey.v" b-w
+    for w in 200 210 220 230 240 250; do
+        vips crop "$photo" "$T/sizes/w$w-1.jpg[Q=90]" 0 0 "$w" 200
+        vips crop "$T/flipped.v" "$T/sizes/w$w-2.jpg[Q=90]" 0 0 "$w" 200
+        vips crop "$T/inverted.v" "$T/sizes/w$w-3.jpg[Q=90]" 0 0 "$w" 200
+    done
+    vips crop "$T/grey.v" "$T/sizes/w200-4.jpg[Q=90]" 0 0 200 200
+    vips crop "$T/inverted.v" "$T/sizes/z200-5.jpg[Q=90]" 20 20 200 200
+    IMGBATCH_DIRECT_JPEG=0 run ib -j1 -o "$T/sizes-vips" "$T/sizes"
+    expect_rc 0
+    run ib -j1 --report "$T/sizes.json" -o "$T/sizes-direct" "$T/sizes"
+    expect_rc 0
+    [ "$(paths_of "$T/sizes.json")" = "direct-jpeg=20" ] || fail "sizes: ran $(paths_of "$T/sizes.json")"
+    for f in "$T"/sizes-vips/*.jpg; do
+        cmp -s "$f" "$T/sizes-direct/${f##*/}" || fail "sizes: ${f##*/} is not the bytes libvips writes"
+    done
+    ! cmp -s "$T/sizes-direct/resized_w220-1.jpg" "$T/sizes-direct/resized_w220-3.jpg" ||
+        fail "sizes: two different inputs gave one output"
+fi
 
 # A file libjpeg finds fault with: libvips' verdict, word for word.
 rm -rf "$T/in" && mkdir -p "$T/in"

@@ -17,15 +17,19 @@ usage_error() {  # $1 expected message, then the arguments
     expect_stderr_has "$msg"
 }
 usage_error "imgbatch: no PATH given" -s 10x10
-usage_error "unrecognized option '--frobnicate'" --frobnicate "$T/in"
 usage_error "imgbatch: invalid --quality '0': expected a whole number from 1 to 100" -q 0 "$T/in"
-usage_error "imgbatch: invalid --quality '9x': expected a whole number" -q 9x "$T/in"
-usage_error "imgbatch: invalid --jobs '0'" -j 0 "$T/in"
-usage_error "imgbatch: invalid --timeout '-1'" --timeout -1 "$T/in"
-usage_error "imgbatch: an empty --prefix needs --output" --prefix '' "$T/in"
-usage_error "imgbatch: invalid --prefix 'a/b'" --prefix a/b "$T/in"
 usage_error "imgbatch: cannot read '$T/nope': No such file or directory" "$T/in" "$T/nope"
-usage_error "imgbatch: invalid --crop 'middle'" --crop middle "$T/in"
+# Under valgrind (a second and a half a run) the three above: the rest
+# take the same paths through the option parser.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    usage_error "unrecognized option '--frobnicate'" --frobnicate "$T/in"
+    usage_error "imgbatch: invalid --quality '9x': expected a whole number" -q 9x "$T/in"
+    usage_error "imgbatch: invalid --jobs '0'" -j 0 "$T/in"
+    usage_error "imgbatch: invalid --timeout '-1'" --timeout -1 "$T/in"
+    usage_error "imgbatch: an empty --prefix needs --output" --prefix '' "$T/in"
+    usage_error "imgbatch: invalid --prefix 'a/b'" --prefix a/b "$T/in"
+    usage_error "imgbatch: invalid --crop 'middle'" --crop middle "$T/in"
+fi
 [ -z "$(ls "$T/in" | grep resized_)" ] || fail "a set-up error must not start work"
 
 # Nothing to do is success.
