@@ -77,15 +77,6 @@ static void trim_to_libvips_size(struct ib_pixels *px, int stored_w,
     px->height = h;
 }
 
-static VipsImage *resize(const struct ib_jpeg_job *job, VipsImage *in)
-{
-    double h, v;
-    calculate_shrink(job, in->Xsize, in->Ysize, &h, &v);
-    VipsImage *out = NULL;
-    int rc = vips_resize(in, &out, 1.0 / h, "vscale", 1.0 / v, NULL);
-    return ib_image_replace(in, rc, &out);
-}
-
 static VipsImage *rotate_upright(const struct ib_jpeg_job *job, VipsImage *in)
 {
     if (job->orientation <= 1 || job->orientation > 8)
@@ -141,17 +132,6 @@ static int compute_here(VipsImage *img, struct ib_pixels *out)
     return 0;
 }
 
-static VipsImage *wrap(const struct ib_pixels *px)
-{
-    size_t bytes = (size_t)px->width * px->height * px->bands;
-    VipsImage *img = vips_image_new_from_memory(
-        px->data, bytes, px->width, px->height, px->bands, VIPS_FORMAT_UCHAR);
-    if (img)
-        img->Type =
-            px->bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
-    return img;
-}
-
 /* The resized pixels through the cached transform: 0 with *converted
  * holding them, -1 when the cache declines the profile. */
 static int convert_cached(const struct ib_jpeg_job *job, VipsImage *in,
@@ -184,7 +164,7 @@ static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
         return in;
     if (convert_cached(job, in, converted) == 0) {
         g_object_unref(in);
-        return wrap(converted);
+        return ib_pixels_wrap(converted);
     }
     vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, job->icc, job->icc_len);
     VipsImage *out = NULL;
@@ -193,19 +173,12 @@ static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
     return ib_image_replace(in, rc, &out);
 }
 
-/* The decoded pixels resized: through a cached pipeline when the cache
- * takes their size, else through a new one. */
 static VipsImage *resize_decoded(const struct ib_jpeg_job *job,
                                  const struct ib_pixels *decoded)
 {
     double h, v;
     calculate_shrink(job, decoded->width, decoded->height, &h, &v);
-    VipsImage *img = ib_resize_cache_run(job->resizes, decoded, h, v);
-    if (img)
-        return img;
-    vips_error_clear();
-    img = wrap(decoded);
-    return img ? resize(job, img) : NULL;
+    return ib_resize_pixels(job->resizes, decoded, h, v);
 }
 
 int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,

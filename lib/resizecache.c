@@ -76,25 +76,37 @@ static struct entry *least_recently_used(struct ib_resize_cache *c)
     return lru;
 }
 
-/* The pipeline vips_resize builds for px's geometry, over a buffer of the
- * entry's own. */
+VipsImage *ib_pixels_wrap(const struct ib_pixels *px)
+{
+    VipsImage *img =
+        vips_image_new_from_memory(px->data, pixel_bytes(px), px->width,
+                                   px->height, px->bands, VIPS_FORMAT_UCHAR);
+    if (img)
+        img->Type =
+            px->bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+    return img;
+}
+
+/* A new vips_resize pipeline over in (which it keeps a reference to). */
+static VipsImage *resize_image(VipsImage *in, double hshrink, double vshrink)
+{
+    VipsImage *out = NULL;
+    if (vips_resize(in, &out, 1.0 / hshrink, "vscale", 1.0 / vshrink, NULL))
+        return NULL;
+    return out;
+}
+
+/* The pipeline for px's geometry, over a buffer of the entry's own: the
+ * image the cache invalidates is the pipeline's input itself. */
 static int build(struct entry *e, const struct ib_pixels *px, double hshrink,
                  double vshrink)
 {
-    size_t bytes = pixel_bytes(px);
-    if (!(e->pixels = malloc(bytes)))
+    struct ib_pixels own = *px;
+    if (!(own.data = e->pixels = malloc(pixel_bytes(px))))
         return -1;
-    e->in = vips_image_new_from_memory(e->pixels, bytes, px->width, px->height,
-                                       px->bands, VIPS_FORMAT_UCHAR);
-    if (!e->in)
+    if (!(e->in = ib_pixels_wrap(&own)) ||
+        !(e->out = resize_image(e->in, hshrink, vshrink)))
         return -1;
-    e->in->Type =
-        px->bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
-    if (vips_resize(e->in, &e->out, 1.0 / hshrink, "vscale", 1.0 / vshrink,
-                    NULL) != 0) {
-        e->out = NULL;
-        return -1;
-    }
     e->width = px->width;
     e->height = px->height;
     e->bands = px->bands;
@@ -103,9 +115,23 @@ static int build(struct entry *e, const struct ib_pixels *px, double hshrink,
     return 0;
 }
 
-VipsImage *ib_resize_cache_run(struct ib_resize_cache *c,
-                               const struct ib_pixels *px, double hshrink,
-                               double vshrink)
+/* px's pixels resized by a new pipeline over their memory. */
+static VipsImage *resize_uncached(const struct ib_pixels *px, double hshrink,
+                                  double vshrink)
+{
+    VipsImage *in = ib_pixels_wrap(px);
+    if (!in)
+        return NULL;
+    VipsImage *out = resize_image(in, hshrink, vshrink);
+    g_object_unref(in);
+    return out;
+}
+
+/* The cached pipeline's output for px; NULL when the cache cannot hold it
+ * (too big, or libvips or malloc failed building it). */
+static VipsImage *resize_cached(struct ib_resize_cache *c,
+                                const struct ib_pixels *px, double hshrink,
+                                double vshrink)
 {
     if (!c || pixel_bytes(px) > MAX_ENTRY_BYTES)
         return NULL;
@@ -115,6 +141,7 @@ VipsImage *ib_resize_cache_run(struct ib_resize_cache *c,
         entry_clear(e);
         if (build(e, px, hshrink, vshrink) != 0) {
             entry_clear(e);
+            vips_error_clear();
             return NULL;
         }
     }
@@ -124,4 +151,12 @@ VipsImage *ib_resize_cache_run(struct ib_resize_cache *c,
      * stale. */
     vips_image_invalidate_all(e->in);
     return g_object_ref(e->out);
+}
+
+VipsImage *ib_resize_pixels(struct ib_resize_cache *c,
+                            const struct ib_pixels *px, double hshrink,
+                            double vshrink)
+{
+    VipsImage *img = resize_cached(c, px, hshrink, vshrink);
+    return img ? img : resize_uncached(px, hshrink, vshrink);
 }

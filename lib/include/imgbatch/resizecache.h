@@ -24,12 +24,17 @@ struct ib_resize_cache;
 struct ib_resize_cache *ib_resize_cache_new(void);
 void ib_resize_cache_free(struct ib_resize_cache *c);
 
-/* vips_resize of the 8-bit image px (not taken) by 1/hshrink across and
- * 1/vshrink down, its input holding a copy of px's pixels: a new reference
- * to the cached pipeline's output, valid until the next call. NULL when
- * the image is too big to keep a copy of (the caller then builds its own
- * pipeline) or libvips fails (vips_error says why). */
-VipsImage *ib_resize_cache_run(struct ib_resize_cache *c,
-                               const struct ib_pixels *px, double hshrink,
-                               double vshrink);
+/* An 8-bit image (grey or sRGB) over px's memory, not copied: px must
+ * outlive it. */
+VipsImage *ib_pixels_wrap(const struct ib_pixels *px);
+
+/* vips_resize of the 8-bit image px by 1/hshrink across and 1/vshrink
+ * down. Through the cache (c may be NULL) when it takes px's size: its
+ * pipeline's input then holds a copy of px, and the result (a new
+ * reference to the cached output) is valid until the next call. Else
+ * through a new pipeline over px's memory, which must outlive the result.
+ * NULL when libvips fails (vips_error says why). */
+VipsImage *ib_resize_pixels(struct ib_resize_cache *c,
+                            const struct ib_pixels *px, double hshrink,
+                            double vshrink);
 #endif
