@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,24 +136,9 @@ static void set_loader_policy(const struct ib_loaders *l)
     vips_operation_block_set("VipsForeignLoadPdf", !l->allow_pdf);
 }
 
-/* glibc hands allocations over 128 KiB to mmap and gives freed heap back
- * above 128 KiB of slack: an image's buffers, freed after every file, then
- * come back as fresh pages each time, and the page faults (and, from
- * libvips' threads, the TLB shoot-downs of madvise) cost more CPU than
- * decoding a small JPEG. A worker keeps its memory for the next file
- * instead: its peak stays what its largest file needs. One arena, since a
- * worker computes on one thread at a time. */
-static void keep_freed_memory(void)
-{
-    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's maximum */
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_ARENA_MAX, 1);
-}
-
 struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
                                   size_t err_len)
 {
-    keep_freed_memory();
     if (VIPS_INIT("imgbatch")) {
         snprintf(err, err_len, "cannot start libvips: %s", vips_error_buffer());
         return NULL;

@@ -31,6 +31,7 @@
 #include "imgbatch/buf.h"
 #include "imgbatch/fdio.h"
 #include "imgbatch/golden.h"
+#include "imgbatch/heap.h"
 #include "imgbatch/proto.h"
 #include "imgbatch/resize.h"
 
@@ -137,6 +138,8 @@ static void explain_out_of_memory(const struct ib_settings *s,
 void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
 {
     maybe_fail_startup();
+    struct ib_heap heap;
+    ib_heap_setup(&heap, s->max_memory <= 0);
     char err[512];
     struct ib_resizer *r = ib_resizer_new(s, err, sizeof(err));
     if (!r)
@@ -163,6 +166,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         ib_buf_consume(&in, len);
         if (ib_write_all(result_fd, out.data, out.len) != 0)
             break;
+        ib_heap_give_back(&heap);
     }
     _exit(0);
 }
