@@ -27,6 +27,7 @@
 #include "imgbatch/fdio.h"
 #include "imgbatch/fdtarget.h"
 #include "imgbatch/format.h"
+#include "imgbatch/modules.h"
 #include "imgbatch/jpegpath.h"
 #include "imgbatch/tempfile.h"
 
@@ -139,7 +140,10 @@ static void set_loader_policy(const struct ib_loaders *l)
 struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
                                   size_t err_len)
 {
-    if (VIPS_INIT("imgbatch")) {
+    struct ib_module_dir *modules = ib_modules_limit(&s->loaders);
+    int failed = VIPS_INIT("imgbatch");
+    ib_modules_done(modules);
+    if (failed) {
         snprintf(err, err_len, "cannot start libvips: %s", vips_error_buffer());
         return NULL;
     }

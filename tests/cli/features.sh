@@ -217,6 +217,11 @@ if [ -n "$font" ]; then
     expect_rc 1
     expect_stderr_has "imgbatch: '$T/font.png': not an image format imgbatch can read"
     expect_no_file "$T/font/resized_font.png"
+    # ImageMagick's loader, whose module is loaded only when allowed,
+    # renders it.
+    run ib --allow-untrusted -o "$T/font" "$T/font.png"
+    expect_rc 0
+    expect_file "$T/font/resized_font.png"
 fi
 
 # Loaders libvips flags untrusted (here netpbm) only with --allow-untrusted.
@@ -227,6 +232,45 @@ expect_stderr_has "imgbatch: '$T/plain.ppm': ppmload_source is an untrusted load
 run ib --allow-untrusted -o "$T/ppm" "$T/plain.ppm"
 expect_rc 0
 expect_dims "$T/ppm/resized_plain.jpg" 100 75
+
+# libvips modules whose loaders are all off are not loaded (ImageMagick,
+# PDF, OpenSlide: 5 MB per worker); the
+# others are, and the private module directory a worker starts libvips
+# with is gone once it has. Looked at while the worker hangs on a file.
+# worker_maps OPTION...: the worker's memory map, in $T/maps.
+worker_maps() {
+    rm -rf "$T/hang" "$T/tmp" && mkdir -p "$T/hang" "$T/tmp"
+    head -c 60 "$T/f/orient-1.jpg" > "$T/hang/hang.jpg"
+    TMPDIR=$T/tmp IMGBATCH_TEST_FAULT=hang:hang.jpg "$IMGBATCH" -j1 "$@" -o "$T/hang-out" "$T/hang" 2> /dev/null &
+    local pid=$! worker="" _
+    for _ in $(seq 1 100); do
+        worker=$(pgrep -P "$pid" || true)
+        if [ -n "$worker" ] && grep -q vips-heif "/proc/$worker/maps" 2> /dev/null &&
+            [ -z "$(ls "$T/tmp")" ]; then
+            break
+        fi
+        sleep 0.1
+    done
+    sleep 0.2
+    cat "/proc/$worker/maps" > "$T/maps" 2> /dev/null || true
+    kill "$pid"
+    wait "$pid" || true
+}
+if [ -z "${IMGBATCH_TEST_NO_MODULES:-}" ]; then
+    worker_maps
+    grep -q vips-jxl "$T/maps" || fail "the JPEG XL module is not loaded"
+    for m in vips-magick vips-poppler vips-openslide; do
+        ! grep -q "$m" "$T/maps" || fail "$m is loaded with its loaders off"
+    done
+    [ -z "$(ls "$T/tmp")" ] || fail "left behind in TMPDIR: $(ls "$T/tmp")"
+    worker_maps --allow-pdf
+    grep -q vips-poppler "$T/maps" || fail "--allow-pdf: the PDF module is not loaded"
+    ! grep -q vips-magick "$T/maps" || fail "--allow-pdf: the ImageMagick module is loaded"
+    worker_maps --allow-untrusted
+    for m in vips-magick vips-poppler vips-openslide; do
+        grep -q "$m" "$T/maps" || fail "--allow-untrusted: $m is not loaded"
+    done
+fi
 
 # --- encoder options -----------------------------------------------------------
 run ib --jpeg-progressive --jpeg-optimize --jpeg-subsample off --prefix enc_ -o "$T/enc" "$T/f/orient-1.jpg"
