@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fts.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,9 +32,12 @@ struct batch {
     struct ib_file_list *list;
     const struct ib_batch_hooks *hooks;
     struct ib_batch_counts counts;
-    /* The hand-out order: indices into list, largest file first. */
+    /* The hand-out order: indices into list, largest file first. Files
+     * are taken from both ends: [next, end) is what is left. */
     unsigned *order;
-    size_t next;        /* next place in order to look at */
+    size_t next;        /* next place in order to look at, large end */
+    size_t end;         /* one past the last place left, small end */
+    uint64_t large;     /* the task from the large end in work, or NO_TASK */
     size_t inputs_left; /* inputs not yet handed out */
     /* Output-side failures: in a row since the last output written, in
      * all, and the errno of the last one. */
@@ -181,11 +186,14 @@ static void note_mismatch(struct batch *b, const struct ib_entry *e,
     it->base = keep(b, diff_base(b, e));
 }
 
-/* The next entry to hand out, reporting on the way the ones that need no
- * work (collisions, up to date, ...); NULL at the end of the list. */
-static const struct ib_entry *next_input(struct batch *b)
+#define NO_TASK UINT64_MAX
+
+/* The next entry to hand out from the large end, reporting on the way the
+ * ones that need no work (collisions, up to date, ...); NULL when none is
+ * left. */
+static const struct ib_entry *next_large(struct batch *b)
 {
-    for (; b->next < b->list->n; b->next++) {
+    for (; b->next < b->end; b->next++) {
         const struct ib_entry *e = &b->list->v[b->order[b->next]];
         if (e->state == IB_ENTRY_INPUT)
             return e;
@@ -194,14 +202,44 @@ static const struct ib_entry *next_input(struct batch *b)
     return NULL;
 }
 
+/* The same from the small end. */
+static const struct ib_entry *next_small(struct batch *b)
+{
+    for (; b->end > b->next; b->end--) {
+        const struct ib_entry *e = &b->list->v[b->order[b->end - 1]];
+        if (e->state == IB_ENTRY_INPUT)
+            return e;
+        report_without_work(b, e);
+    }
+    return NULL;
+}
+
+/* One worker at a time works through the largest files, the others from
+ * the smallest up, and they meet in the middle. The largest files are the
+ * ones with the largest decode buffers: two of them at once would double
+ * the batch's peak memory for no gain in speed, and the last files of the
+ * batch are still middle-sized, so no worker waits long for another at the
+ * end. With one worker this is largest first. */
+static unsigned take_next(struct batch *b)
+{
+    if (b->large == NO_TASK && next_large(b)) {
+        b->large = b->order[b->next];
+        return b->order[b->next++];
+    }
+    if (next_small(b))
+        return b->order[--b->end];
+    return UINT_MAX;
+}
+
 static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 {
     struct batch *b = ctx;
-    const struct ib_entry *e;
-    if (writes_fail(b) || !(e = next_input(b)))
+    unsigned index;
+    if (writes_fail(b) || (index = take_next(b)) == UINT_MAX)
         return 0;
+    const struct ib_entry *e = &b->list->v[index];
     struct ib_task t;
-    t.id = b->order[b->next];
+    t.id = index;
     t.format = ib_output_path(b->s, e, &b->output);
     t.input = e->path;
     t.output = ib_buf_cstr(&b->output);
@@ -209,9 +247,15 @@ static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
     t.diff = diff_base(b, e);
     ib_proto_put_task(frame, &t);
     *id = t.id;
-    b->next++;
     b->inputs_left--;
     return 1;
+}
+
+/* The pool is done with task id, one way or another. */
+static void task_over(struct batch *b, uint64_t id)
+{
+    if (b->large == id)
+        b->large = NO_TASK;
 }
 
 static size_t remaining(void *ctx)
@@ -223,7 +267,7 @@ static size_t remaining(void *ctx)
 /* Entries never handed out once writes fail: skipped, with the reason. */
 static void skip_the_rest(struct batch *b)
 {
-    for (const struct ib_entry *e; (e = next_input(b)); b->next++) {
+    for (const struct ib_entry *e; (e = next_large(b)); b->next++) {
         struct ib_outcome o;
         memset(&o, 0, sizeof(o));
         o.status = IB_STATUS_SKIPPED;
@@ -238,6 +282,7 @@ static void skip_the_rest(struct batch *b)
 static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 {
     struct batch *b = ctx;
+    task_over(b, id);
     note_write(b, o);
     if (o->status == IB_STATUS_OK) {
         b->counts.golden[o->golden]++;
@@ -256,6 +301,7 @@ static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
 {
     struct batch *b = ctx;
+    task_over(b, id);
     const struct ib_entry *e = &b->list->v[id];
     ib_output_path(b->s, e, &b->output);
     ib_temp_path(ib_buf_cstr(&b->output), pid, &b->scratch);
@@ -325,10 +371,8 @@ static int larger_first(const void *a, const void *b, void *list)
     return i < j ? -1 : i > j;
 }
 
-/* Largest files first (longest-processing-time-first scheduling): on a
- * batch of uneven files the last ones handed out are small, so no worker
- * sits idle at the end while another finishes a big one. Ties, and the
- * reports of entries that need no work, keep the list's order. */
+/* Largest files first: take_next works from both ends of it. Ties, and
+ * the reports of entries that need no work, keep the list's order. */
 static unsigned *hand_out_order(const struct ib_file_list *list)
 {
     unsigned *order = ib_xcalloc(list->n ? list->n : 1, sizeof(*order));
@@ -480,6 +524,8 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
     }
 
     b.order = hand_out_order(list);
+    b.end = list->n;
+    b.large = NO_TASK;
     struct ib_pool_config cfg = {
         .jobs = s->jobs,
         .timeout_s = s->timeout_s,

@@ -252,7 +252,6 @@ static void hand_out(struct pool *p, struct slot *s)
     s->task_id = p->frame_id;
     s->started = now_seconds();
     p->have_frame = 0;
-    fetch_task(p);
 }
 
 static int count_slots(const struct pool *p, enum slot_state state)
@@ -271,9 +270,8 @@ static int live_workers(const struct pool *p)
 /* Keeps as many workers as there is work for, up to jobs. */
 static int spawn_as_needed(struct pool *p, char *err, size_t err_len)
 {
-    size_t work = (size_t)count_slots(p, SLOT_BUSY) + (size_t)p->have_frame;
-    if (p->have_frame)
-        work += p->hooks->remaining(p->hooks->ctx);
+    size_t work = (size_t)count_slots(p, SLOT_BUSY) + (size_t)p->have_frame +
+                  p->hooks->remaining(p->hooks->ctx);
     for (int i = 0; i < p->nslots && (size_t)live_workers(p) < work; i++) {
         if (p->slots[i].state != SLOT_EMPTY)
             continue;
@@ -288,11 +286,18 @@ static int spawn_as_needed(struct pool *p, char *err, size_t err_len)
     return 0;
 }
 
+/* A task is chosen when a worker is free to take it, not before: which
+ * file goes next can depend on what the others are working on. */
 static void dispatch(struct pool *p)
 {
-    for (int i = 0; i < p->nslots && p->have_frame; i++)
-        if (p->slots[i].state == SLOT_IDLE)
-            hand_out(p, &p->slots[i]);
+    for (int i = 0; i < p->nslots; i++) {
+        if (p->slots[i].state != SLOT_IDLE)
+            continue;
+        fetch_task(p);
+        if (!p->have_frame)
+            return;
+        hand_out(p, &p->slots[i]);
+    }
 }
 
 /* ---- hearing from workers ---------------------------------------------- */
@@ -514,7 +519,9 @@ static enum ib_pool_end run_loop(struct pool *p, char *err, size_t err_len)
             terminate_all(p);
             return IB_POOL_INTERRUPTED;
         }
-        fetch_task(p);
+        /* With no worker left to ask, the end of the list is found here. */
+        if (live_workers(p) == 0)
+            fetch_task(p);
         dispatch(p);
         if (finished(p)) {
             retire_all(p);

@@ -16,6 +16,23 @@ handed=$(jq -r 'select(.type == "file") | .input' "$T/order.json" | paste -sd' '
 largest=$(cd "$T/in" && ls -S | sed "s|^|$T/in/|" | paste -sd' ')
 [ "$handed" = "$largest" ] || fail "hand-out order: $handed, expected largest first: $largest"
 
+# With more workers, one works down from the largest file and the others up
+# from the smallest: the largest files, which need the most memory, are
+# never decoded two at a time. The two largest here hang until --timeout
+# ends them; largest first would hand both out at once, and the small files
+# would wait for them. A scheduling check, left out under valgrind.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    mkdir -p "$T/ends"
+    cp "$T/in/rotated-6.jpg" "$T/ends/big-1.jpg"
+    cp "$T/in/photo.jpg" "$T/ends/big-2.jpg"
+    cp "$T/in/alpha.png" "$T/in/grey.jpg" "$T/in/long.jpg" "$T/in/tiny.png" "$T/ends/"
+    IMGBATCH_TEST_FAULT=hang:big- run ib -j2 --timeout 1 --report "$T/ends.json" -o "$T/ends-out" "$T/ends"
+    expect_rc 1
+    done_order=$(jq -r 'select(.type == "file") | .input | sub(".*/"; "")' "$T/ends.json" | paste -sd' ')
+    [ "$done_order" = "tiny.png long.jpg grey.jpg alpha.png big-1.jpg big-2.jpg" ] ||
+        fail "reported in the order $done_order, expected the small files first"
+fi
+
 # Two runs into one output tree at once: safe by construction (each writes
 # its own temp file, named by its pid, and renames it into place), so both
 # succeed, every output is whole, and no temp file is left.
