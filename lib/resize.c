@@ -43,6 +43,7 @@ struct ib_resizer {
     /* sRGB transforms for the direct path, kept from file to file. */
     struct ib_srgb_cache *srgb;
     struct ib_resize_cache *resizes;
+    struct ib_modules *modules; /* NULL: libvips loaded them (VIPSHOME) */
 };
 
 /* What the header says and what we will ask of the loader. */
@@ -140,15 +141,16 @@ static void set_loader_policy(const struct ib_loaders *l)
 struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
                                   size_t err_len)
 {
-    struct ib_module_dir *modules = ib_modules_limit(&s->loaders);
-    int failed = VIPS_INIT("imgbatch");
-    ib_modules_done(modules);
-    if (failed) {
+    struct ib_modules *modules = ib_modules_hold(&s->loaders);
+    if (VIPS_INIT("imgbatch")) {
         snprintf(err, err_len, "cannot start libvips: %s", vips_error_buffer());
+        ib_modules_free(modules);
         return NULL;
     }
+    ib_modules_load_start(modules);
     struct ib_resizer *r = ib_xcalloc(1, sizeof(*r));
     r->s = s;
+    r->modules = modules;
     g_mutex_init(&r->log_lock);
     g_log_set_default_handler(capture_log, r);
     /* Parallelism comes from the pool of processes; inside one, a second
@@ -169,6 +171,7 @@ void ib_resizer_free(struct ib_resizer *r)
         return;
     ib_srgb_cache_free(r->srgb);
     ib_resize_cache_free(r->resizes);
+    ib_modules_free(r->modules);
     g_log_set_default_handler(g_log_default_handler, NULL);
     g_mutex_clear(&r->log_lock);
     free(r);
@@ -397,9 +400,22 @@ static void read_header(const struct ib_settings *s, struct plan *p,
     resolve_target(s, p, !s->no_rotate && vips_image_get_orientation_swap(h));
 }
 
-static const char *find_loader(const struct ib_resizer *r, struct input *in)
+/* The modules not loaded yet, under the same policy; 1 if any came. */
+static int load_more_modules(struct ib_resizer *r)
+{
+    if (!ib_modules_load_rest(r->modules))
+        return 0;
+    set_loader_policy(&r->s->loaders);
+    return 1;
+}
+
+static const char *find_loader(struct ib_resizer *r, struct input *in)
 {
     const char *loader = vips_foreign_find_load_source(in->src);
+    if (!loader && load_more_modules(r)) {
+        vips_error_clear();
+        loader = vips_foreign_find_load_source(in->src);
+    }
     if (loader || !r->s->loaders.allow_untrusted)
         return loader;
     vips_error_clear();
@@ -816,10 +832,18 @@ static void resize_fd(struct ib_resizer *r, int fd, const struct ib_task *t,
     g_object_unref(src);
 }
 
+/* The savers of these formats are in modules loaded on first need. */
+static void load_saver(struct ib_resizer *r, int format)
+{
+    if (format == IB_FMT_AVIF || format == IB_FMT_HEIC || format == IB_FMT_JXL)
+        load_more_modules(r);
+}
+
 void ib_resize_file(struct ib_resizer *r, const struct ib_task *t,
                     struct ib_outcome *o)
 {
     long long start = now_usec();
+    load_saver(r, t->format);
     memset(o, 0, sizeof(*o));
     o->status = IB_STATUS_FAILED;
     r->last_warning[0] = '\0';
@@ -868,6 +892,7 @@ static int resize_memory_with_libvips(struct ib_resizer *r, const void *data,
 int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
                      int format, struct ib_outcome *o)
 {
+    load_saver(r, format);
     memset(o, 0, sizeof(*o));
     r->last_warning[0] = '\0';
     /* The direct path first, as for a file; libvips when it declines. */

@@ -233,42 +233,50 @@ run ib --allow-untrusted -o "$T/ppm" "$T/plain.ppm"
 expect_rc 0
 expect_dims "$T/ppm/resized_plain.jpg" 100 75
 
-# libvips modules whose loaders are all off are not loaded (ImageMagick,
-# PDF, OpenSlide: 5 MB per worker); the
-# others are, and the private module directory a worker starts libvips
-# with is gone once it has. Looked at while the worker hangs on a file.
-# worker_maps OPTION...: the worker's memory map, in $T/maps.
+# A worker loads the libvips modules its loader policy allows, and the
+# HEIF and JPEG XL ones only once a file needs them (to read or to write):
+# ImageMagick, PDF and OpenSlide are never loaded with their loaders off.
+# worker_maps DIR OPTION...: the worker's memory map (in $T/maps) after it
+# has done the largest file of DIR, taken while it hangs on the smallest.
 worker_maps() {
-    rm -rf "$T/hang" "$T/tmp" && mkdir -p "$T/hang" "$T/tmp"
-    head -c 60 "$T/f/orient-1.jpg" > "$T/hang/hang.jpg"
-    TMPDIR=$T/tmp IMGBATCH_TEST_FAULT=hang:hang.jpg "$IMGBATCH" -j1 "$@" -o "$T/hang-out" "$T/hang" 2> /dev/null &
-    local pid=$! worker="" _
-    for _ in $(seq 1 100); do
-        worker=$(pgrep -P "$pid" || true)
-        if [ -n "$worker" ] && grep -q vips-heif "/proc/$worker/maps" 2> /dev/null &&
-            [ -z "$(ls "$T/tmp")" ]; then
-            break
-        fi
-        sleep 0.1
-    done
-    sleep 0.2
+    local dir=$1 pid worker
+    shift
+    head -c 60 "$T/f/orient-1.jpg" > "$dir/zz-hang.jpg"
+    rm -rf "$T/maps-out"
+    IMGBATCH_TEST_FAULT=hang:zz-hang "$IMGBATCH" -j1 "$@" -o "$T/maps-out" "$dir" 2> /dev/null &
+    pid=$!
+    wait_for_outputs "$T/maps-out" 1 100
+    sleep 0.3
+    worker=$(pgrep -P "$pid" || true)
     cat "/proc/$worker/maps" > "$T/maps" 2> /dev/null || true
     kill "$pid"
     wait "$pid" || true
+    [ -s "$T/maps" ] || fail "no memory map of a worker"
 }
+expect_loaded() { grep -q "/$1.so" "$T/maps" || fail "$1 is not loaded ($2)"; }
+expect_not_loaded() { ! grep -q "/$1.so" "$T/maps" || fail "$1 is loaded ($2)"; }
 if [ -z "${IMGBATCH_TEST_NO_MODULES:-}" ]; then
-    worker_maps
-    grep -q vips-jxl "$T/maps" || fail "the JPEG XL module is not loaded"
-    for m in vips-magick vips-poppler vips-openslide; do
-        ! grep -q "$m" "$T/maps" || fail "$m is loaded with its loaders off"
+    mkdir -p "$T/mods" "$T/mods-heif"
+    cp "$T/f/orient-1.jpg" "$T/mods/"
+    worker_maps "$T/mods"
+    for m in vips-heif vips-jxl vips-magick vips-poppler vips-openslide; do
+        expect_not_loaded $m "a JPEG, by default"
     done
-    [ -z "$(ls "$T/tmp")" ] || fail "left behind in TMPDIR: $(ls "$T/tmp")"
-    worker_maps --allow-pdf
-    grep -q vips-poppler "$T/maps" || fail "--allow-pdf: the PDF module is not loaded"
-    ! grep -q vips-magick "$T/maps" || fail "--allow-pdf: the ImageMagick module is loaded"
-    worker_maps --allow-untrusted
+    worker_maps "$T/mods" -f jxl
+    expect_loaded vips-jxl "writing JPEG XL"
+    expect_not_loaded vips-magick "writing JPEG XL"
+    # An AVIF with a name that does not say so: content decides.
+    vips copy "$T/f/orient-1.jpg" "$T/disguised.avif"
+    mv "$T/disguised.avif" "$T/mods-heif/disguised.jpg"
+    worker_maps "$T/mods-heif"
+    expect_loaded vips-heif "reading an AVIF"
+    expect_dims "$T/maps-out/resized_disguised.jpg" 100 75
+    worker_maps "$T/mods" --allow-pdf
+    expect_loaded vips-poppler "--allow-pdf"
+    expect_not_loaded vips-magick "--allow-pdf"
+    worker_maps "$T/mods" --allow-untrusted
     for m in vips-magick vips-poppler vips-openslide; do
-        grep -q "$m" "$T/maps" || fail "--allow-untrusted: $m is not loaded"
+        expect_loaded $m "--allow-untrusted"
     done
 fi
 

@@ -1,20 +1,24 @@
-/* Which of libvips' loadable modules a worker loads. */
+/* Which of libvips' loadable modules a worker loads, and when. */
 #ifndef IMGBATCH_MODULES_H
 #define IMGBATCH_MODULES_H
 
 #include "imgbatch/settings.h"
 
-struct ib_module_dir;
+struct ib_modules;
 
-/* Before vips_init: when the loader policy blocks every loader of some
- * module, points libvips (VIPSHOME) at a private directory that links only
- * the other modules. NULL when every module is wanted, VIPSHOME is already
- * set, or the directory cannot be made: libvips then loads them all, as it
- * does anyway. */
-struct ib_module_dir *ib_modules_limit(const struct ib_loaders *l);
+/* Before vips_init: keeps libvips from loading its modules itself, unless
+ * the user set VIPSHOME (libvips then loads what is there, and this does
+ * nothing more). */
+struct ib_modules *ib_modules_hold(const struct ib_loaders *l);
 
-/* After vips_init, which has loaded the modules: removes the directory and
- * VIPSHOME. Takes NULL. */
-void ib_modules_done(struct ib_module_dir *d);
+/* After vips_init: loads the modules the loader policy allows, but the
+ * ones that only read and write their own formats (HEIF, JPEG XL). */
+void ib_modules_load_start(struct ib_modules *m);
+
+/* Loads the allowed modules not loaded yet: 1 when it did (a file no
+ * loader knew may have one now, a format may have its saver), else 0. */
+int ib_modules_load_rest(struct ib_modules *m);
+
+void ib_modules_free(struct ib_modules *m);
 
 #endif
