@@ -35,9 +35,13 @@ struct batch {
     /* The hand-out order: indices into list, largest file first. Files
      * are taken from both ends: [next, end) is what is left. */
     unsigned *order;
-    size_t next;        /* next place in order to look at, large end */
-    size_t end;         /* one past the last place left, small end */
-    uint64_t large;     /* the task from the large end in work, or NO_TASK */
+    size_t next;    /* next place in order to look at, large end */
+    size_t end;     /* one past the last place left, small end */
+    uint64_t large; /* the task from the large end in work, or NO_TASK */
+    /* Tasks handed back by the pool (their worker died before starting
+     * them): given again before anything else. */
+    unsigned *returned;
+    size_t nreturned, returned_cap;
     size_t inputs_left; /* inputs not yet handed out */
     /* Output-side failures: in a row since the last output written, in
      * all, and the errno of the last one. */
@@ -214,15 +218,17 @@ static const struct ib_entry *next_small(struct batch *b)
     return NULL;
 }
 
-/* One worker at a time works through the largest files, the others from
- * the smallest up, and they meet in the middle. The largest files are the
- * ones with the largest decode buffers: two of them at once would double
- * the batch's peak memory for no gain in speed, and the last files of the
- * batch are still middle-sized, so no worker waits long for another at the
- * end. With one worker this is largest first. */
+/* One file at a time comes from the large end of the order, the others
+ * from the small end, and the two meet in the middle. The largest files
+ * are the ones with the largest decode buffers: two of them at once would
+ * double the batch's peak memory for no gain in speed, and the last files
+ * of the batch are still middle-sized, so no worker waits long for another
+ * at the end. One worker takes them largest first. */
 static unsigned take_next(struct batch *b)
 {
-    if (b->large == NO_TASK && next_large(b)) {
+    if (b->nreturned)
+        return b->returned[--b->nreturned];
+    if ((b->large == NO_TASK || b->s->jobs == 1) && next_large(b)) {
         b->large = b->order[b->next];
         return b->order[b->next++];
     }
@@ -295,6 +301,19 @@ static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
     const struct ib_entry *e = &b->list->v[id];
     ib_output_path(b->s, e, &b->output);
     report(b, e, ib_buf_cstr(&b->output), o);
+}
+
+static void task_returned(void *ctx, uint64_t id)
+{
+    struct batch *b = ctx;
+    task_over(b, id);
+    if (b->nreturned == b->returned_cap) {
+        b->returned_cap = b->returned_cap ? 2 * b->returned_cap : 8;
+        b->returned =
+            ib_xrealloc(b->returned, b->returned_cap * sizeof(*b->returned));
+    }
+    b->returned[b->nreturned++] = (unsigned)id;
+    b->inputs_left++;
 }
 
 /* The worker holding task id is gone: its temp file must go too. */
@@ -476,6 +495,7 @@ static void finish_batch(struct batch *b, struct ib_batch_result *result)
         write_diff_page(b, result);
     free(b->mismatches);
     free(b->order);
+    free(b->returned);
     ib_buf_free(&b->diff);
     free(b->goldens);
     ib_arena_free(&b->golden_names);
@@ -539,6 +559,7 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
         .remaining = remaining,
         .task_done = task_done,
         .task_lost = task_lost,
+        .task_returned = task_returned,
         .tick = tick,
     };
     result->end =

@@ -5,22 +5,30 @@
  * owns two pipes: a task pipe (parent writes, worker reads) and a result pipe
  * (worker writes, parent reads). A worker announces READY once it has
  * initialised (libvips starts threads, so it must be initialised after
- * fork(), in the worker), then receives exactly one TASK at a time and
- * answers with one RESULT. Handing out one task at a time, only to an idle
- * worker, means a big file never holds up a queue of small ones, and the
- * parent always knows which file each worker holds.
+ * fork(), in the worker), then reads TASK frames one at a time and answers
+ * each with one RESULT, in order. A worker holds at most two tasks: the one
+ * it works on and the next, written into its pipe while it works, so that
+ * it goes from one file to the next without waiting for the parent (a
+ * third process on a machine with as many cores as workers, which it often
+ * has to wait for). The next task is queued only while more tasks are left
+ * than there are workers: near the end a file goes to a worker that is
+ * free, not behind a big one. A task is chosen when it is handed out, so
+ * the parent always knows which files each worker holds.
  *
  * Who owns what: the parent owns the task list (through the hooks), the
  * slots, and the read buffers; a worker owns only its pipes and whatever file
- * it is writing. Frames are small and a worker has at most one in flight, so
- * the parent's writes to an idle worker never block; reads are non-blocking
- * and reassembled per slot.
+ * it is writing. Frames are small and a worker has at most two in its pipe,
+ * so the parent's writes never block; reads are non-blocking and reassembled
+ * per slot.
  *
  * Failure: a worker that dies (EOF on its result pipe), talks nonsense (a
- * frame that does not decode) or overruns the per-task timeout is killed and
- * reaped; the file it held is reported lost with the reason, and a new worker
- * is forked when there is work left. Deaths before READY count as start-up
- * failures; enough of them in a row end the pool instead of spinning.
+ * frame that does not decode) or overruns the per-task timeout (counted from
+ * when it started on the task: when it was handed out, or when the task
+ * before it was answered) is killed and reaped; the file it was working on
+ * is reported lost with the reason, the one queued behind it goes back to
+ * the batch to be handed out again, and a new worker is forked when there
+ * is work left. Deaths before READY count as start-up failures; enough of
+ * them in a row end the pool instead of spinning.
  *
  * Signals: handlers only set a flag and poke the self-pipe (signals.c). On a
  * stop signal the loop stops handing out work, sends SIGTERM to every worker,
@@ -50,13 +58,17 @@
 
 enum slot_state { SLOT_EMPTY, SLOT_STARTING, SLOT_IDLE, SLOT_BUSY };
 
+/* Tasks a worker holds at most: the one it works on and the next. */
+#define QUEUE_DEPTH 2
+
 struct slot {
-    enum slot_state state;
+    enum slot_state state; /* SLOT_BUSY: it holds tasks */
     pid_t pid;
-    int task_fd;   /* parent writes tasks */
-    int result_fd; /* parent reads results */
-    uint64_t task_id;
-    double started; /* when the task was handed out */
+    int task_fd;                 /* parent writes tasks */
+    int result_fd;               /* parent reads results */
+    uint64_t tasks[QUEUE_DEPTH]; /* in the order handed out */
+    int ntasks;
+    double started; /* when it started on tasks[0] */
     struct ib_buf in;
 };
 
@@ -193,6 +205,7 @@ static void close_slot(struct slot *s)
     s->task_fd = s->result_fd = -1;
     s->state = SLOT_EMPTY;
     s->pid = 0;
+    s->ntasks = 0;
 }
 
 static int reap(pid_t pid)
@@ -212,7 +225,9 @@ static void bury(struct pool *p, struct slot *s, int kill_first,
         kill(s->pid, SIGKILL);
     pid_t pid = s->pid;
     enum slot_state was = s->state;
-    uint64_t id = s->task_id;
+    uint64_t tasks[QUEUE_DEPTH];
+    int ntasks = s->ntasks;
+    memcpy(tasks, s->tasks, sizeof(tasks));
     close(s->task_fd);
     s->task_fd = -1;
     int status = reap(pid);
@@ -224,9 +239,13 @@ static void bury(struct pool *p, struct slot *s, int kill_first,
     if (was == SLOT_STARTING) {
         p->startup_failures++;
         snprintf(p->last_failure, sizeof(p->last_failure), "%s", reason);
-    } else if (was == SLOT_BUSY) {
-        p->hooks->task_lost(p->hooks->ctx, id, pid, reason);
+        return;
     }
+    if (ntasks > 0)
+        p->hooks->task_lost(p->hooks->ctx, tasks[0], pid, reason);
+    /* Never started on: not the file's fault. */
+    for (int i = 1; i < ntasks; i++)
+        p->hooks->task_returned(p->hooks->ctx, tasks[i]);
 }
 
 /* ---- handing out work -------------------------------------------------- */
@@ -248,9 +267,10 @@ static void hand_out(struct pool *p, struct slot *s)
         bury(p, s, 1, NULL);
         return;
     }
+    if (s->ntasks == 0)
+        s->started = now_seconds();
+    s->tasks[s->ntasks++] = p->frame_id;
     s->state = SLOT_BUSY;
-    s->task_id = p->frame_id;
-    s->started = now_seconds();
     p->have_frame = 0;
 }
 
@@ -286,18 +306,30 @@ static int spawn_as_needed(struct pool *p, char *err, size_t err_len)
     return 0;
 }
 
-/* A task is chosen when a worker is free to take it, not before: which
- * file goes next can depend on what the others are working on. */
-static void dispatch(struct pool *p)
+/* Gives a task to every worker that holds fewer than want. A task is
+ * chosen when it is handed out, not before: which file goes next can
+ * depend on what the others are working on. */
+static void fill(struct pool *p, int want)
 {
     for (int i = 0; i < p->nslots; i++) {
-        if (p->slots[i].state != SLOT_IDLE)
+        struct slot *s = &p->slots[i];
+        if ((s->state != SLOT_IDLE && s->state != SLOT_BUSY) ||
+            s->ntasks >= want)
             continue;
         fetch_task(p);
         if (!p->have_frame)
             return;
-        hand_out(p, &p->slots[i]);
+        hand_out(p, s);
     }
+}
+
+/* Free workers first; then the next task for each, while more are left
+ * than there are workers to take them. */
+static void dispatch(struct pool *p)
+{
+    fill(p, 1);
+    if (p->hooks->remaining(p->hooks->ctx) > (size_t)live_workers(p))
+        fill(p, QUEUE_DEPTH);
 }
 
 /* ---- hearing from workers ---------------------------------------------- */
@@ -311,8 +343,14 @@ static int handle_message(struct pool *p, struct slot *s,
         return 0;
     }
     if (m->type == IB_MSG_RESULT && s->state == SLOT_BUSY &&
-        m->id == s->task_id) {
-        s->state = SLOT_IDLE;
+        m->id == s->tasks[0]) {
+        /* It is on to the next one, if it has one. */
+        s->ntasks--;
+        memmove(s->tasks, s->tasks + 1,
+                sizeof(s->tasks[0]) * (size_t)s->ntasks);
+        s->started = now_seconds();
+        if (s->ntasks == 0)
+            s->state = SLOT_IDLE;
         p->hooks->task_done(p->hooks->ctx, m->id, &m->outcome);
         return 0;
     }
@@ -446,20 +484,21 @@ static int all_gone(const struct pool *p, double deadline)
     return live_workers(p) == 0 || now_seconds() >= deadline;
 }
 
-/* Kills, reaps and forgets the worker in s during a stop; its task, if it
- * had one, is reported lost without a reason (the batch was interrupted). */
+/* Kills, reaps and forgets the worker in s during a stop; its tasks are
+ * reported lost without a reason (the batch was interrupted). */
 static void end_for_stop(struct pool *p, struct slot *s)
 {
-    enum slot_state was = s->state;
-    uint64_t id = s->task_id;
+    uint64_t tasks[QUEUE_DEPTH];
+    int ntasks = s->ntasks;
+    memcpy(tasks, s->tasks, sizeof(tasks));
     pid_t pid = s->pid;
     kill(pid, SIGKILL);
     close(s->task_fd);
     s->task_fd = -1;
     reap(pid);
     close_slot(s);
-    if (was == SLOT_BUSY)
-        p->hooks->task_lost(p->hooks->ctx, id, pid, NULL);
+    for (int i = 0; i < ntasks; i++)
+        p->hooks->task_lost(p->hooks->ctx, tasks[i], pid, NULL);
 }
 
 /* 1 when the worker's result pipe has reached EOF (it has exited). */

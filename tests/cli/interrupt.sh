@@ -4,18 +4,19 @@
 # once.
 . "$(dirname "$0")/lib.sh"
 samples_copy
-# The hanging files are the smallest, so they are handed out last (the
-# largest go first).
-for i in 1 2 3 4; do head -c 60 "$T/in/photo.jpg" > "$T/in/zz-hang$i.jpg"; done
+# The hanging files are the largest: one worker takes the largest file
+# (and queues the smallest behind it), the other does the five quick files
+# left, smallest up, and then takes a hanging one.
+for i in 1 2 3 4; do head -c 200000 /dev/zero > "$T/in/zz-hang$i.jpg"; done
 
-# start FAULT: runs imgbatch in the background until its 6 quick files are
+# start FAULT: runs imgbatch in the background until 5 quick files are
 # done and both workers hold a hanging file.
 start() {
     rm -rf "$T/out"
     IMGBATCH_TEST_FAULT="$1:zz-hang" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
         > "$T/stdout" 2> "$T/stderr" &
     pid=$!
-    wait_for_outputs "$T/out" 6 300
+    wait_for_outputs "$T/out" 5 300
     sleep 0.3
 }
 
@@ -23,9 +24,9 @@ start() {
 finish() {
     set +e; wait "$pid"; rc=$?; set -e
     expect_rc "$1"
-    expect_stderr_has "6 resized, 0 failed, 0 skipped in "
+    expect_stderr_has "5 resized, 0 failed, 0 skipped in "
     expect_stderr_has "(interrupted)"
-    [ "$(ls "$T/out" | wc -l)" -eq 6 ] || fail "finished outputs not all kept"
+    [ "$(ls "$T/out" | wc -l)" -eq 5 ] || fail "finished outputs not all kept"
     expect_no_temp_files "$T/out"
     [ -z "$(pgrep -f imgbatch-work -P "$pid")" ] || fail "workers left behind"
 }

@@ -21,7 +21,8 @@ for fault in "${faults[@]}"; do
     expect_no_temp_files "$T/out"
 done
 
-# With one worker, the replacement does all the files after the crash.
+# With one worker, the replacement does all the files after the crash,
+# the one queued behind the crashing file too.
 rm -rf "$T/out"
 IMGBATCH_TEST_FAULT="segv:alpha.png" run ib -j1 -o "$T/out" "$T/in"
 expect_rc 1
