@@ -243,9 +243,12 @@ static void bury(struct pool *p, struct slot *s, int kill_first,
     }
     if (ntasks > 0)
         p->hooks->task_lost(p->hooks->ctx, tasks[0], pid, reason);
-    /* Never started on: not the file's fault. */
-    for (int i = 1; i < ntasks; i++)
+    /* Never started on: not the file's fault. There is work again, even
+     * if the list had run out. */
+    for (int i = 1; i < ntasks; i++) {
         p->hooks->task_returned(p->hooks->ctx, tasks[i]);
+        p->exhausted = 0;
+    }
 }
 
 /* ---- handing out work -------------------------------------------------- */

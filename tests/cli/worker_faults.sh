@@ -28,6 +28,17 @@ IMGBATCH_TEST_FAULT="segv:alpha.png" run ib -j1 -o "$T/out" "$T/in"
 expect_rc 1
 expect_stderr_has "5 resized, 1 failed, 0 skipped"
 
+# The file queued behind one that times out is done even when the other
+# worker has done all the rest meanwhile: the largest file hangs, the
+# smallest is queued behind it, the other worker does the four others.
+mkdir -p "$T/late"
+head -c 200000 /dev/zero > "$T/late/big-hang.jpg"
+cp "$T/in/photo.jpg" "$T/in/grey.jpg" "$T/in/long.jpg" "$T/in/tiny.png" "$T/in/alpha.png" "$T/late/"
+IMGBATCH_TEST_FAULT="hang:big-hang" run ib -j2 --timeout "$([ -z "${IMGBATCH_WRAPPER:-}" ] && echo 1 || echo 8)" -o "$T/late-out" "$T/late"
+expect_rc 1
+expect_stderr_has "5 resized, 1 failed, 0 skipped"
+expect_file "$T/late-out/resized_tiny.png"
+
 # Killed from outside: once every other file is done, SIGKILL every worker.
 # The idle one costs nothing; the one stuck on hang.jpg costs that file.
 rm -rf "$T/out"
