@@ -31,22 +31,28 @@ expect_stderr_has "5 resized, 1 failed, 0 skipped"
 # The file queued behind one that times out is done even when the other
 # worker has done all the rest meanwhile: the largest file hangs, the
 # smallest is queued behind it, the other worker does the four others.
-mkdir -p "$T/late"
-head -c 200000 /dev/zero > "$T/late/big-hang.jpg"
-cp "$T/in/photo.jpg" "$T/in/grey.jpg" "$T/in/long.jpg" "$T/in/tiny.png" "$T/in/alpha.png" "$T/late/"
-IMGBATCH_TEST_FAULT="hang:big-hang" run ib -j2 --timeout "$([ -z "${IMGBATCH_WRAPPER:-}" ] && echo 1 || echo 8)" -o "$T/late-out" "$T/late"
-expect_rc 1
-expect_stderr_has "5 resized, 1 failed, 0 skipped"
-expect_file "$T/late-out/resized_tiny.png"
+# (The parent's bookkeeping: not under valgrind.)
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    mkdir -p "$T/late"
+    head -c 200000 /dev/zero > "$T/late/big-hang.jpg"
+    cp "$T/in/photo.jpg" "$T/in/grey.jpg" "$T/in/long.jpg" "$T/in/tiny.png" "$T/in/alpha.png" "$T/late/"
+    IMGBATCH_TEST_FAULT="hang:big-hang" run ib -j2 --timeout 1 -o "$T/late-out" "$T/late"
+    expect_rc 1
+    expect_stderr_has "5 resized, 1 failed, 0 skipped"
+    expect_file "$T/late-out/resized_tiny.png"
+fi
 
 # Killed from outside: once every other file is done, SIGKILL every worker.
-# The idle one costs nothing; the one stuck on hang.jpg costs that file.
+# The idle one costs nothing; the one stuck on hang.jpg costs that file (a
+# file queued behind it is done by a new worker).
 rm -rf "$T/out"
 cp "$T/in/photo.jpg" "$T/in/hang.jpg"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
     > "$T/stdout" 2> "$T/stderr" &
 parent=$!
-wait_for_outputs "$T/out" 6 200
+# (Five: the sixth may be queued behind hang.jpg, to be handed out again.)
+wait_for_outputs "$T/out" 5 200
+sleep 0.5
 workers=$(pgrep -P "$parent" || true)
 [ "$(echo "$workers" | wc -w)" -eq 2 ] || { kill "$parent"; fail "expected 2 workers, found: $workers"; }
 kill -KILL $workers
