@@ -148,6 +148,11 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
         return NULL;
     }
     ib_modules_load_start(modules);
+    /* --max-memory limits the address space from after start-up on, and
+     * a module loaded later would count against it (libheif and its
+     * codecs map tens of MB): under it, every allowed module now. */
+    if (s->max_memory > 0)
+        ib_modules_load_rest(modules);
     struct ib_resizer *r = ib_xcalloc(1, sizeof(*r));
     r->s = s;
     r->modules = modules;

@@ -48,6 +48,12 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     expect_no_temp_files "$T/mem-out"
     run ib --max-memory 1G -o "$T/mem-out2" "$T/mem"
     expect_rc 0
+    # The HEIF module, loaded when first needed otherwise, is there under
+    # the limit too.
+    vips copy "$TESTDATA/samples/photo.jpg" "$T/photo.avif"
+    run ib --max-memory 40M -f jpg -o "$T/mem-avif" "$T/photo.avif"
+    expect_rc 0
+    expect_dims "$T/mem-avif/resized_photo.jpg" 100 75
 fi
 
 # A worker gives back what a file with large decode buffers took (a
