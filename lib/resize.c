@@ -636,6 +636,37 @@ static void dir_of(const char *path, struct ib_buf *out)
     ib_buf_cstr(out);
 }
 
+/* libheif reports success when the AV1 or HEVC encoder could not start
+ * (short of memory under --max-memory: a 201-byte file whose image item
+ * is missing), so a HEIF-family output is read back, header only, before
+ * it may replace anything. 0 when it reads. */
+static int check_heif_output(struct ib_resizer *r, const struct payload *pl,
+                             const char *tmp, struct ib_outcome *o)
+{
+    if (pl->format != IB_FMT_AVIF && pl->format != IB_FMT_HEIC)
+        return 0;
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    VipsSource *src = fd < 0 ? NULL : vips_source_new_from_descriptor(fd);
+    VipsImage *back = src ? vips_image_new_from_source(src, "", NULL) : NULL;
+    if (fd >= 0)
+        close(fd);
+    if (src)
+        g_object_unref(src);
+    if (back) {
+        g_object_unref(back);
+        return 0;
+    }
+    char why[256];
+    snprintf(why, sizeof(why), "%s", vips_error_buffer());
+    vips_error_clear();
+    why[strcspn(why, "\n")] = '\0';
+    /* Under the limit, the likely cause: said so, and worker.c adds which
+     * limit. */
+    fail_with(o, "the encoder wrote an unreadable file%s (%s)",
+              r->s->max_memory > 0 ? ", out of memory" : "", why);
+    return -1;
+}
+
 static int write_output(struct ib_resizer *r, const struct payload *pl,
                         const char *output, struct ib_outcome *o)
 {
@@ -661,6 +692,8 @@ static int write_output(struct ib_resizer *r, const struct payload *pl,
     rc = encode_to_fd(r, pl, fd, output, o);
     if (close(fd) != 0 && rc == 0)
         rc = fail_write(o, output, errno);
+    if (rc == 0)
+        rc = check_heif_output(r, pl, ib_buf_cstr(&tmp), o);
     if (rc == 0 && rename(ib_buf_cstr(&tmp), output) != 0)
         rc = fail_write(o, output, errno);
     if (rc != 0)

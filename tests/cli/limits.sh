@@ -54,6 +54,18 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     run ib --max-memory 40M -f jpg -o "$T/mem-avif" "$T/photo.avif"
     expect_rc 0
     expect_dims "$T/mem-avif/resized_photo.jpg" 100 75
+    # The AV1 encoder cannot start in 40 MiB, and libheif still says it
+    # wrote the file (201 bytes, no image in it): the output is read back,
+    # fails, and nothing is left.
+    run ib --max-memory 40M -f avif -o "$T/mem-avif" "$TESTDATA/samples/photo.jpg"
+    expect_rc 1
+    expect_stderr_has "imgbatch: '$TESTDATA/samples/photo.jpg': the encoder wrote an unreadable file, out of memory ("
+    expect_stderr_has "(over --max-memory 40 MiB)"
+    expect_no_file "$T/mem-avif/resized_photo.avif"
+    expect_no_temp_files "$T/mem-avif"
+    run ib --max-memory 1G -f avif -o "$T/mem-avif" "$TESTDATA/samples/photo.jpg"
+    expect_rc 0
+    expect_dims "$T/mem-avif/resized_photo.avif" 100 75
 fi
 
 # A worker gives back what a file with large decode buffers took (a
