@@ -656,10 +656,9 @@ static int check_heif_output(struct ib_resizer *r, const struct payload *pl,
         g_object_unref(back);
         return 0;
     }
+    fail_with_vips_error(r, o);
     char why[256];
-    snprintf(why, sizeof(why), "%s", vips_error_buffer());
-    vips_error_clear();
-    why[strcspn(why, "\n")] = '\0';
+    snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 1, o->error);
     /* Under the limit, the likely cause: said so, and worker.c adds which
      * limit. */
     fail_with(o, "the encoder wrote an unreadable file%s (%s)",
