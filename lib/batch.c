@@ -270,19 +270,25 @@ static size_t remaining(void *ctx)
     return writes_fail(b) ? 0 : b->inputs_left;
 }
 
-/* Entries never handed out once writes fail: skipped, with the reason. */
+static void skip_for_writes(struct batch *b, const struct ib_entry *e)
+{
+    struct ib_outcome o;
+    memset(&o, 0, sizeof(o));
+    o.status = IB_STATUS_SKIPPED;
+    o.in_bytes = e->size;
+    snprintf(o.error, sizeof(o.error), "not tried: writes keep failing (%s)",
+             strerror(b->write_errno));
+    report(b, e, NULL, &o);
+}
+
+/* Entries never handed out once writes fail, handed back by the pool or
+ * not handed out yet: skipped, with the reason. */
 static void skip_the_rest(struct batch *b)
 {
-    for (const struct ib_entry *e; (e = next_large(b)); b->next++) {
-        struct ib_outcome o;
-        memset(&o, 0, sizeof(o));
-        o.status = IB_STATUS_SKIPPED;
-        o.in_bytes = e->size;
-        snprintf(o.error, sizeof(o.error),
-                 "not tried: writes keep failing (%s)",
-                 strerror(b->write_errno));
-        report(b, e, NULL, &o);
-    }
+    while (b->nreturned)
+        skip_for_writes(b, &b->list->v[b->returned[--b->nreturned]]);
+    for (const struct ib_entry *e; (e = next_large(b)); b->next++)
+        skip_for_writes(b, e);
 }
 
 static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)

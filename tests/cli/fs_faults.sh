@@ -37,6 +37,20 @@ if [ "$as_root" = 1 ]; then
     [ "$failed" -ge 8 ] && [ "$failed" -le 12 ] || fail "$failed write failures before stopping"
     expect_stderr_has "0 resized, $((failed - 1)) failed, $((41 - failed)) skipped"
     expect_no_temp_files "$T/full"
+    # The same while a worker is stuck on the largest file with the next
+    # one queued behind it: when --timeout ends it, the queued file, handed
+    # back after the stop, is reported skipped like the rest. (Parent
+    # bookkeeping: not under valgrind.)
+    if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+        head -c 200000 /dev/zero > "$T/many/big-hang.jpg"
+        IMGBATCH_TEST_FAULT=hang:big-hang run ib -j2 -f png --timeout 1 -o "$T/full" "$T/many"
+        expect_rc 2
+        expect_stderr_has "imgbatch: '$T/many/big-hang.jpg': timed out after 1 s"
+        counts=$(tail -n 1 "$T/stderr" | sed -E 's/^0 resized, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2/')
+        [ "$(echo $counts | awk '{print $1 + $2}')" -eq 41 ] ||
+            fail "41 files, reported: $(tail -n 1 "$T/stderr")"
+        rm "$T/many/big-hang.jpg"
+    fi
 
     # A read-only destination: every file fails with the reason, exit 2.
     mount -t tmpfs -o ro,size=64k none "$T/ro"
