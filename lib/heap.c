@@ -43,6 +43,9 @@
 /* Kept after a file: what a small or middle-sized image needs, so a run
  * of them costs no page faults. */
 #define WARM ((size_t)16 << 20)
+/* glibc's defaults and limits for the mmap settings. */
+#define GLIBC_MMAP_MAX 65536
+#define GLIBC_LARGEST_MMAP_THRESHOLD (32 << 20)
 
 static char *huge_page_above(const char *p)
 {
@@ -67,9 +70,9 @@ static int huge_pages_available(void)
  * only above 256 MiB of slack. */
 static void keep_freed_memory(void)
 {
-    mallopt(M_MMAP_MAX, 65536); /* glibc's default */
+    mallopt(M_MMAP_MAX, GLIBC_MMAP_MAX);
     mallopt(M_TOP_PAD, 128 << 10);
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_MMAP_THRESHOLD, GLIBC_LARGEST_MMAP_THRESHOLD);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
@@ -115,17 +118,16 @@ void ib_heap_setup(struct ib_heap *h, int may_reserve)
     mallopt(M_TOP_PAD, 64 << 20);
     /* The reserve must come from the heap, not from an mmap of its own. */
     mallopt(M_MMAP_MAX, 0);
-    int reserved = reserve(h);
+    if (reserve(h) != 0) {
+        keep_freed_memory();
+        return;
+    }
     /* Chunks of 32 MiB and more still get an mmap each, given back when
      * freed: calloc need not clear them and realloc moves them with
      * mremap. From the heap, a calloc of a 1 GiB buffer of which a decoder
      * touches a few rows would be cleared, all of it, in huge pages. */
-    mallopt(M_MMAP_MAX, 65536); /* glibc's default */
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    if (reserved != 0) {
-        keep_freed_memory();
-        return;
-    }
+    mallopt(M_MMAP_MAX, GLIBC_MMAP_MAX);
+    mallopt(M_MMAP_THRESHOLD, GLIBC_LARGEST_MMAP_THRESHOLD);
     h->gives_back = 1;
 }
 

@@ -3,8 +3,6 @@
 #ifndef IMGBATCH_HEAP_H
 #define IMGBATCH_HEAP_H
 
-#include <stddef.h>
-
 struct ib_heap {
     char *start; /* the part of the heap advised for huge pages */
     char *advised_end;
