@@ -53,12 +53,6 @@ static int waits(const char *file)
     return strstr(file, "heif") || strstr(file, "jxl");
 }
 
-static int is_module(const char *file)
-{
-    size_t n = strlen(file);
-    return n > 3 && strcmp(file + n - 3, ".so") == 0;
-}
-
 /* Opening a module runs its g_module_check_init, which registers its
  * operations; a module already open is only counted again. */
 static void load(const char *dir, const char *file)
@@ -82,7 +76,8 @@ static void load_allowed(const struct ib_modules *m, int with_waiting)
     if (!d)
         return;
     for (struct dirent *e; (e = readdir(d));)
-        if (is_module(e->d_name) && allowed(e->d_name, &m->policy) &&
+        if (g_str_has_suffix(e->d_name, "." G_MODULE_SUFFIX) &&
+            allowed(e->d_name, &m->policy) &&
             (with_waiting || !waits(e->d_name)))
             load(dir, e->d_name);
     closedir(d);
