@@ -30,6 +30,7 @@
 #include "imgbatch/modules.h"
 #include "imgbatch/jpegpath.h"
 #include "imgbatch/tempfile.h"
+#include "imgbatch/testfault.h"
 
 struct ib_resizer {
     const struct ib_settings *s;
@@ -625,17 +626,6 @@ static int encode_to_fd(struct ib_resizer *r, const struct payload *pl, int fd,
     return 0;
 }
 
-static void dir_of(const char *path, struct ib_buf *out)
-{
-    const char *slash = strrchr(path, '/');
-    ib_buf_reset(out);
-    if (slash)
-        ib_buf_put(out, path, (size_t)(slash - path));
-    else
-        ib_buf_putc(out, '.');
-    ib_buf_cstr(out);
-}
-
 /* libheif reports success when the AV1 or HEVC encoder could not start
  * (short of memory under --max-memory: a 201-byte file whose image item
  * is missing), so a HEIF-family output is read back, header only, before
@@ -666,40 +656,38 @@ static int check_heif_output(struct ib_resizer *r, const struct payload *pl,
     return -1;
 }
 
+/* "cannot write in 'DIR': reason", errno err: about output's directory. */
+static int fail_in_dir(struct ib_outcome *o, const char *what,
+                       const char *output, int err)
+{
+    struct ib_buf dir;
+    ib_buf_init(&dir);
+    ib_dir_of(output, &dir);
+    fail_with(o, what, ib_buf_cstr(&dir), strerror(err));
+    o->write_errno = err;
+    ib_buf_free(&dir);
+    return -1;
+}
+
 static int write_output(struct ib_resizer *r, const struct payload *pl,
                         const char *output, struct ib_outcome *o)
 {
-    struct ib_buf tmp, dir;
-    ib_buf_init(&tmp);
-    ib_buf_init(&dir);
-    dir_of(output, &dir);
-    int rc = -1;
-    if (r->s->outdir && ib_make_parent_dirs(output) != 0) {
-        o->write_errno = errno;
-        fail_with(o, "cannot create directory '%s': %s", ib_buf_cstr(&dir),
-                  strerror(errno));
-        goto out;
-    }
-    ib_temp_path(output, getpid(), &tmp);
-    int fd = ib_temp_create(ib_buf_cstr(&tmp));
-    if (fd < 0) {
-        o->write_errno = errno;
-        fail_with(o, "cannot write in '%s': %s", ib_buf_cstr(&dir),
-                  strerror(errno));
-        goto out;
-    }
-    rc = encode_to_fd(r, pl, fd, output, o);
-    if (close(fd) != 0 && rc == 0)
-        rc = fail_write(o, output, errno);
+    if (r->s->outdir && ib_make_parent_dirs(output) != 0)
+        return fail_in_dir(o, "cannot create directory '%s': %s", output,
+                           errno);
+    struct ib_temp tmp;
+    if (ib_temp_open(&tmp, output) < 0)
+        return fail_in_dir(o, "cannot write in '%s': %s", output, errno);
+    int rc = encode_to_fd(r, pl, tmp.fd, output, o);
     if (rc == 0)
-        rc = check_heif_output(r, pl, ib_buf_cstr(&tmp), o);
-    if (rc == 0 && rename(ib_buf_cstr(&tmp), output) != 0)
-        rc = fail_write(o, output, errno);
+        rc = check_heif_output(r, pl, ib_buf_cstr(&tmp.path), o);
+    if (ib_test_fault_is("midwrite", output))
+        for (;;)
+            pause();
     if (rc != 0)
-        unlink(ib_buf_cstr(&tmp));
-out:
-    ib_buf_free(&tmp);
-    ib_buf_free(&dir);
+        ib_temp_discard(&tmp);
+    else if (ib_temp_commit(&tmp, output) != 0)
+        rc = fail_write(o, output, errno);
     return rc;
 }
 

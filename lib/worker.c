@@ -15,7 +15,9 @@
  * every input whose path contains TEXT, so the tests can prove the parent
  * copes: segv (a real SIGSEGV), kill (SIGKILL itself), abort, exit (exit 3
  * without answering), hang (sleep forever), stuck (ignore SIGTERM, then
- * sleep forever), garbage (send a malformed frame, then sleep forever).
+ * sleep forever), garbage (send a malformed frame, then sleep forever),
+ * midwrite (sleep forever with the output written but not yet in place;
+ * resize.c, which matches TEXT in the output path).
  * IMGBATCH_TEST_FAULT=startup makes every worker die before READY. */
 #define _POSIX_C_SOURCE 200809L
 #include "imgbatch/worker.h"
@@ -34,6 +36,7 @@
 #include "imgbatch/heap.h"
 #include "imgbatch/proto.h"
 #include "imgbatch/resize.h"
+#include "imgbatch/testfault.h"
 
 /* Reads until one whole frame is in buf. 0, or -1 at EOF/error/nonsense. */
 static int read_frame(int fd, struct ib_buf *buf, size_t *frame_len)
@@ -83,13 +86,9 @@ static void misbehave(const char *action, int result_fd)
 
 static void maybe_misbehave(const char *input, int result_fd)
 {
-    const char *spec = getenv("IMGBATCH_TEST_FAULT");
-    const char *colon = spec ? strchr(spec, ':') : NULL;
-    if (!colon || !strstr(input, colon + 1))
-        return;
     char action[16];
-    snprintf(action, sizeof(action), "%.*s", (int)(colon - spec), spec);
-    misbehave(action, result_fd);
+    if (ib_test_fault(input, action, sizeof(action)))
+        misbehave(action, result_fd);
 }
 
 static void maybe_fail_startup(void)

@@ -102,6 +102,36 @@ if [ "$as_root" = 1 ]; then
     fi
 fi
 
+# An output replaces what is there, whole, whichever way its temp file is
+# made: unnamed and linked into place (O_TMPFILE, where the filesystem has
+# it), or named and renamed (elsewhere: a mount namespace that hides /proc,
+# through which unnamed files are linked, makes imgbatch fall back to it).
+# Each pass writes at 100x100 and then over that at 40x40.
+replace_outputs() {
+    local out=$1
+    shift
+    for size in 100x100 40x40; do
+        run "$@" -s "$size" -o "$out" "$T/in"
+        expect_rc 0
+        expect_stderr_has "6 resized, 0 failed, 0 skipped"
+    done
+    expect_dims "$out/resized_photo.jpg" 40 30
+    expect_dims "$out/resized_tiny.png" 40 40
+    expect_no_temp_files "$out"
+    [ "$(ls -A "$out" | wc -l)" -eq 6 ] || fail "expected 6 files in $out: $(ls -A "$out")"
+}
+replace_outputs "$T/unnamed" ib
+# (ASan and valgrind need /proc: the release pass only.)
+if [ "$as_root" = 1 ] && [ -z "${IMGBATCH_TEST_SANITIZED:-}${IMGBATCH_WRAPPER:-}" ] &&
+    unshare -m true 2> /dev/null; then
+    cat > "$T/no-proc.sh" << 'EOF'
+mount --make-rprivate / && mount -t tmpfs none /proc && exec "$@"
+EOF
+    replace_outputs "$T/named" unshare -m sh "$T/no-proc.sh" "$IMGBATCH"
+else
+    echo "the named temp file case is skipped (needs root, a mount namespace, no sanitizer)"
+fi
+
 # A file that vanishes and one that is cut short while the batch runs:
 # one worker holds a.jpg (hung) while the two are changed.
 mkdir -p "$T/live"

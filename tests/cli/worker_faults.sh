@@ -64,6 +64,33 @@ expect_stderr_has "6 resized, 1 failed, 0 skipped"
 expect_no_file "$T/out/resized_hang.jpg"
 expect_no_temp_files "$T/out"
 
+# The whole run SIGKILLed while a worker writes (the OOM killer, a node
+# taken away): nobody is left to clean up, and nothing needs it. The file
+# being written has no name until it is whole (O_TMPFILE, linked into
+# place), so no temp file and no output is left behind.
+mkdir -p "$T/mw"
+cp "$T/in/photo.jpg" "$T/mw/a.jpg"
+IMGBATCH_TEST_FAULT="midwrite:a.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j1 -o "$T/mw-out" "$T/mw" \
+    > /dev/null 2>&1 &
+parent=$!
+writing=""
+for _ in $(seq 1 300); do
+    for w in $(pgrep -P "$parent" || true); do
+        ls -l "/proc/$w/fd" 2> /dev/null | grep -q "mw-out/" && writing=$w
+    done
+    [ -n "$writing" ] && break
+    sleep 0.1
+done
+[ -n "$writing" ] || { kill -KILL "$parent"; fail "no worker got to writing a.jpg"; }
+kill -KILL "$parent"
+set +e; wait "$parent"; set -e
+# The worker follows its parent (PR_SET_PDEATHSIG).
+for _ in $(seq 1 100); do kill -0 "$writing" 2> /dev/null || break; sleep 0.1; done
+kill -0 "$writing" 2> /dev/null && fail "worker $writing outlived its parent"
+expect_no_temp_files "$T/mw-out"
+expect_no_file "$T/mw-out/resized_a.jpg"
+[ -z "$(ls -A "$T/mw-out")" ] || fail "left in the output folder: $(ls -A "$T/mw-out")"
+
 # A worker that never answers is killed after --timeout. Under valgrind a
 # normal decode can take seconds, so the limit there is looser.
 limit=1
