@@ -363,6 +363,24 @@ static void set_prune_roots(struct cli *c)
     }
 }
 
+/* Workers are forked before the list is made (ib_batch_new): as many as
+ * the batch may use. Fewer PATHs than jobs, none a directory and no
+ * --files-from: one per PATH. */
+static int workers_to_start(const struct cli *c)
+{
+    int jobs = c->settings.jobs;
+    if (c->settings.dry_run)
+        return 0;
+    if (c->files_from || c->npaths >= jobs)
+        return jobs;
+    for (int i = 0; i < c->npaths; i++) {
+        struct stat st;
+        if (stat(c->paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+            return jobs;
+    }
+    return c->npaths;
+}
+
 static int run_batch(struct cli *c)
 {
     struct ib_scan_options scan = {
@@ -383,14 +401,17 @@ static int run_batch(struct cli *c)
     r.cli = c;
     ib_buf_init(&r.line);
     int code = EXIT_SETUP;
+    struct ib_batch_hooks hooks = {&r,      on_file,   on_tick,
+                                   on_plan, on_orphan, on_pruned};
+    struct ib_batch *batch =
+        ib_batch_new(&c->settings, &hooks, workers_to_start(c));
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
         progress_init(&r.progress, stderr, progress_wanted(c));
-        struct ib_batch_hooks hooks = {&r,      on_file,   on_tick,
-                                       on_plan, on_orphan, on_pruned};
         struct ib_batch_result result;
-        ib_batch_run(&c->settings, &list, &hooks, &result);
+        ib_batch_run(batch, &list, &result);
         code = finish(&r, &result);
     }
+    ib_batch_free(batch);
     ib_buf_free(&r.line);
     ib_list_free(&list);
     return code;

@@ -27,7 +27,7 @@
 #include "imgbatch/tempfile.h"
 #include "imgbatch/worker.h"
 
-struct batch {
+struct ib_batch {
     const struct ib_settings *s;
     struct ib_file_list *list;
     const struct ib_batch_hooks *hooks;
@@ -60,6 +60,10 @@ struct batch {
     struct ib_buf diff;
     struct ib_diff_item *mismatches;
     size_t nmismatches, mismatches_cap;
+    /* The pool, made (and maybe started) before the list. */
+    struct ib_pool_config pool_cfg;
+    struct ib_pool_hooks pool_hooks;
+    struct ib_pool *pool;
 };
 
 static double now_seconds(void)
@@ -69,7 +73,7 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void count(struct batch *b, int status)
+static void count(struct ib_batch *b, int status)
 {
     if (status == IB_STATUS_OK)
         b->counts.ok++;
@@ -79,7 +83,7 @@ static void count(struct batch *b, int status)
         b->counts.failed++;
 }
 
-static void report(struct batch *b, const struct ib_entry *e,
+static void report(struct ib_batch *b, const struct ib_entry *e,
                    const char *output, const struct ib_outcome *o)
 {
     count(b, o->status);
@@ -87,7 +91,7 @@ static void report(struct batch *b, const struct ib_entry *e,
 }
 
 /* Skipped entries and scan errors: reported without a worker. */
-static void report_without_work(struct batch *b, const struct ib_entry *e)
+static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 {
     struct ib_outcome o;
     memset(&o, 0, sizeof(o));
@@ -107,11 +111,11 @@ static void report_without_work(struct batch *b, const struct ib_entry *e)
 
 static void worker_main(void *ctx, int task_fd, int result_fd)
 {
-    struct batch *b = ctx;
+    struct ib_batch *b = ctx;
     ib_worker_main(b->s, task_fd, result_fd);
 }
 
-static void note_write(struct batch *b, const struct ib_outcome *o)
+static void note_write(struct ib_batch *b, const struct ib_outcome *o)
 {
     if (o->status == IB_STATUS_OK) {
         b->write_failures_in_a_row = 0;
@@ -122,12 +126,13 @@ static void note_write(struct batch *b, const struct ib_outcome *o)
     }
 }
 
-static int writes_fail(const struct batch *b)
+static int writes_fail(const struct ib_batch *b)
 {
     return b->write_failures_in_a_row >= IB_WRITE_FAILURES_TO_STOP;
 }
 
-static const char *golden_path_only(struct batch *b, const struct ib_entry *e)
+static const char *golden_path_only(struct ib_batch *b,
+                                    const struct ib_entry *e)
 {
     struct ib_settings g = *b->s;
     g.outdir = b->s->golden_dir;
@@ -138,7 +143,7 @@ static const char *golden_path_only(struct batch *b, const struct ib_entry *e)
 /* The golden of an entry: its output's path with --golden in place of -o
  * (so goldens mirror the inputs below their PATH as outputs do), noted
  * for the orphan check. "" without --golden. */
-static const char *golden_path(struct batch *b, const struct ib_entry *e)
+static const char *golden_path(struct ib_batch *b, const struct ib_entry *e)
 {
     if (!b->s->golden_dir)
         return "";
@@ -158,7 +163,7 @@ static const char *golden_path(struct batch *b, const struct ib_entry *e)
 
 /* --diff-dir: where an entry's pictures go (the output's path with the
  * diff dir in place of -o, like golden_path). "" without it. */
-static const char *diff_base(struct batch *b, const struct ib_entry *e)
+static const char *diff_base(struct ib_batch *b, const struct ib_entry *e)
 {
     if (!b->s->diff_dir || !b->s->golden_dir)
         return "";
@@ -168,12 +173,12 @@ static const char *diff_base(struct batch *b, const struct ib_entry *e)
     return ib_buf_cstr(&b->diff);
 }
 
-static const char *keep(struct batch *b, const char *s)
+static const char *keep(struct ib_batch *b, const char *s)
 {
     return ib_arena_store(&b->golden_names, s, strlen(s));
 }
 
-static void note_mismatch(struct batch *b, const struct ib_entry *e,
+static void note_mismatch(struct ib_batch *b, const struct ib_entry *e,
                           const struct ib_outcome *o)
 {
     if (!b->s->diff_dir || o->golden != IB_GOLDEN_MISMATCH)
@@ -195,7 +200,7 @@ static void note_mismatch(struct batch *b, const struct ib_entry *e,
 /* The next entry to hand out from the large end, reporting on the way the
  * ones that need no work (collisions, up to date, ...); NULL when none is
  * left. */
-static const struct ib_entry *next_large(struct batch *b)
+static const struct ib_entry *next_large(struct ib_batch *b)
 {
     for (; b->next < b->end; b->next++) {
         const struct ib_entry *e = &b->list->v[b->order[b->next]];
@@ -207,7 +212,7 @@ static const struct ib_entry *next_large(struct batch *b)
 }
 
 /* The same from the small end. */
-static const struct ib_entry *next_small(struct batch *b)
+static const struct ib_entry *next_small(struct ib_batch *b)
 {
     for (; b->end > b->next; b->end--) {
         const struct ib_entry *e = &b->list->v[b->order[b->end - 1]];
@@ -224,7 +229,7 @@ static const struct ib_entry *next_small(struct batch *b)
  * double the batch's peak memory for no gain in speed, and the last files
  * of the batch are still middle-sized, so no worker waits long for another
  * at the end. One worker takes them largest first. */
-static unsigned take_next(struct batch *b)
+static unsigned take_next(struct ib_batch *b)
 {
     if (b->nreturned)
         return b->returned[--b->nreturned];
@@ -239,7 +244,7 @@ static unsigned take_next(struct batch *b)
 
 static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 {
-    struct batch *b = ctx;
+    struct ib_batch *b = ctx;
     unsigned index;
     if (writes_fail(b) || (index = take_next(b)) == UINT_MAX)
         return 0;
@@ -258,7 +263,7 @@ static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
 }
 
 /* The pool is done with task id, one way or another. */
-static void task_over(struct batch *b, uint64_t id)
+static void task_over(struct ib_batch *b, uint64_t id)
 {
     if (b->large == id)
         b->large = NO_TASK;
@@ -266,11 +271,11 @@ static void task_over(struct batch *b, uint64_t id)
 
 static size_t remaining(void *ctx)
 {
-    const struct batch *b = ctx;
+    const struct ib_batch *b = ctx;
     return writes_fail(b) ? 0 : b->inputs_left;
 }
 
-static void skip_for_writes(struct batch *b, const struct ib_entry *e)
+static void skip_for_writes(struct ib_batch *b, const struct ib_entry *e)
 {
     struct ib_outcome o;
     memset(&o, 0, sizeof(o));
@@ -283,7 +288,7 @@ static void skip_for_writes(struct batch *b, const struct ib_entry *e)
 
 /* Entries never handed out once writes fail, handed back by the pool or
  * not handed out yet: skipped, with the reason. */
-static void skip_the_rest(struct batch *b)
+static void skip_the_rest(struct ib_batch *b)
 {
     while (b->nreturned)
         skip_for_writes(b, &b->list->v[b->returned[--b->nreturned]]);
@@ -293,7 +298,7 @@ static void skip_the_rest(struct batch *b)
 
 static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 {
-    struct batch *b = ctx;
+    struct ib_batch *b = ctx;
     task_over(b, id);
     note_write(b, o);
     if (o->status == IB_STATUS_OK) {
@@ -311,7 +316,7 @@ static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
 
 static void task_returned(void *ctx, uint64_t id)
 {
-    struct batch *b = ctx;
+    struct ib_batch *b = ctx;
     task_over(b, id);
     if (b->nreturned == b->returned_cap) {
         b->returned_cap = b->returned_cap ? 2 * b->returned_cap : 8;
@@ -325,7 +330,7 @@ static void task_returned(void *ctx, uint64_t id)
 /* The worker holding task id is gone: its temp file must go too. */
 static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
 {
-    struct batch *b = ctx;
+    struct ib_batch *b = ctx;
     task_over(b, id);
     const struct ib_entry *e = &b->list->v[id];
     ib_output_path(b->s, e, &b->output);
@@ -343,7 +348,7 @@ static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
 
 static void tick(void *ctx)
 {
-    struct batch *b = ctx;
+    struct ib_batch *b = ctx;
     if (!b->hooks->on_tick)
         return;
     b->counts.seconds = now_seconds() - b->started;
@@ -372,7 +377,7 @@ static enum ib_batch_end batch_end(enum ib_pool_end end)
 /* A batch that wrote nothing because every write failed, or that stopped
  * because writes kept failing, ends as a set-up error: the destination,
  * not the files, is what is wrong. */
-static void end_on_write_failures(struct batch *b,
+static void end_on_write_failures(struct ib_batch *b,
                                   struct ib_batch_result *result)
 {
     int stopped = writes_fail(b);
@@ -409,7 +414,7 @@ static unsigned *hand_out_order(const struct ib_file_list *list)
 
 /* Before any worker starts (none does if nothing is left): -u marks the
  * inputs whose outputs are up to date; --dry-run announces the others. */
-static void plan_work(struct batch *b)
+static void plan_work(struct ib_batch *b)
 {
     for (size_t i = 0; i < b->list->n; i++) {
         struct ib_entry *e = &b->list->v[i];
@@ -436,7 +441,7 @@ static void plan_work(struct batch *b)
     }
 }
 
-static void prune(struct batch *b)
+static void prune(struct ib_batch *b)
 {
     for (int i = 0; i < b->s->nprune_roots; i++)
         ib_state_prune(b->state, b->s->prune_roots[i], b->hooks->on_pruned,
@@ -450,7 +455,7 @@ static int by_string(const void *a, const void *b)
 
 /* Goldens that no input of this run maps to. Not under --shard: the other
  * shards' goldens would all look orphaned. */
-static void find_orphans(struct batch *b)
+static void find_orphans(struct ib_batch *b)
 {
     if (b->s->shard.count > 1)
         return;
@@ -483,7 +488,7 @@ static void find_orphans(struct batch *b)
     fts_close(fts);
 }
 
-static void write_diff_page(struct batch *b, struct ib_batch_result *result)
+static void write_diff_page(struct ib_batch *b, struct ib_batch_result *result)
 {
     ib_buf_reset(&b->diff);
     ib_buf_put_str(&b->diff, b->s->diff_dir);
@@ -493,7 +498,7 @@ static void write_diff_page(struct batch *b, struct ib_batch_result *result)
         result->diff_page_errno = errno ? errno : EIO;
 }
 
-static void finish_batch(struct batch *b, struct ib_batch_result *result)
+static void finish_batch(struct ib_batch *b, struct ib_batch_result *result)
 {
     if (b->s->golden_dir && result->end == IB_BATCH_DONE && !b->s->dry_run)
         find_orphans(b);
@@ -518,48 +523,21 @@ static void finish_batch(struct batch *b, struct ib_batch_result *result)
     ib_buf_free(&b->scratch);
 }
 
-void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
-                  const struct ib_batch_hooks *hooks,
-                  struct ib_batch_result *result)
+struct ib_batch *ib_batch_new(const struct ib_settings *s,
+                              const struct ib_batch_hooks *hooks,
+                              int workers_now)
 {
-    struct batch b;
-    memset(&b, 0, sizeof(b));
-    b.s = s;
-    b.list = list;
-    b.hooks = hooks;
-    b.started = now_seconds();
-    b.counts.total = list->n;
-    ib_buf_init(&b.output);
-    ib_buf_init(&b.scratch);
-    ib_buf_init(&b.golden);
-    ib_buf_init(&b.diff);
-    ib_arena_init(&b.golden_names);
-    ib_mark_collisions(s, list);
-    memset(result, 0, sizeof(*result));
-    if (s->update || s->dry_run) {
-        b.state = ib_state_new(ib_settings_fingerprint(s), &s->shard);
-        plan_work(&b);
-    }
-    b.inputs_left = count_inputs(list);
-    if (s->dry_run) {
-        /* Nothing is started: every entry is reported as it stands. */
-        for (; b.next < list->n; b.next++)
-            report_without_work(&b, &list->v[b.next]);
-        finish_batch(&b, result);
-        return;
-    }
-
-    b.order = hand_out_order(list);
-    b.end = list->n;
-    b.large = NO_TASK;
-    struct ib_pool_config cfg = {
+    struct ib_batch *b = ib_xcalloc(1, sizeof(*b));
+    b->s = s;
+    b->hooks = hooks;
+    b->pool_cfg = (struct ib_pool_config){
         .jobs = s->jobs,
         .timeout_s = s->timeout_s,
         .kill_grace_s = IB_KILL_GRACE_SECONDS,
         .startup_failures = s->jobs + 3,
     };
-    struct ib_pool_hooks ph = {
-        .ctx = &b,
+    b->pool_hooks = (struct ib_pool_hooks){
+        .ctx = b,
         .worker_main = worker_main,
         .next_task = next_task,
         .remaining = remaining,
@@ -568,9 +546,52 @@ void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
         .task_returned = task_returned,
         .tick = tick,
     };
+    b->pool = ib_pool_new(&b->pool_cfg, &b->pool_hooks);
+    ib_pool_start(b->pool, workers_now);
+    return b;
+}
+
+void ib_batch_free(struct ib_batch *b)
+{
+    if (!b)
+        return;
+    ib_pool_free(b->pool);
+    free(b);
+}
+
+void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
+                  struct ib_batch_result *result)
+{
+    const struct ib_settings *s = b->s;
+    b->list = list;
+    b->started = now_seconds();
+    b->counts.total = list->n;
+    ib_buf_init(&b->output);
+    ib_buf_init(&b->scratch);
+    ib_buf_init(&b->golden);
+    ib_buf_init(&b->diff);
+    ib_arena_init(&b->golden_names);
+    ib_mark_collisions(s, list);
+    memset(result, 0, sizeof(*result));
+    if (s->update || s->dry_run) {
+        b->state = ib_state_new(ib_settings_fingerprint(s), &s->shard);
+        plan_work(b);
+    }
+    b->inputs_left = count_inputs(list);
+    if (s->dry_run) {
+        /* Nothing is started: every entry is reported as it stands. */
+        for (; b->next < list->n; b->next++)
+            report_without_work(b, &list->v[b->next]);
+        finish_batch(b, result);
+        return;
+    }
+
+    b->order = hand_out_order(list);
+    b->end = list->n;
+    b->large = NO_TASK;
     result->end =
-        batch_end(ib_pool_run(&cfg, &ph, result->err, sizeof(result->err)));
+        batch_end(ib_pool_run(b->pool, result->err, sizeof(result->err)));
     if (result->end == IB_BATCH_DONE)
-        end_on_write_failures(&b, result);
-    finish_batch(&b, result);
+        end_on_write_failures(b, result);
+    finish_batch(b, result);
 }

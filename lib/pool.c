@@ -1,7 +1,9 @@
 /* The fork pool.
  *
  * Design. The parent (this file) does no image work and never calls libvips:
- * it forks up to `jobs` workers and then runs one poll() loop. Each worker
+ * it forks up to `jobs` workers (some may be forked early, by
+ * ib_pool_start, before the batch has its list) and then runs one poll()
+ * loop. Each worker
  * owns two pipes: a task pipe (parent writes, worker reads) and a result pipe
  * (worker writes, parent reads). A worker announces READY once it has
  * initialised (libvips starts threads, so it must be initialised after
@@ -72,7 +74,7 @@ struct slot {
     struct ib_buf in;
 };
 
-struct pool {
+struct ib_pool {
     const struct ib_pool_config *cfg;
     const struct ib_pool_hooks *hooks;
     struct slot *slots;
@@ -142,7 +144,7 @@ static void keep_only_worker_fds(int *task_fd, int *result_fd)
     *result_fd = 4;
 }
 
-static void run_child(struct pool *p, int task_fd, int result_fd)
+static void run_child(struct ib_pool *p, int task_fd, int result_fd)
 {
     ib_signals_reset_in_child();
 #ifdef PR_SET_PDEATHSIG
@@ -162,7 +164,7 @@ static int make_pipe(int fds[2])
     return pipe2(fds, O_CLOEXEC);
 }
 
-static int spawn(struct pool *p, struct slot *s)
+static int spawn(struct ib_pool *p, struct slot *s)
 {
     int task[2], result[2];
     if (make_pipe(task) != 0)
@@ -218,7 +220,7 @@ static int reap(pid_t pid)
 
 /* The worker in s is gone (or must go): kill it if asked, reap it, and
  * account for the task it held. reason overrides how it ended. */
-static void bury(struct pool *p, struct slot *s, int kill_first,
+static void bury(struct ib_pool *p, struct slot *s, int kill_first,
                  const char *reason)
 {
     if (kill_first)
@@ -253,7 +255,7 @@ static void bury(struct pool *p, struct slot *s, int kill_first,
 
 /* ---- handing out work -------------------------------------------------- */
 
-static void fetch_task(struct pool *p)
+static void fetch_task(struct ib_pool *p)
 {
     if (p->have_frame || p->exhausted)
         return;
@@ -263,7 +265,7 @@ static void fetch_task(struct pool *p)
         p->exhausted = 1;
 }
 
-static void hand_out(struct pool *p, struct slot *s)
+static void hand_out(struct ib_pool *p, struct slot *s)
 {
     if (ib_write_all(s->task_fd, p->frame.data, p->frame.len) != 0) {
         /* It died before it could take the task: the task stays ours. */
@@ -277,7 +279,7 @@ static void hand_out(struct pool *p, struct slot *s)
     p->have_frame = 0;
 }
 
-static int count_slots(const struct pool *p, enum slot_state state)
+static int count_slots(const struct ib_pool *p, enum slot_state state)
 {
     int n = 0;
     for (int i = 0; i < p->nslots; i++)
@@ -285,13 +287,13 @@ static int count_slots(const struct pool *p, enum slot_state state)
     return n;
 }
 
-static int live_workers(const struct pool *p)
+static int live_workers(const struct ib_pool *p)
 {
     return p->nslots - count_slots(p, SLOT_EMPTY);
 }
 
 /* Keeps as many workers as there is work for, up to jobs. */
-static int spawn_as_needed(struct pool *p, char *err, size_t err_len)
+static int spawn_as_needed(struct ib_pool *p, char *err, size_t err_len)
 {
     size_t work = (size_t)count_slots(p, SLOT_BUSY) + (size_t)p->have_frame +
                   p->hooks->remaining(p->hooks->ctx);
@@ -312,7 +314,7 @@ static int spawn_as_needed(struct pool *p, char *err, size_t err_len)
 /* Gives a task to every worker that holds fewer than want. A task is
  * chosen when it is handed out, not before: which file goes next can
  * depend on what the others are working on. */
-static void fill(struct pool *p, int want)
+static void fill(struct ib_pool *p, int want)
 {
     for (int i = 0; i < p->nslots; i++) {
         struct slot *s = &p->slots[i];
@@ -328,7 +330,7 @@ static void fill(struct pool *p, int want)
 
 /* Free workers first; then the next task for each, while more are left
  * than there are workers to take them. */
-static void dispatch(struct pool *p)
+static void dispatch(struct ib_pool *p)
 {
     fill(p, 1);
     if (p->hooks->remaining(p->hooks->ctx) > (size_t)live_workers(p))
@@ -337,7 +339,7 @@ static void dispatch(struct pool *p)
 
 /* ---- hearing from workers ---------------------------------------------- */
 
-static int handle_message(struct pool *p, struct slot *s,
+static int handle_message(struct ib_pool *p, struct slot *s,
                           const struct ib_msg *m)
 {
     if (m->type == IB_MSG_READY && s->state == SLOT_STARTING) {
@@ -361,7 +363,7 @@ static int handle_message(struct pool *p, struct slot *s,
 }
 
 /* Decodes every whole frame in the slot's buffer. -1 on nonsense. */
-static int drain_frames(struct pool *p, struct slot *s)
+static int drain_frames(struct ib_pool *p, struct slot *s)
 {
     for (;;) {
         size_t len;
@@ -376,7 +378,7 @@ static int drain_frames(struct pool *p, struct slot *s)
     }
 }
 
-static void read_worker(struct pool *p, struct slot *s)
+static void read_worker(struct ib_pool *p, struct slot *s)
 {
     unsigned char chunk[8192];
     for (;;) {
@@ -400,7 +402,7 @@ static void read_worker(struct pool *p, struct slot *s)
         bury(p, s, 1, "worker sent a malformed message");
 }
 
-static void check_deadlines(struct pool *p)
+static void check_deadlines(struct ib_pool *p)
 {
     if (p->cfg->timeout_s <= 0)
         return;
@@ -416,7 +418,7 @@ static void check_deadlines(struct pool *p)
     }
 }
 
-static int poll_timeout_ms(const struct pool *p)
+static int poll_timeout_ms(const struct ib_pool *p)
 {
     double wait = TICK_SECONDS;
     if (p->cfg->timeout_s > 0) {
@@ -433,7 +435,7 @@ static int poll_timeout_ms(const struct pool *p)
     return wait <= 0 ? 0 : (int)(wait * 1000) + 1;
 }
 
-static void wait_for_events(struct pool *p)
+static void wait_for_events(struct ib_pool *p)
 {
     struct pollfd fds[p->nslots + 1];
     struct slot *owner[p->nslots + 1];
@@ -457,7 +459,7 @@ static void wait_for_events(struct pool *p)
     ib_signals_drain();
 }
 
-static void maybe_tick(struct pool *p)
+static void maybe_tick(struct ib_pool *p)
 {
     double now = now_seconds();
     if (p->hooks->tick && now - p->last_tick >= TICK_SECONDS) {
@@ -468,13 +470,17 @@ static void maybe_tick(struct pool *p)
 
 /* ---- stopping ---------------------------------------------------------- */
 
-/* Normal end: closing the task pipe is the worker's cue to exit. */
-static void retire_all(struct pool *p)
+/* Normal end: closing the task pipe is the worker's cue to exit. One still
+ * starting was never needed (there was less work than workers started
+ * before the list was made): it is not waited for. */
+static void retire_all(struct ib_pool *p)
 {
     for (int i = 0; i < p->nslots; i++) {
         struct slot *s = &p->slots[i];
         if (s->state == SLOT_EMPTY)
             continue;
+        if (s->state == SLOT_STARTING)
+            kill(s->pid, SIGKILL);
         close(s->task_fd);
         s->task_fd = -1;
         reap(s->pid);
@@ -482,14 +488,14 @@ static void retire_all(struct pool *p)
     }
 }
 
-static int all_gone(const struct pool *p, double deadline)
+static int all_gone(const struct ib_pool *p, double deadline)
 {
     return live_workers(p) == 0 || now_seconds() >= deadline;
 }
 
 /* Kills, reaps and forgets the worker in s during a stop; its tasks are
  * reported lost without a reason (the batch was interrupted). */
-static void end_for_stop(struct pool *p, struct slot *s)
+static void end_for_stop(struct ib_pool *p, struct slot *s)
 {
     uint64_t tasks[QUEUE_DEPTH];
     int ntasks = s->ntasks;
@@ -518,7 +524,7 @@ static int reached_eof(struct slot *s)
 
 /* Stop signal: SIGTERM everyone, give them the grace period (cut short by a
  * second signal), then SIGKILL whoever is left. */
-static void terminate_all(struct pool *p)
+static void terminate_all(struct ib_pool *p)
 {
     for (int i = 0; i < p->nslots; i++)
         if (p->slots[i].state != SLOT_EMPTY)
@@ -549,12 +555,12 @@ static void terminate_all(struct pool *p)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-static int finished(struct pool *p)
+static int finished(struct ib_pool *p)
 {
     return p->exhausted && !p->have_frame && count_slots(p, SLOT_BUSY) == 0;
 }
 
-static enum ib_pool_end run_loop(struct pool *p, char *err, size_t err_len)
+static enum ib_pool_end run_loop(struct ib_pool *p, char *err, size_t err_len)
 {
     for (;;) {
         if (ib_signals_stop()) {
@@ -585,28 +591,44 @@ static enum ib_pool_end run_loop(struct pool *p, char *err, size_t err_len)
     }
 }
 
-enum ib_pool_end ib_pool_run(const struct ib_pool_config *cfg,
-                             const struct ib_pool_hooks *hooks, char *err,
-                             size_t err_len)
+struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
+                            const struct ib_pool_hooks *hooks)
 {
-    struct pool p;
-    memset(&p, 0, sizeof(p));
-    p.cfg = cfg;
-    p.hooks = hooks;
-    p.nslots = cfg->jobs > 0 ? cfg->jobs : 1;
-    p.slots = ib_xcalloc((size_t)p.nslots, sizeof(*p.slots));
-    for (int i = 0; i < p.nslots; i++) {
-        p.slots[i].task_fd = p.slots[i].result_fd = -1;
-        ib_buf_init(&p.slots[i].in);
+    struct ib_pool *p = ib_xcalloc(1, sizeof(*p));
+    p->cfg = cfg;
+    p->hooks = hooks;
+    p->nslots = cfg->jobs > 0 ? cfg->jobs : 1;
+    p->slots = ib_xcalloc((size_t)p->nslots, sizeof(*p->slots));
+    for (int i = 0; i < p->nslots; i++) {
+        p->slots[i].task_fd = p->slots[i].result_fd = -1;
+        ib_buf_init(&p->slots[i].in);
     }
-    ib_buf_init(&p.frame);
-    p.last_tick = now_seconds();
+    ib_buf_init(&p->frame);
+    p->last_tick = now_seconds();
+    return p;
+}
 
-    enum ib_pool_end end = run_loop(&p, err, err_len);
+void ib_pool_start(struct ib_pool *p, int n)
+{
+    for (int i = 0; i < p->nslots && live_workers(p) < n; i++)
+        if (p->slots[i].state == SLOT_EMPTY && spawn(p, &p->slots[i]) != 0)
+            return; /* the run tries again, and says why */
+}
 
-    for (int i = 0; i < p.nslots; i++)
-        ib_buf_free(&p.slots[i].in);
-    free(p.slots);
-    ib_buf_free(&p.frame);
-    return end;
+enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len)
+{
+    p->last_tick = now_seconds();
+    return run_loop(p, err, err_len);
+}
+
+void ib_pool_free(struct ib_pool *p)
+{
+    if (!p)
+        return;
+    retire_all(p);
+    for (int i = 0; i < p->nslots; i++)
+        ib_buf_free(&p->slots[i].in);
+    free(p->slots);
+    ib_buf_free(&p->frame);
+    free(p);
 }

@@ -62,10 +62,22 @@ struct ib_batch_result {
     int diff_page_errno; /* --diff-dir: index.html not written (errno) */
 };
 
-/* Runs the batch. The list must be finished (sorted); entries whose outputs
- * clash are marked failed here, before any work. */
-void ib_batch_run(const struct ib_settings *s, struct ib_file_list *list,
-                  const struct ib_batch_hooks *hooks,
+struct ib_batch;
+
+/* Before the list is made: workers_now workers are forked at once (0 for
+ * none: --dry-run starts none), so that they start libvips while the list
+ * is made, and never hold a copy of it. s and hooks must outlive the
+ * batch. */
+struct ib_batch *ib_batch_new(const struct ib_settings *s,
+                              const struct ib_batch_hooks *hooks,
+                              int workers_now);
+
+/* Runs the batch, once. The list must be finished (sorted); entries whose
+ * outputs clash are marked failed here, before any work. */
+void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
                   struct ib_batch_result *result);
+
+/* Ends any worker left, started or not. */
+void ib_batch_free(struct ib_batch *b);
 
 #endif

@@ -45,9 +45,22 @@ enum ib_pool_end {
     IB_POOL_NO_WORKERS,  /* workers keep dying at start-up: err says how */
 };
 
-enum ib_pool_end ib_pool_run(const struct ib_pool_config *cfg,
-                             const struct ib_pool_hooks *hooks, char *err,
-                             size_t err_len);
+struct ib_pool;
+
+/* cfg and hooks must outlive the pool. */
+struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
+                            const struct ib_pool_hooks *hooks);
+
+/* Forks up to n workers now, before the tasks are known (only
+ * worker_main is called), so that they start while the caller prepares
+ * them. The run forks the others it needs, and ends those not needed. */
+void ib_pool_start(struct ib_pool *p, int n);
+
+/* Hands out every task (next_task) and hears every outcome. Once. */
+enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len);
+
+/* Ends any worker left (one started and never run, too). */
+void ib_pool_free(struct ib_pool *p);
 
 /* "killed by SIGSEGV", "exited with status 3": how a worker ended. */
 void ib_describe_exit(int wait_status, char *buf, size_t len);
