@@ -672,11 +672,17 @@ static int fail_in_dir(struct ib_outcome *o, const char *what,
 static int write_output(struct ib_resizer *r, const struct payload *pl,
                         const char *output, struct ib_outcome *o)
 {
-    if (r->s->outdir && ib_make_parent_dirs(output) != 0)
-        return fail_in_dir(o, "cannot create directory '%s': %s", output,
-                           errno);
     struct ib_temp tmp;
-    if (ib_temp_open(&tmp, output) < 0)
+    /* With -o, an output's directory is made when the first file that
+     * goes there finds it missing: no mkdir per file. */
+    int fd = ib_temp_open(&tmp, output);
+    if (fd < 0 && errno == ENOENT && r->s->outdir) {
+        if (ib_make_parent_dirs(output) != 0)
+            return fail_in_dir(o, "cannot create directory '%s': %s", output,
+                               errno);
+        fd = ib_temp_open(&tmp, output);
+    }
+    if (fd < 0)
         return fail_in_dir(o, "cannot write in '%s': %s", output, errno);
     int rc = encode_to_fd(r, pl, tmp.fd, output, o);
     if (rc == 0)
