@@ -40,27 +40,17 @@ static int install_golden(const char *output, const char *golden)
 {
     if (ib_make_parent_dirs(golden) != 0)
         return -1;
-    struct ib_buf tmp;
-    ib_buf_init(&tmp);
-    ib_temp_path(golden, getpid(), &tmp);
-    int rc = -1, err = 0;
     int in = open(output, O_RDONLY | O_CLOEXEC);
-    int out = in < 0 ? -1 : ib_temp_create(ib_buf_cstr(&tmp));
-    if (out >= 0) {
-        rc = copy_fd(in, out);
-        if (close(out) != 0)
-            rc = -1;
-        if (rc == 0)
-            rc = rename(ib_buf_cstr(&tmp), golden);
-        err = errno;
-        if (rc != 0)
-            unlink(ib_buf_cstr(&tmp));
-    } else {
-        err = errno;
-    }
-    if (in >= 0)
-        close(in);
-    ib_buf_free(&tmp);
+    if (in < 0)
+        return -1;
+    struct ib_temp tmp;
+    int rc = ib_temp_open(&tmp, golden) < 0 ? -1 : copy_fd(in, tmp.fd);
+    int err = errno;
+    if (rc == 0)
+        rc = ib_temp_commit(&tmp, golden), err = errno;
+    else if (tmp.fd >= 0)
+        ib_temp_discard(&tmp);
+    close(in);
     errno = err;
     return rc;
 }

@@ -20,7 +20,10 @@ void ib_temp_path(const char *output, pid_t pid, struct ib_buf *out)
     ib_buf_cstr(out);
 }
 
-int ib_temp_create(const char *temp_path)
+/* A named temp file, created for writing (0666 less the umask, like any
+ * new file). A stale one of the same name (a dead process's) is replaced.
+ * The fd, or -1 with errno set. */
+static int create_named(const char *temp_path)
 {
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
     int fd = open(temp_path, flags, 0666);
@@ -125,7 +128,7 @@ int ib_temp_open(struct ib_temp *t, const char *output)
     /* Not supported here (EOPNOTSUPP, EISDIR), or failing: a named file,
      * whose errors are the ones to report. */
     ib_temp_path(output, getpid(), &t->path);
-    t->fd = ib_temp_create(ib_buf_cstr(&t->path));
+    t->fd = create_named(ib_buf_cstr(&t->path));
     if (t->fd < 0) {
         int saved = errno;
         ib_buf_free(&t->path);

@@ -13,13 +13,8 @@
 
 #include "imgbatch/buf.h"
 
-/* "<dir of output>/.imgbatch-<pid>.tmp" */
+/* "<dir of output>/.imgbatch-<pid>.tmp": the named temp file. */
 void ib_temp_path(const char *output, pid_t pid, struct ib_buf *out);
-
-/* Creates the temp file for writing (0666 less the umask, like any new
- * file). A stale one of the same name (a dead process's) is replaced.
- * Returns the fd or -1 with errno set. */
-int ib_temp_create(const char *temp_path);
 
 /* The directory path is in: "." for a bare name, "/" at the root. */
 void ib_dir_of(const char *path, struct ib_buf *out);
