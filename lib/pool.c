@@ -1,9 +1,11 @@
 /* The fork pool.
  *
  * Design. The parent (this file) does no image work and never calls libvips:
- * it forks up to `jobs` workers (some may be forked early, by
- * ib_pool_start, before the batch has its list) and then runs one poll()
- * loop. Each worker
+ * it forks up to `jobs` workers and then runs one poll() loop. Workers may
+ * be forked early (ib_pool_start), before the batch has made its list, so
+ * that none holds a copy of it: the first starts at once, the others wait
+ * dormant for a START frame, sent when there is work for them (an unneeded
+ * one is ended without having started libvips). Each worker
  * owns two pipes: a task pipe (parent writes, worker reads) and a result pipe
  * (worker writes, parent reads). A worker announces READY once it has
  * initialised (libvips starts threads, so it must be initialised after
@@ -58,7 +60,14 @@
 
 #define TICK_SECONDS 0.1
 
-enum slot_state { SLOT_EMPTY, SLOT_STARTING, SLOT_IDLE, SLOT_BUSY };
+/* SLOT_DORMANT: forked, waiting for START before it starts libvips. */
+enum slot_state {
+    SLOT_EMPTY,
+    SLOT_DORMANT,
+    SLOT_STARTING,
+    SLOT_IDLE,
+    SLOT_BUSY
+};
 
 /* Tasks a worker holds at most: the one it works on and the next. */
 #define QUEUE_DEPTH 2
@@ -144,7 +153,30 @@ static void keep_only_worker_fds(int *task_fd, int *result_fd)
     *result_fd = 4;
 }
 
-static void run_child(struct ib_pool *p, int task_fd, int result_fd)
+/* A dormant worker waits here for START, the only frame the parent can
+ * have written first; EOF: it was never needed. */
+static void wait_for_start(int task_fd)
+{
+    struct ib_buf want;
+    ib_buf_init(&want);
+    ib_proto_put_start(&want);
+    unsigned char frame[16];
+    size_t got = 0;
+    while (got < want.len) {
+        ssize_t n = read(task_fd, frame + got, want.len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            _exit(0);
+        got += (size_t)n;
+    }
+    if (memcmp(frame, want.data, want.len) != 0)
+        _exit(71);
+    ib_buf_free(&want);
+}
+
+static void run_child(struct ib_pool *p, int task_fd, int result_fd,
+                      int dormant)
 {
     ib_signals_reset_in_child();
 #ifdef PR_SET_PDEATHSIG
@@ -155,6 +187,8 @@ static void run_child(struct ib_pool *p, int task_fd, int result_fd)
 #endif
     prctl(PR_SET_NAME, "imgbatch-work");
     keep_only_worker_fds(&task_fd, &result_fd);
+    if (dormant)
+        wait_for_start(task_fd);
     p->hooks->worker_main(p->hooks->ctx, task_fd, result_fd);
     _exit(0);
 }
@@ -164,7 +198,7 @@ static int make_pipe(int fds[2])
     return pipe2(fds, O_CLOEXEC);
 }
 
-static int spawn(struct ib_pool *p, struct slot *s)
+static int spawn(struct ib_pool *p, struct slot *s, int dormant)
 {
     int task[2], result[2];
     if (make_pipe(task) != 0)
@@ -184,14 +218,14 @@ static int spawn(struct ib_pool *p, struct slot *s)
         return -1;
     }
     if (pid == 0)
-        run_child(p, task[0], result[1]);
+        run_child(p, task[0], result[1], dormant);
     close(task[0]);
     close(result[1]);
     fcntl(result[0], F_SETFL, O_NONBLOCK);
     s->pid = pid;
     s->task_fd = task[1];
     s->result_fd = result[0];
-    s->state = SLOT_STARTING;
+    s->state = dormant ? SLOT_DORMANT : SLOT_STARTING;
     ib_buf_reset(&s->in);
     return 0;
 }
@@ -238,7 +272,7 @@ static void bury(struct ib_pool *p, struct slot *s, int kill_first,
     if (!reason)
         reason = how;
     close_slot(s);
-    if (was == SLOT_STARTING) {
+    if (was == SLOT_STARTING || was == SLOT_DORMANT) {
         p->startup_failures++;
         snprintf(p->last_failure, sizeof(p->last_failure), "%s", reason);
         return;
@@ -292,15 +326,37 @@ static int live_workers(const struct ib_pool *p)
     return p->nslots - count_slots(p, SLOT_EMPTY);
 }
 
-/* Keeps as many workers as there is work for, up to jobs. */
+/* Live and not dormant: started, or starting. */
+static int awake_workers(const struct ib_pool *p)
+{
+    return live_workers(p) - count_slots(p, SLOT_DORMANT);
+}
+
+static void wake(struct ib_pool *p, struct slot *s)
+{
+    struct ib_buf start;
+    ib_buf_init(&start);
+    ib_proto_put_start(&start);
+    if (ib_write_all(s->task_fd, start.data, start.len) == 0)
+        s->state = SLOT_STARTING;
+    else
+        bury(p, s, 1, NULL);
+    ib_buf_free(&start);
+}
+
+/* Keeps as many workers as there is work for, up to jobs: dormant ones
+ * are woken first. */
 static int spawn_as_needed(struct ib_pool *p, char *err, size_t err_len)
 {
     size_t work = (size_t)count_slots(p, SLOT_BUSY) + (size_t)p->have_frame +
                   p->hooks->remaining(p->hooks->ctx);
-    for (int i = 0; i < p->nslots && (size_t)live_workers(p) < work; i++) {
+    for (int i = 0; i < p->nslots && (size_t)awake_workers(p) < work; i++)
+        if (p->slots[i].state == SLOT_DORMANT)
+            wake(p, &p->slots[i]);
+    for (int i = 0; i < p->nslots && (size_t)awake_workers(p) < work; i++) {
         if (p->slots[i].state != SLOT_EMPTY)
             continue;
-        if (spawn(p, &p->slots[i]) != 0) {
+        if (spawn(p, &p->slots[i], 0) != 0) {
             if (live_workers(p) > 0)
                 return 0; /* carry on with fewer workers */
             snprintf(err, err_len, "cannot start a worker: %s",
@@ -333,7 +389,7 @@ static void fill(struct ib_pool *p, int want)
 static void dispatch(struct ib_pool *p)
 {
     fill(p, 1);
-    if (p->hooks->remaining(p->hooks->ctx) > (size_t)live_workers(p))
+    if (p->hooks->remaining(p->hooks->ctx) > (size_t)awake_workers(p))
         fill(p, QUEUE_DEPTH);
 }
 
@@ -567,8 +623,9 @@ static enum ib_pool_end run_loop(struct ib_pool *p, char *err, size_t err_len)
             terminate_all(p);
             return IB_POOL_INTERRUPTED;
         }
-        /* With no worker left to ask, the end of the list is found here. */
-        if (live_workers(p) == 0)
+        /* With no worker to ask (or none started yet) and no input left,
+         * the end of the list is found here. */
+        if (awake_workers(p) == 0 || p->hooks->remaining(p->hooks->ctx) == 0)
             fetch_task(p);
         dispatch(p);
         if (finished(p)) {
@@ -611,7 +668,8 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
 void ib_pool_start(struct ib_pool *p, int n)
 {
     for (int i = 0; i < p->nslots && live_workers(p) < n; i++)
-        if (p->slots[i].state == SLOT_EMPTY && spawn(p, &p->slots[i]) != 0)
+        if (p->slots[i].state == SLOT_EMPTY &&
+            spawn(p, &p->slots[i], live_workers(p) > 0) != 0)
             return; /* the run tries again, and says why */
 }
 

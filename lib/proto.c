@@ -53,6 +53,12 @@ void ib_proto_put_ready(struct ib_buf *out, uint32_t pid)
     end_frame(out);
 }
 
+void ib_proto_put_start(struct ib_buf *out)
+{
+    begin_frame(out, IB_MSG_START);
+    end_frame(out);
+}
+
 void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t)
 {
     begin_frame(out, IB_MSG_TASK);
@@ -228,6 +234,7 @@ int ib_proto_decode(const unsigned char *frame, size_t len, struct ib_msg *m)
     case IB_MSG_READY: m->pid = get_u32(&r); break;
     case IB_MSG_TASK: decode_task(&r, m); break;
     case IB_MSG_RESULT: decode_result(&r, m); break;
+    case IB_MSG_START: break;
     default: return -1;
     }
     if (r.bad || r.left != 0)

@@ -36,6 +36,40 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
         fail "reported in the order $done_order, expected the small files first"
 fi
 
+# Workers are forked before the list is made; only the first starts
+# libvips then, the others when there is work for them. One file with -j4:
+# while it hangs, the three other workers are still dormant (a few MB each,
+# what they share with the parent; a started worker has libvips' 12 or
+# more). Not under valgrind or a sanitizer, whose memory is their own.
+if [ -z "${IMGBATCH_WRAPPER:-}${IMGBATCH_TEST_SANITIZED:-}" ]; then
+    mkdir -p "$T/lone"
+    cp "$T/in/photo.jpg" "$T/lone/"
+    IMGBATCH_TEST_FAULT=hang:photo "$IMGBATCH" -j4 -o "$T/lone-out" "$T/lone" 2> /dev/null &
+    pid=$!
+    busy="" rss=""
+    for _ in $(seq 1 100); do
+        for w in $(pgrep -P "$pid" || true); do
+            case "$(cat "/proc/$w/wchan" 2> /dev/null)" in *pause*) busy=$w ;; esac
+        done
+        [ -n "$busy" ] && break
+        sleep 0.1
+    done
+    sleep 0.5
+    for w in $(pgrep -P "$pid" || true); do
+        rss="$rss $w:$(awk '/^VmRSS/ {print $2}' "/proc/$w/status" 2> /dev/null)"
+    done
+    kill "$pid"
+    wait "$pid" || true
+    [ -n "$busy" ] || fail "no worker got to photo.jpg"
+    [ "$(echo "$rss" | wc -w)" -eq 4 ] || fail "expected 4 workers: $rss"
+    started=$(echo "$rss" | tr ' ' '\n' | sed -n "s/^$busy://p")
+    for entry in $rss; do
+        [ "${entry%%:*}" = "$busy" ] && continue
+        [ "${entry#*:}" -lt $((started * 2 / 3)) ] ||
+            fail "a worker with no work started anyway (RSS, KiB, pid:kib):$rss"
+    done
+fi
+
 # Two runs into one output tree at once: safe by construction (each writes
 # its own temp file, named by its pid, and renames it into place), so both
 # succeed, every output is whole, and no temp file is left.

@@ -65,9 +65,9 @@ struct ib_batch_result {
 struct ib_batch;
 
 /* Before the list is made: workers_now workers are forked at once (0 for
- * none: --dry-run starts none), so that they start libvips while the list
- * is made, and never hold a copy of it. s and hooks must outlive the
- * batch. */
+ * none), so that none holds a copy of the list; the first starts libvips
+ * while the list is made, the others when the batch has work for them.
+ * s and hooks must outlive the batch. */
 struct ib_batch *ib_batch_new(const struct ib_settings *s,
                               const struct ib_batch_hooks *hooks,
                               int workers_now);

@@ -51,9 +51,11 @@ struct ib_pool;
 struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
                             const struct ib_pool_hooks *hooks);
 
-/* Forks up to n workers now, before the tasks are known (only
- * worker_main is called), so that they start while the caller prepares
- * them. The run forks the others it needs, and ends those not needed. */
+/* Forks up to n workers now, before the tasks are known, so that none of
+ * them holds a copy of what the caller makes next. The first starts at
+ * once (worker_main), while the caller prepares the tasks; the others wait
+ * dormant, and are started by the run when there is work for them, or
+ * ended unstarted. */
 void ib_pool_start(struct ib_pool *p, int n);
 
 /* Hands out every task (next_task) and hears every outcome. Once. */

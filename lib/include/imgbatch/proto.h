@@ -21,6 +21,7 @@ enum ib_msg_type {
     IB_MSG_READY = 1,  /* worker -> parent: initialised, send work */
     IB_MSG_TASK = 2,   /* parent -> worker: one file */
     IB_MSG_RESULT = 3, /* worker -> parent: how that file went */
+    IB_MSG_START = 4,  /* parent -> dormant worker: start now (pool.c) */
 };
 
 enum ib_status {
@@ -80,6 +81,7 @@ struct ib_msg {
 };
 
 void ib_proto_put_ready(struct ib_buf *out, uint32_t pid);
+void ib_proto_put_start(struct ib_buf *out);
 void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t);
 void ib_proto_put_result(struct ib_buf *out, uint64_t id,
                          const struct ib_outcome *o);
