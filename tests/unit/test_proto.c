@@ -64,6 +64,15 @@ static void result_round_trip(void)
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_READY);
     CHECK_INT(m.pid, 4321);
+
+    /* START has no fields: a byte more is an error. */
+    ib_proto_put_start(&b);
+    CHECK_INT(b.len, 5);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
+    CHECK_INT(m.type, IB_MSG_START);
+    ib_buf_putc(&b, 0);
+    b.data[0]++;
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), -1);
     ib_buf_free(&b);
 }
 
