@@ -50,12 +50,30 @@ cp "$T/in/photo.jpg" "$T/in/hang.jpg"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
     > "$T/stdout" 2> "$T/stderr" &
 parent=$!
-# The sixth may never come before the kill: queued behind hang.jpg, it is
-# handed out again after it. So the wait is short (5 s; 20 s under
-# valgrind), and long enough for a sixth that is being worked on.
-wait_for_outputs "$T/out" 6 "$([ -z "${IMGBATCH_WRAPPER:-}" ] && echo 50 || echo 200)"
-workers=$(pgrep -P "$parent" || true)
+# The kill comes once one worker is stuck in hang.jpg and the other waits
+# for work (twice in a row, 0.2 s apart: not between two files), whatever
+# the machine's speed. The sixth file may be queued behind hang.jpg then:
+# it is handed out again after the kill.
+settled() {
+    workers=$(pgrep -P "$parent" || true)
+    waiting=""
+    for w in $workers; do
+        case "$(cat "/proc/$w/wchan" 2> /dev/null)" in
+        *pause*) waiting="$waiting hung" ;;
+        *pipe_read*) waiting="$waiting idle" ;;
+        esac
+    done
+    case "$waiting" in *hung*idle* | *idle*hung*) return 0 ;; esac
+    return 1
+}
+for _ in $(seq 1 300); do
+    settled && sleep 0.2 && settled && break
+    sleep 0.1
+done
 [ "$(echo "$workers" | wc -w)" -eq 2 ] || { kill "$parent"; fail "expected 2 workers, found: $workers"; }
+case "$waiting" in *hung*idle* | *idle*hung*) ;; *)
+    kill "$parent"; fail "the workers never settled (one hung, one idle):$waiting" ;;
+esac
 kill -KILL $workers
 set +e; wait "$parent"; rc=$?; set -e
 expect_rc 1
