@@ -661,7 +661,6 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
         ib_buf_init(&p->slots[i].in);
     }
     ib_buf_init(&p->frame);
-    p->last_tick = now_seconds();
     return p;
 }
 
@@ -675,6 +674,7 @@ void ib_pool_start(struct ib_pool *p, int n)
 
 enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len)
 {
+    /* Ticks count from the run, not from the early workers' fork. */
     p->last_tick = now_seconds();
     return run_loop(p, err, err_len);
 }
