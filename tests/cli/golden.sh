@@ -64,13 +64,13 @@ expect_stderr_has "imgbatch: '$T/golden/stray.jpg': golden removed: no input mak
 expect_stderr_has "golden: 1 created, 1 updated, 4 unchanged"
 expect_no_file "$T/golden/stray.jpg"
 expect_no_temp_files "$T/golden"
-run ib -o "$T/out" --golden "$T/golden" "$T/in"
+run ib_again -o "$T/out" --golden "$T/golden" "$T/in"
 expect_rc 0
 expect_stderr_has "golden: 6 match, 0 mismatch, 0 missing, 0 orphan"
 
 # Tolerance options: a stricter PSNR turns the non-vector path's
 # differences into mismatches (JPEG at quality 85 is not bit-identical).
-VIPS_NOVECTOR=1 run ib -o "$T/out" --golden "$T/golden" --min-psnr 900 --max-diff 0 "$T/in"
+VIPS_NOVECTOR=1 run ib_again -o "$T/out" --golden "$T/golden" --min-psnr 900 --max-diff 0 "$T/in"
 expect_rc 1
 expect_stderr_has "mismatch"
 run ib --update-golden "$T/in"

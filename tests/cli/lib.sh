@@ -22,6 +22,12 @@ skip() { echo "SKIP: $*" >&2; exit 77; }
 # every worker pays libvips' start-up under valgrind, seconds each.
 ib() { ${IMGBATCH_WRAPPER:-} "$IMGBATCH" ${IMGBATCH_WRAPPER:+-j1} "$@"; }
 
+# ib_again: ib for a run that repeats what an earlier run of the same test
+# took through the worker under the wrapper, with other parent options (a
+# rerun, another shard): outside the wrapper, so valgrind checks the path
+# once. The sanitizer pass has no wrapper and checks every run.
+ib_again() { "$IMGBATCH" "$@"; }
+
 # run CMD...: runs it, keeping its stdout, stderr and exit status ($rc).
 run() {
     set +e

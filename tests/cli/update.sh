@@ -23,7 +23,7 @@ jq -s -e '[.[] | select(.type == "file")] | all(.status == "skipped" and .error 
 
 # A touched input: exactly that one.
 touch -d '+1 minute' "$T/in/photo.jpg"
-run ib -u -v -o "$T/out" "$T/in"
+run ib_again -u -v -o "$T/out" "$T/in"
 expect_rc 0
 expect_stderr_has "1 resized, 0 failed, 5 skipped"
 expect_stderr_has "imgbatch: '$T/in/photo.jpg' -> '$T/out/resized_photo.jpg'"
@@ -35,7 +35,7 @@ expect_rc 0
 expect_stdout_has "would resize '$T/in/grey.jpg' -> '$T/out/resized_grey.jpg' (new)"
 expect_stdout_has "would resize '$T/in/long.jpg' -> '$T/out/resized_long.jpg' (output changed)"
 [ "$(wc -l < "$T/stdout")" -eq 2 ] || fail "dry run announced $(wc -l < "$T/stdout") files, expected 2"
-run ib -u -o "$T/out" "$T/in"
+run ib_again -u -o "$T/out" "$T/in"
 expect_rc 0
 expect_stderr_has "2 resized, 0 failed, 4 skipped"
 expect_dims "$T/out/resized_long.jpg" 1 100
@@ -47,9 +47,9 @@ expect_stdout_has "(settings changed)"
 [ "$(wc -l < "$T/stdout")" -eq 6 ] || fail "dry run should announce 6 files"
 expect_stderr_has "(dry run: nothing changed)"
 [ "$before" = "$(checksums "$T/out")" ] || fail "--dry-run changed files"
-run ib -n -o "$T/never" "$T/in"
+run ib_again -n -o "$T/never" "$T/in"
 expect_no_file "$T/never"
-run ib -u -s 50x50 -o "$T/out" "$T/in"
+run ib_again -u -s 50x50 -o "$T/out" "$T/in"
 expect_stderr_has "6 resized, 0 failed, 0 skipped"
 expect_dims "$T/out/resized_photo.jpg" 50 38
 
@@ -71,7 +71,7 @@ expect_rc 0
 [ "$(ls "$T/out" | grep -c resized_)" -eq 7 ] || fail "expected 7 outputs after the rerun"
 for f in "$T"/out/resized_*; do vipsheader "$f" > /dev/null || fail "$f is not whole"; done
 expect_no_temp_files "$T/out"
-run ib -u -o "$T/out" "$T/in"
+run ib_again -u -o "$T/out" "$T/in"
 expect_stderr_has "0 resized, 0 failed, 7 skipped"
 
 # --prune: an output whose input is gone is removed (if it is still the
@@ -82,7 +82,7 @@ expect_rc 0
 expect_stderr_has "imgbatch: '$T/out/resized_grey.jpg': removed: its input '$T/in/grey.jpg' is gone"
 expect_no_file "$T/out/resized_grey.jpg"
 expect_file "$T/out/resized_photo.jpg"
-run ib -u --prune -o "$T/out" "$T/in"
+run ib_again -u --prune -o "$T/out" "$T/in"
 expect_rc 0
 expect_stderr_has "0 resized, 0 failed, 6 skipped"
 grep -q "resized_grey" "$T/out/.imgbatch-state" && fail "the pruned record is still there"
