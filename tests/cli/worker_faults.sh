@@ -42,19 +42,19 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     expect_file "$T/late-out/resized_tiny.png"
 fi
 
-# Killed from outside: once every other file is done, SIGKILL every worker.
-# The idle one costs nothing; the one stuck on hang.jpg costs that file (a
-# file queued behind it is done by a new worker).
-rm -rf "$T/out"
-cp "$T/in/photo.jpg" "$T/in/hang.jpg"
-IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
+# Killed from outside: once the other file is done, SIGKILL every worker.
+# The idle one costs nothing; the one stuck on hang.jpg costs that file.
+# Two files, so nothing is left for the idle worker to wait on: it is idle
+# for good, however slowly the parent runs. (A file queued behind a killed
+# worker going back to the batch: the --timeout case above.)
+mkdir -p "$T/kill"
+cp "$T/in/photo.jpg" "$T/kill/photo.jpg"
+cp "$T/in/photo.jpg" "$T/kill/hang.jpg"
+IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/kill-out" "$T/kill" \
     > "$T/stdout" 2> "$T/stderr" &
 parent=$!
-# The kill comes once one worker is stuck in hang.jpg and the other waits
-# for work (twice in a row, 0.2 s apart: not between two files), whatever
-# the machine's speed. The sixth file may be queued behind hang.jpg then:
-# it is handed out again after the kill.
 settled() {
+    [ -f "$T/kill-out/resized_photo.jpg" ] || return 1
     workers=$(pgrep -P "$parent" || true)
     waiting=""
     for w in $workers; do
@@ -67,7 +67,7 @@ settled() {
     return 1
 }
 for _ in $(seq 1 300); do
-    settled && sleep 0.2 && settled && break
+    settled && break
     sleep 0.1
 done
 [ "$(echo "$workers" | wc -w)" -eq 2 ] || { kill "$parent"; fail "expected 2 workers, found: $workers"; }
@@ -77,10 +77,10 @@ esac
 kill -KILL $workers
 set +e; wait "$parent"; rc=$?; set -e
 expect_rc 1
-expect_stderr_has "imgbatch: '$T/in/hang.jpg': killed by SIGKILL"
-expect_stderr_has "6 resized, 1 failed, 0 skipped"
-expect_no_file "$T/out/resized_hang.jpg"
-expect_no_temp_files "$T/out"
+expect_stderr_has "imgbatch: '$T/kill/hang.jpg': killed by SIGKILL"
+expect_stderr_has "1 resized, 1 failed, 0 skipped"
+expect_no_file "$T/kill-out/resized_hang.jpg"
+expect_no_temp_files "$T/kill-out"
 
 # The whole run SIGKILLed while a worker writes (the OOM killer, a node
 # taken away): nobody is left to clean up, and nothing needs it. The file
@@ -120,6 +120,7 @@ expect_no_file "$T/mw-out/resized_a.jpg"
 limit=1
 [ -z "${IMGBATCH_WRAPPER:-}" ] || limit=8
 rm -rf "$T/out"
+cp "$T/in/photo.jpg" "$T/in/hang.jpg"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" run ib -j2 --timeout "$limit" -o "$T/out" "$T/in"
 expect_rc 1
 expect_stderr_has "imgbatch: '$T/in/hang.jpg': timed out after $limit s"
