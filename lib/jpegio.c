@@ -12,12 +12,14 @@
 #include <stdio.h> /* jpeglib.h needs FILE and size_t first */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jerror.h>
 #include <jpeglib.h>
 
 #include "imgbatch/exiforient.h"
+#include "imgbatch/jpegscans.h"
 
 struct caught {
     struct jpeg_error_mgr pub;
@@ -140,8 +142,10 @@ static int is_plain_colour(const struct jpeg_decompress_struct *d)
 struct ib_jpeg_reader {
     struct jpeg_decompress_struct d;
     struct caught c;
+    struct ib_jpeg_input in;
     unsigned char *icc; /* from jpeg_read_icc_profile: malloc'd */
     size_t icc_len;
+    int scans_skipped;
 };
 
 /* "ICC_PROFILE\0", then the chunk's number and the count. */
@@ -204,6 +208,7 @@ struct ib_jpeg_reader *ib_jpeg_open(const struct ib_jpeg_input *in,
     struct ib_jpeg_reader *volatile r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
+    r->in = *in;
     r->d.err = catch_errors(&r->c);
     if (setjmp(r->c.on_error)) {
         ib_jpeg_close(r);
@@ -246,14 +251,15 @@ static int read_rows(struct jpeg_decompress_struct *d, struct ib_pixels *out)
     return 0;
 }
 
-int ib_jpeg_read(struct ib_jpeg_reader *r, int scale_denom, size_t max_bytes,
-                 struct ib_pixels *out)
+/* Decodes d, its header read, at 1/scale_denom into out. 0, or -1 on any
+ * libjpeg error or warning (counted in c). */
+static int decode(struct jpeg_decompress_struct *d, struct caught *c,
+                  int scale_denom, size_t max_bytes, struct ib_pixels *out)
 {
-    struct jpeg_decompress_struct *d = &r->d;
     /* volatile: changed between setjmp and a longjmp back to it. */
     unsigned char *volatile pixels = NULL;
     out->data = NULL;
-    if (setjmp(r->c.on_error)) {
+    if (setjmp(c->on_error)) {
         jpeg_abort_decompress(d);
         free(pixels);
         out->data = NULL;
@@ -265,22 +271,157 @@ int ib_jpeg_read(struct ib_jpeg_reader *r, int scale_denom, size_t max_bytes,
     size_t bytes = (size_t)d->output_width * d->output_height *
                    (size_t)d->out_color_components;
     if (bytes == 0 || bytes > max_bytes)
-        longjmp(r->c.on_error, 1);
+        longjmp(c->on_error, 1);
     jpeg_start_decompress(d);
     out->width = (int)d->output_width;
     out->height = (int)d->output_height;
     out->bands = d->output_components;
     if (!(pixels = malloc(bytes)))
-        longjmp(r->c.on_error, 1);
+        longjmp(c->on_error, 1);
     out->data = pixels;
     if (read_rows(d, out) != 0)
-        longjmp(r->c.on_error, 1);
+        longjmp(c->on_error, 1);
     jpeg_finish_decompress(d);
-    if (r->c.warnings) {
+    if (c->warnings) {
         ib_pixels_free(out);
         return -1;
     }
     return 0;
+}
+
+/* ---- progressive JPEGs at 1/8 ------------------------------------------ */
+
+/* Which components' AC scans a decode at scale 1/8 reads: those libjpeg
+ * gives an IDCT larger than 1x1 (chroma scaled up by the IDCT instead of
+ * upsampled, jdmaster.c). -1 when it would read every scan anyway. */
+static int plan_scans(struct ib_jpeg_reader *r, struct ib_scan_filter *f)
+{
+    struct jpeg_decompress_struct *d = &r->d;
+    if (!d->progressive_mode || d->num_components > 4)
+        return -1;
+    if (setjmp(r->c.on_error))
+        return -1;
+    d->scale_num = 1;
+    d->scale_denom = 8;
+    jpeg_calc_output_dimensions(d);
+    int unused = 0;
+    f->ncomponents = d->num_components;
+    for (int i = 0; i < d->num_components; i++) {
+        const jpeg_component_info *comp = &d->comp_info[i];
+#if JPEG_LIB_VERSION >= 70
+        int idct = comp->DCT_h_scaled_size * comp->DCT_v_scaled_size;
+#else
+        int idct = comp->DCT_scaled_size * comp->DCT_scaled_size;
+#endif
+        f->id[i] = comp->component_id;
+        f->needs_ac[i] = idct > 1;
+        unused += idct == 1;
+    }
+    return unused ? 0 : -1;
+}
+
+/* The whole file, for the scan filter: read once and freed before the
+ * decode allocates its coefficients, so it never adds to the peak. Over
+ * this size, the file is decoded whole from the descriptor as usual. */
+#define MAX_FILTERED_FILE (256ull << 20)
+
+static int read_file(int fd, unsigned char **data, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (unsigned long long)st.st_size > MAX_FILTERED_FILE)
+        return -1;
+    size_t size = (size_t)st.st_size, got = 0;
+    unsigned char *buf = malloc(size);
+    if (!buf)
+        return -1;
+    while (got < size) {
+        ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    *data = buf;
+    *len = got;
+    return 0;
+}
+
+/* Decodes the filtered stream with a decompressor of its own: r's stays
+ * as it was, for the whole decode if this one fails. */
+static int decode_filtered(const struct jpeg_decompress_struct *whole,
+                           const unsigned char *data, size_t len,
+                           size_t max_bytes, struct ib_pixels *out)
+{
+    struct ib_jpeg_reader *volatile s = calloc(1, sizeof(*s));
+    if (!s)
+        return -1;
+    s->d.err = catch_errors(&s->c);
+    if (setjmp(s->c.on_error)) {
+        ib_jpeg_close(s);
+        return -1;
+    }
+    jpeg_create_decompress(&s->d);
+    jpeg_mem_src(&s->d, data, (unsigned long)len);
+    /* The same frame as the header read before (the file may have
+     * changed since). */
+    if (jpeg_read_header(&s->d, TRUE) != JPEG_HEADER_OK || s->c.warnings ||
+        s->d.image_width != whole->image_width ||
+        s->d.image_height != whole->image_height ||
+        s->d.num_components != whole->num_components ||
+        s->d.jpeg_color_space != whole->jpeg_color_space)
+        longjmp(s->c.on_error, 1);
+    /* Smoothing estimates missing AC coefficients of blocks; a 1x1 IDCT
+     * reads none, and the whole decode, with every coefficient there,
+     * does not smooth. */
+    s->d.do_block_smoothing = FALSE;
+    int rc = decode(&s->d, &s->c, 8, max_bytes, out);
+    ib_jpeg_close(s);
+    return rc;
+}
+
+/* At 1/8, a progressive JPEG without the AC scans nobody reads
+ * (jpegscans.h). -1 when that does not apply or does not work out: the
+ * caller decodes every scan. */
+static int read_needed_scans(struct ib_jpeg_reader *r, size_t max_bytes,
+                             struct ib_pixels *out)
+{
+    struct ib_scan_filter f;
+    if (plan_scans(r, &f) != 0)
+        return -1;
+    const unsigned char *data = r->in.data;
+    size_t len = r->in.len;
+    unsigned char *file = NULL, *kept = NULL;
+    if (!data) {
+        if (read_file(r->in.fd, &file, &len) != 0)
+            return -1;
+        data = file;
+    }
+    size_t kept_len = 0;
+    int skipped = ib_jpeg_drop_scans(data, len, &f, &kept, &kept_len);
+    free(file);
+    int rc = -1;
+    if (skipped > 0)
+        rc = decode_filtered(&r->d, kept, kept_len, max_bytes, out);
+    if (skipped >= 0)
+        free(kept);
+    if (rc == 0)
+        r->scans_skipped = skipped;
+    return rc;
+}
+
+int ib_jpeg_read(struct ib_jpeg_reader *r, int scale_denom, size_t max_bytes,
+                 struct ib_pixels *out)
+{
+    if (scale_denom == 8 && read_needed_scans(r, max_bytes, out) == 0)
+        return 0;
+    return decode(&r->d, &r->c, scale_denom, max_bytes, out);
+}
+
+int ib_jpeg_scans_skipped(const struct ib_jpeg_reader *r)
+{
+    return r->scans_skipped;
 }
 
 /* libvips' jpegsave settings: quality with the baseline-compatible tables,

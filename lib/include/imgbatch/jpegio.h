@@ -47,9 +47,17 @@ struct ib_jpeg_reader *ib_jpeg_open(const struct ib_jpeg_input *in,
  * scaling, as libvips' shrink-on-load) into RGB or grey. Only a clean
  * decode succeeds: any libjpeg error or warning (truncation, corrupt
  * data) or pixels over max_bytes return -1, and the caller hands the file
- * to libvips, whose verdict is the one reported. Once per reader. */
+ * to libvips, whose verdict is the one reported. Once per reader.
+ *
+ * A progressive JPEG at 1/8 is decoded without the AC scans of the
+ * components that scale does not read (jpegscans.h): the same pixels.
+ * Damage confined to those scans, which a whole decode would warn about,
+ * is then not seen; a truncated file still is (its EOI is missing). */
 int ib_jpeg_read(struct ib_jpeg_reader *r, int scale_denom, size_t max_bytes,
                  struct ib_pixels *out);
+
+/* How many scans ib_jpeg_read left out (0: it decoded them all). */
+int ib_jpeg_scans_skipped(const struct ib_jpeg_reader *r);
 
 void ib_jpeg_close(struct ib_jpeg_reader *r);
 
