@@ -275,25 +275,27 @@ static size_t remaining(void *ctx)
     return writes_fail(b) ? 0 : b->inputs_left;
 }
 
-static void skip_for_writes(struct ib_batch *b, const struct ib_entry *e)
+static void skip_untried(struct ib_batch *b, const struct ib_entry *e,
+                         const char *why)
 {
     struct ib_outcome o;
     memset(&o, 0, sizeof(o));
     o.status = IB_STATUS_SKIPPED;
     o.in_bytes = e->size;
-    snprintf(o.error, sizeof(o.error), "not tried: writes keep failing (%s)",
-             strerror(b->write_errno));
+    snprintf(o.error, sizeof(o.error), "not tried: %s", why);
     report(b, e, NULL, &o);
 }
 
-/* Entries never handed out once writes fail, handed back by the pool or
- * not handed out yet: skipped, with the reason. */
-static void skip_the_rest(struct ib_batch *b)
+/* Entries never handed out when the batch stops early (writes keep
+ * failing, workers cannot start), handed back by the pool or not handed
+ * out yet: skipped, with the reason, so that the report names every
+ * input and a rerun from it can pick them up. */
+static void skip_the_rest(struct ib_batch *b, const char *why)
 {
     while (b->nreturned)
-        skip_for_writes(b, &b->list->v[b->returned[--b->nreturned]]);
+        skip_untried(b, &b->list->v[b->returned[--b->nreturned]], why);
     for (const struct ib_entry *e; (e = next_large(b)); b->next++)
-        skip_for_writes(b, e);
+        skip_untried(b, e, why);
 }
 
 static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
@@ -385,8 +387,12 @@ static void end_on_write_failures(struct ib_batch *b,
                      b->write_failures == b->counts.failed;
     if (!stopped && !all_failed)
         return;
-    if (stopped)
-        skip_the_rest(b);
+    if (stopped) {
+        char why[128];
+        snprintf(why, sizeof(why), "writes keep failing (%s)",
+                 strerror(b->write_errno));
+        skip_the_rest(b, why);
+    }
     result->end = IB_BATCH_WRITES_FAIL;
     snprintf(result->err, sizeof(result->err), "%s: every write failed (%s)",
              stopped ? "stopped" : "nothing written", strerror(b->write_errno));
@@ -593,5 +599,7 @@ void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
         batch_end(ib_pool_run(b->pool, result->err, sizeof(result->err)));
     if (result->end == IB_BATCH_DONE)
         end_on_write_failures(b, result);
+    else if (result->end == IB_BATCH_NO_WORKERS)
+        skip_the_rest(b, result->err);
     finish_batch(b, result);
 }

@@ -611,6 +611,15 @@ static void terminate_all(struct ib_pool *p)
 
 /* ---- the loop ---------------------------------------------------------- */
 
+/* A pool that gives up: the task fetched ahead, which no worker took,
+ * goes back to the batch with the others it never started on. */
+static void give_back_frame(struct ib_pool *p)
+{
+    if (p->have_frame)
+        p->hooks->task_returned(p->hooks->ctx, p->frame_id);
+    p->have_frame = 0;
+}
+
 static int finished(struct ib_pool *p)
 {
     return p->exhausted && !p->have_frame && count_slots(p, SLOT_BUSY) == 0;
@@ -636,10 +645,12 @@ static enum ib_pool_end run_loop(struct ib_pool *p, char *err, size_t err_len)
             snprintf(err, err_len, "workers keep dying at start-up (%s)",
                      p->last_failure);
             terminate_all(p);
+            give_back_frame(p);
             return IB_POOL_NO_WORKERS;
         }
         if (spawn_as_needed(p, err, err_len) != 0) {
             terminate_all(p);
+            give_back_frame(p);
             return IB_POOL_NO_WORKERS;
         }
         wait_for_events(p);

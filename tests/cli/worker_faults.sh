@@ -2,6 +2,7 @@
 # the file it held: that file fails with the reason, the rest are done, no
 # temp file is left, and the batch goes on with a new worker.
 . "$(dirname "$0")/lib.sh"
+command -v jq > /dev/null || skip "jq is not installed"
 samples_copy
 faults=("segv:killed by SIGSEGV" "kill:killed by SIGKILL"
         "abort:killed by SIGABRT" "exit:worker exited with status 3"
@@ -126,7 +127,15 @@ expect_rc 1
 expect_stderr_has "imgbatch: '$T/in/hang.jpg': timed out after $limit s"
 expect_stderr_has "6 resized, 1 failed, 0 skipped"
 
-# Workers that die before they can start: stop with exit 2, not a loop.
-IMGBATCH_TEST_FAULT=startup run ib -j2 -o "$T/out2" "$T/in"
+# Workers that die before they can start: stop with exit 2, not a loop;
+# every input is reported skipped, with why (a rerun from the report
+# picks them up).
+IMGBATCH_TEST_FAULT=startup run ib -j2 --report "$T/startup.json" -o "$T/out2" "$T/in"
 expect_rc 2
 expect_stderr_has "imgbatch: workers keep dying at start-up (worker exited with status 70)"
+expect_stderr_has "0 resized, 0 failed, 7 skipped"
+[ "$(jq -r 'select(.type == "file" and .status == "skipped") | .error' "$T/startup.json" | sort -u)" = \
+    "not tried: workers keep dying at start-up (worker exited with status 70)" ] ||
+    fail "the report does not name every input as not tried"
+[ "$(jq -s '[.[] | select(.type == "file")] | length' "$T/startup.json")" -eq 7 ] ||
+    fail "the report does not name all 7 inputs"

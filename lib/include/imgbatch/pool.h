@@ -32,8 +32,9 @@ struct ib_pool_hooks {
      * ("killed by SIGSEGV", "timed out after 60 s"), NULL when the batch is
      * being interrupted. */
     void (*task_lost)(void *ctx, uint64_t id, pid_t pid, const char *reason);
-    /* Task id, queued behind the one a worker died on, was never started:
-     * next_task is to give it again. */
+    /* Task id, queued behind the one a worker died on (or fetched ahead
+     * when the pool gives up), was never started: next_task is to give it
+     * again. */
     void (*task_returned)(void *ctx, uint64_t id);
     /* Called about ten times a second while the pool waits. May be NULL. */
     void (*tick)(void *ctx);
