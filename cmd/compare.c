@@ -1,5 +1,6 @@
-/* The compare subcommand. It runs no pool, so this process initialises
- * libvips itself; the batch's parent still never does. */
+/* The compare subcommand. It runs no pool, so this process loads the vips
+ * module (vipsmodule.h) and starts libvips itself; the batch's parent
+ * still never does. */
 #define _GNU_SOURCE
 #include "compare.h"
 
@@ -9,9 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vips/vips.h>
-
 #include "exitcodes.h"
+#include "imgbatch/vipsmodule.h"
 
 static const char compare_usage[] =
     "Usage: imgbatch compare [OPTION]... EXPECTED ACTUAL\n"
@@ -73,12 +73,12 @@ int tolerance_option(const char *name, const char *value,
     return 0;
 }
 
-static int report(const char *expected, const char *actual,
-                  const struct ib_tolerance *t)
+static int report(const struct ib_vips_api *vips, const char *expected,
+                  const char *actual, const struct ib_tolerance *t)
 {
     struct ib_comparison c;
     char err[1024], text[256];
-    if (ib_compare_files(expected, actual, t, &c, err, sizeof(err)) != 0) {
+    if (vips->compare_files(expected, actual, t, &c, err, sizeof(err)) != 0) {
         fprintf(stderr, "imgbatch: %s\n", err);
         return EXIT_SETUP;
     }
@@ -120,11 +120,15 @@ int compare_main(int argc, char **argv)
                         "Try 'imgbatch compare --help'.\n");
         return EXIT_SETUP;
     }
-    if (VIPS_INIT("imgbatch")) {
+    char err[1024];
+    const struct ib_vips_api *vips = ib_vips_module_load(err, sizeof(err));
+    if (!vips) {
+        fprintf(stderr, "imgbatch: %s\n", err);
+        return EXIT_SETUP;
+    }
+    if (vips->start() != 0) {
         fprintf(stderr, "imgbatch: cannot start libvips\n");
         return EXIT_SETUP;
     }
-    vips_concurrency_set(1);
-    vips_block_untrusted_set(TRUE);
-    return report(argv[optind], argv[optind + 1], &t);
+    return report(vips, argv[optind], argv[optind + 1], &t);
 }

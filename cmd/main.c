@@ -21,6 +21,7 @@
 #include "imgbatch/signals.h"
 #include "imgbatch/tempfile.h"
 #include "imgbatch/text.h"
+#include "imgbatch/vipsmodule.h"
 #include "options.h"
 #include "progress.h"
 
@@ -389,6 +390,13 @@ static int run_batch(struct cli *c)
         .allow_svg = c->settings.loaders.allow_svg,
         .allow_pdf = c->settings.loaders.allow_pdf,
     };
+    /* Workers need the vips module: a missing one is said once, here,
+     * before anything is made or forked. */
+    char err[1024];
+    if (!c->settings.dry_run && ib_vips_module_find(err, sizeof(err)) != 0) {
+        fprintf(stderr, "imgbatch: %s\n", err);
+        return EXIT_SETUP;
+    }
     if (c->settings.outdir && !c->settings.dry_run &&
         prepare_output_dir(c->settings.outdir, &scan))
         return EXIT_SETUP;

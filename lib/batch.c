@@ -25,12 +25,14 @@
 #include "imgbatch/pool.h"
 #include "imgbatch/state.h"
 #include "imgbatch/tempfile.h"
-#include "imgbatch/worker.h"
+#include "imgbatch/vipsmodule.h"
 
 struct ib_batch {
     const struct ib_settings *s;
     struct ib_file_list *list;
     const struct ib_batch_hooks *hooks;
+    /* The vips module: loaded in the spawner, for the workers it forks. */
+    const struct ib_vips_api *vips;
     struct ib_batch_counts counts;
     /* The hand-out order: indices into list, largest file first. Files
      * are taken from both ends: [next, end) is what is left. */
@@ -109,10 +111,26 @@ static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 
 /* ---- pool hooks -------------------------------------------------------- */
 
+/* In the pool's spawner, before it forks workers: libvips comes in with
+ * the module here, never in the parent. A module that cannot be loaded (a
+ * library it needs is missing) fails every worker alike: said here, and
+ * the pool ends after a few such start-up failures. */
+static int load_vips(void *ctx)
+{
+    struct ib_batch *b = ctx;
+    char err[1024];
+    b->vips = ib_vips_module_load(err, sizeof(err));
+    if (!b->vips) {
+        fprintf(stderr, "imgbatch: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 static void worker_main(void *ctx, int task_fd, int result_fd)
 {
     struct ib_batch *b = ctx;
-    ib_worker_main(b->s, task_fd, result_fd);
+    b->vips->worker_main(b->s, task_fd, result_fd);
 }
 
 static void note_write(struct ib_batch *b, const struct ib_outcome *o)
@@ -544,6 +562,7 @@ struct ib_batch *ib_batch_new(const struct ib_settings *s,
     };
     b->pool_hooks = (struct ib_pool_hooks){
         .ctx = b,
+        .prepare = load_vips,
         .worker_main = worker_main,
         .next_task = next_task,
         .remaining = remaining,

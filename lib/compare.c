@@ -29,14 +29,6 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
-void ib_tolerance_defaults(struct ib_tolerance *t)
-{
-    t->max_diff = 48;
-    t->min_psnr = 33.0;
-    t->fuzz = 16;
-    t->max_fraction = 0.02;
-}
-
 static void vips_reason(char *err, size_t len, const char *path)
 {
     const char *text = vips_error_buffer();
@@ -177,25 +169,6 @@ int ib_compare_files(const char *expected, const char *actual,
     if (rc == 0)
         judge(t, c);
     return rc;
-}
-
-void ib_comparison_describe(const struct ib_comparison *c,
-                            const struct ib_tolerance *t, char *buf, size_t len)
-{
-    if (!c->same_size) {
-        snprintf(buf, len, "size %dx%d, expected %dx%d", c->actual_w,
-                 c->actual_h, c->expected_w, c->expected_h);
-        return;
-    }
-    char psnr[32];
-    if (c->psnr >= IB_PSNR_IDENTICAL)
-        snprintf(psnr, sizeof(psnr), "identical");
-    else
-        snprintf(psnr, sizeof(psnr), "%.1f dB", c->psnr);
-    snprintf(buf, len,
-             "max-diff %d at %d,%d; psnr %s; %.2f%% of pixels differ by > %d",
-             c->max_diff, c->max_x, c->max_y, psnr, c->fraction * 100.0,
-             t->fuzz);
 }
 
 /* ---- pictures of a mismatch --------------------------------------------- */

@@ -1,7 +1,10 @@
 /* The fork pool.
  *
- * Design. The parent (this file) does no image work and never calls libvips:
- * it forks up to `jobs` workers and then runs one poll() loop. Workers may
+ * Design. The parent (this file) does no image work and never loads libvips:
+ * it starts up to `jobs` workers and then runs one poll() loop. Workers are
+ * forked by a spawner, a short-lived child that loads what they need (the
+ * hooks' prepare: the vips module) and exits; the parent, a child
+ * subreaper, adopts them (spawn_group says why). Workers may
  * be forked early (ib_pool_start), before the batch has made its list, so
  * that none holds a copy of it: the first starts at once, the others wait
  * dormant for a START frame, sent when there is work for them (an unneeded
@@ -88,7 +91,8 @@ struct ib_pool {
     const struct ib_pool_hooks *hooks;
     struct slot *slots;
     int nslots;
-    struct ib_buf frame; /* the next task, fetched ahead */
+    struct birth *births; /* spawn_group's, one per slot */
+    struct ib_buf frame;  /* the next task, fetched ahead */
     uint64_t frame_id;
     int have_frame;
     int exhausted;
@@ -175,18 +179,34 @@ static void wait_for_start(int task_fd)
     ib_buf_free(&want);
 }
 
-static void run_child(struct ib_pool *p, int task_fd, int result_fd,
-                      int dormant)
+/* A worker is forked by its spawner and adopted by the parent when the
+ * spawner exits. Until then a dying parent would not take it along:
+ * PR_SET_PDEATHSIG is armed once the parent is its parent. */
+static void wait_for_adoption(pid_t parent, pid_t spawner)
 {
-    ib_signals_reset_in_child();
+    for (;;) {
+        pid_t now = getppid();
+        if (now == parent)
+            break;
+        if (now != spawner)
+            _exit(0); /* adopted by someone else: the parent is gone */
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
 #ifdef PR_SET_PDEATHSIG
     /* A worker outlives a SIGKILLed parent by no more than this. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() == 1)
+    if (getppid() != parent)
         _exit(0);
 #endif
+}
+
+static void run_child(struct ib_pool *p, int task_fd, int result_fd,
+                      int dormant, pid_t parent, pid_t spawner)
+{
     prctl(PR_SET_NAME, "imgbatch-work");
     keep_only_worker_fds(&task_fd, &result_fd);
+    wait_for_adoption(parent, spawner);
     if (dormant)
         wait_for_start(task_fd);
     p->hooks->worker_main(p->hooks->ctx, task_fd, result_fd);
@@ -198,35 +218,147 @@ static int make_pipe(int fds[2])
     return pipe2(fds, O_CLOEXEC);
 }
 
-static int spawn(struct ib_pool *p, struct slot *s, int dormant)
-{
+/* One worker to be: its slot, the two pipes, whether it starts dormant. */
+struct birth {
+    struct slot *s;
     int task[2], result[2];
-    if (make_pipe(task) != 0)
-        return -1;
-    if (make_pipe(result) != 0) {
-        close(task[0]);
-        close(task[1]);
-        return -1;
+    int dormant;
+    pid_t pid;
+};
+
+static void close_pipes(struct birth *b)
+{
+    int *fds[] = {&b->task[0], &b->task[1], &b->result[0], &b->result[1]};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
     }
-    /* Nothing buffered in stdio may be written twice. */
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
+}
+
+static int open_pipes(struct birth *b)
+{
+    b->task[0] = b->task[1] = b->result[0] = b->result[1] = -1;
+    if (make_pipe(b->task) != 0 || make_pipe(b->result) != 0) {
         int saved = errno;
-        close(task[0]), close(task[1]), close(result[0]), close(result[1]);
+        close_pipes(b);
         errno = saved;
         return -1;
     }
-    if (pid == 0)
-        run_child(p, task[0], result[1], dormant);
-    close(task[0]);
-    close(result[1]);
-    fcntl(result[0], F_SETFL, O_NONBLOCK);
-    s->pid = pid;
-    s->task_fd = task[1];
-    s->result_fd = result[0];
-    s->state = dormant ? SLOT_DORMANT : SLOT_STARTING;
+    return 0;
+}
+
+static int reap(pid_t pid);
+
+/* The spawner: a child of the parent that loads what the workers need
+ * (hooks->prepare), forks them, sends their pids up and exits. */
+static void run_spawner(struct ib_pool *p, struct birth *births, int n,
+                        int pids_fd, pid_t parent)
+{
+    ib_signals_reset_in_child();
+#ifdef PR_SET_PDEATHSIG
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent)
+        _exit(0);
+    prctl(PR_SET_NAME, "imgbatch-spawn");
+    if (p->hooks->prepare && p->hooks->prepare(p->hooks->ctx) != 0)
+        _exit(70);
+    pid_t spawner = getpid();
+    for (int i = 0; i < n; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0)
+            run_child(p, births[i].task[0], births[i].result[1],
+                      births[i].dormant, parent, spawner);
+        if (ib_write_all(pids_fd, &pid, sizeof(pid)) != 0)
+            _exit(0);
+    }
+    _exit(0);
+}
+
+/* Reads the pids the spawner sends, one per birth, until it is done. */
+static void read_pids(int fd, struct birth *births, int n)
+{
+    for (int i = 0; i < n; i++) {
+        pid_t pid;
+        size_t got = 0;
+        while (got < sizeof(pid)) {
+            ssize_t r = read(fd, (char *)&pid + got, sizeof(pid) - got);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return;
+            got += (size_t)r;
+        }
+        births[i].pid = pid;
+    }
+}
+
+static void give_birth(struct birth *b)
+{
+    struct slot *s = b->s;
+    close(b->task[0]);
+    close(b->result[1]);
+    fcntl(b->result[0], F_SETFL, O_NONBLOCK);
+    s->pid = b->pid;
+    s->task_fd = b->task[1];
+    s->result_fd = b->result[0];
+    s->state = b->dormant ? SLOT_DORMANT : SLOT_STARTING;
     ib_buf_reset(&s->in);
+}
+
+/* Starts n workers through one spawner, which the parent waits for: so
+ * the parent never loads what workers need (libvips, for the batch),
+ * and workers share the spawner's loaded pages instead of each touching
+ * all of them (fork copies no page-table entries of file mappings it
+ * has not written). The parent, a child subreaper, adopts them when the
+ * spawner exits. 0, or -1 with errno when none could be forked; a worker
+ * the spawner could not make counts as a start-up failure. */
+static int spawn_group(struct ib_pool *p, struct birth *births, int n)
+{
+    int pids[2], made = 0;
+    while (made < n && open_pipes(&births[made]) == 0)
+        made++;
+    if (made < n || make_pipe(pids) != 0) {
+        int saved = errno;
+        for (int i = 0; i < made; i++)
+            close_pipes(&births[i]);
+        errno = saved;
+        return -1;
+    }
+    int saved;
+#ifdef PR_SET_CHILD_SUBREAPER
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+    /* Nothing buffered in stdio may be written twice. */
+    fflush(NULL);
+    pid_t parent = getpid(), spawner = fork();
+    if (spawner < 0) {
+        saved = errno;
+        for (int i = 0; i < n; i++)
+            close_pipes(&births[i]);
+        close(pids[0]), close(pids[1]);
+        errno = saved;
+        return -1;
+    }
+    if (spawner == 0)
+        run_spawner(p, births, n, pids[1], parent);
+    close(pids[1]);
+    for (int i = 0; i < n; i++)
+        births[i].pid = -1;
+    read_pids(pids[0], births, n);
+    close(pids[0]);
+    int status = reap(spawner);
+    for (int i = 0; i < n; i++) {
+        if (births[i].pid > 0) {
+            give_birth(&births[i]);
+            continue;
+        }
+        close_pipes(&births[i]);
+        p->startup_failures++;
+        ib_describe_exit(status, p->last_failure, sizeof(p->last_failure));
+    }
     return 0;
 }
 
@@ -353,18 +485,16 @@ static int spawn_as_needed(struct ib_pool *p, char *err, size_t err_len)
     for (int i = 0; i < p->nslots && (size_t)awake_workers(p) < work; i++)
         if (p->slots[i].state == SLOT_DORMANT)
             wake(p, &p->slots[i]);
-    for (int i = 0; i < p->nslots && (size_t)awake_workers(p) < work; i++) {
-        if (p->slots[i].state != SLOT_EMPTY)
-            continue;
-        if (spawn(p, &p->slots[i], 0) != 0) {
-            if (live_workers(p) > 0)
-                return 0; /* carry on with fewer workers */
-            snprintf(err, err_len, "cannot start a worker: %s",
-                     strerror(errno));
-            return -1;
-        }
-    }
-    return 0;
+    int n = 0;
+    for (int i = 0; i < p->nslots && (size_t)(awake_workers(p) + n) < work; i++)
+        if (p->slots[i].state == SLOT_EMPTY)
+            p->births[n++] = (struct birth){.s = &p->slots[i]};
+    if (n == 0 || spawn_group(p, p->births, n) == 0)
+        return 0;
+    if (live_workers(p) > 0)
+        return 0; /* carry on with fewer workers */
+    snprintf(err, err_len, "cannot start a worker: %s", strerror(errno));
+    return -1;
 }
 
 /* Gives a task to every worker that holds fewer than want. A task is
@@ -667,6 +797,7 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
     p->hooks = hooks;
     p->nslots = cfg->jobs > 0 ? cfg->jobs : 1;
     p->slots = ib_xcalloc((size_t)p->nslots, sizeof(*p->slots));
+    p->births = ib_xcalloc((size_t)p->nslots, sizeof(*p->births));
     for (int i = 0; i < p->nslots; i++) {
         p->slots[i].task_fd = p->slots[i].result_fd = -1;
         ib_buf_init(&p->slots[i].in);
@@ -677,10 +808,16 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
 
 void ib_pool_start(struct ib_pool *p, int n)
 {
-    for (int i = 0; i < p->nslots && live_workers(p) < n; i++)
-        if (p->slots[i].state == SLOT_EMPTY &&
-            spawn(p, &p->slots[i], live_workers(p) > 0) != 0)
-            return; /* the run tries again, and says why */
+    int k = 0, live = live_workers(p);
+    for (int i = 0; i < p->nslots && live + k < n; i++)
+        if (p->slots[i].state == SLOT_EMPTY) {
+            /* The first starts at once, the others wait for work. */
+            p->births[k] =
+                (struct birth){.s = &p->slots[i], .dormant = live + k > 0};
+            k++;
+        }
+    if (k > 0)
+        spawn_group(p, p->births, k); /* on failure the run tries again */
 }
 
 enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len)
@@ -698,6 +835,7 @@ void ib_pool_free(struct ib_pool *p)
     for (int i = 0; i < p->nslots; i++)
         ib_buf_free(&p->slots[i].in);
     free(p->slots);
+    free(p->births);
     ib_buf_free(&p->frame);
     free(p);
 }

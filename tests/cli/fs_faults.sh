@@ -85,7 +85,9 @@ if [ "$as_root" = 1 ]; then
     if command -v setpriv > /dev/null && [ -z "${IMGBATCH_WRAPPER:-}" ]; then
         mkdir -p "$T/bin"
         cp "$IMGBATCH" "$T/bin/imgbatch"
+        cp "$(dirname "$IMGBATCH")/imgbatch-vips.so" "$T/bin/"
         chmod 755 "$T/bin" "$T/bin/imgbatch"
+        chmod 644 "$T/bin/imgbatch-vips.so"
         mkdir -p "$T/locked/secret"
         cp "$T/in/photo.jpg" "$T/locked/open.jpg"
         cp "$T/in/photo.jpg" "$T/locked/closed.jpg"
@@ -140,11 +142,11 @@ for n in a b c d; do cp "$T/in/photo.jpg" "$T/live/$n.jpg"; done
 IMGBATCH_TEST_FAULT="hang:a.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j1 --timeout "$limit" \
     -o "$T/live-out" "$T/live" > "$T/stdout" 2> "$T/stderr" &
 pid=$!
-# The workers are forked just before the list of four is made (a few ms,
-# more under valgrind): once one exists and a moment has passed, change
-# files.
+# The workers are forked (by a spawner, which loads libvips first: seconds
+# under valgrind) just before the list of four is made: once the parent
+# has adopted one and a moment has passed, change files.
 for _ in $(seq 1 300); do
-    [ -n "$(pgrep -P "$pid" || true)" ] && break
+    [ -n "$(pgrep -P "$pid" imgbatch-work || true)" ] && break
     sleep 0.1
 done
 sleep 0.5

@@ -20,6 +20,10 @@ struct ib_pool_config {
 
 struct ib_pool_hooks {
     void *ctx;
+    /* Runs once in each spawner (pool.c), before it forks workers: loads
+     * what they all need, which they then share. 0, or -1 (the workers it
+     * would have forked count as failed to start). May be NULL. */
+    int (*prepare)(void *ctx);
     /* Runs in a new worker, after fork(); must not return. */
     void (*worker_main)(void *ctx, int task_fd, int result_fd);
     /* Writes the next task's frame and id; returns 0 when none is left. */
