@@ -20,3 +20,18 @@ int ib_write_all(int fd, const void *data, size_t len)
     }
     return 0;
 }
+
+int ib_read_all(int fd, void *data, size_t len)
+{
+    unsigned char *p = data;
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}

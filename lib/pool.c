@@ -165,15 +165,8 @@ static void wait_for_start(int task_fd)
     ib_buf_init(&want);
     ib_proto_put_start(&want);
     unsigned char frame[16];
-    size_t got = 0;
-    while (got < want.len) {
-        ssize_t n = read(task_fd, frame + got, want.len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            _exit(0);
-        got += (size_t)n;
-    }
+    if (ib_read_all(task_fd, frame, want.len) != 0)
+        _exit(0);
     if (memcmp(frame, want.data, want.len) != 0)
         _exit(71);
     ib_buf_free(&want);
@@ -282,15 +275,8 @@ static void read_pids(int fd, struct birth *births, int n)
 {
     for (int i = 0; i < n; i++) {
         pid_t pid;
-        size_t got = 0;
-        while (got < sizeof(pid)) {
-            ssize_t r = read(fd, (char *)&pid + got, sizeof(pid) - got);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return;
-            got += (size_t)r;
-        }
+        if (ib_read_all(fd, &pid, sizeof(pid)) != 0)
+            return;
         births[i].pid = pid;
     }
 }
@@ -327,7 +313,6 @@ static int spawn_group(struct ib_pool *p, struct birth *births, int n)
         errno = saved;
         return -1;
     }
-    int saved;
 #ifdef PR_SET_CHILD_SUBREAPER
     prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
@@ -335,7 +320,7 @@ static int spawn_group(struct ib_pool *p, struct birth *births, int n)
     fflush(NULL);
     pid_t parent = getpid(), spawner = fork();
     if (spawner < 0) {
-        saved = errno;
+        int saved = errno;
         for (int i = 0; i < n; i++)
             close_pipes(&births[i]);
         close(pids[0]), close(pids[1]);
