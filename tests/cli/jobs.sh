@@ -46,14 +46,8 @@ if [ -z "${IMGBATCH_WRAPPER:-}${IMGBATCH_TEST_SANITIZED:-}" ]; then
     cp "$T/in/photo.jpg" "$T/lone/"
     IMGBATCH_TEST_FAULT=hang:photo "$IMGBATCH" -j4 -o "$T/lone-out" "$T/lone" 2> /dev/null &
     pid=$!
-    busy="" rss=""
-    for _ in $(seq 1 100); do
-        for w in $(pgrep -P "$pid" || true); do
-            case "$(cat "/proc/$w/wchan" 2> /dev/null)" in *pause*) busy=$w ;; esac
-        done
-        [ -n "$busy" ] && break
-        sleep 0.1
-    done
+    rss=""
+    busy=$(hung_worker "$pid" 100)
     sleep 0.5
     for w in $(pgrep -P "$pid" || true); do
         rss="$rss $w:$(awk '/^VmRSS/ {print $2}' "/proc/$w/status" 2> /dev/null)"

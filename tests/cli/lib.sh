@@ -86,6 +86,20 @@ wait_for_outputs() {
     return 0
 }
 
+# hung_worker PID TRIES: waits (TRIES tenths of a second at most) until a
+# child of PID sleeps in pause(), where IMGBATCH_TEST_FAULT=hang leaves a
+# worker, and prints its pid; prints nothing when none did.
+hung_worker() {
+    local _ w
+    for _ in $(seq 1 "$2"); do
+        for w in $(pgrep -P "$1" || true); do
+            case "$(cat "/proc/$w/wchan" 2> /dev/null)" in *pause*) echo "$w"; return 0 ;; esac
+        done
+        sleep 0.1
+    done
+    return 0
+}
+
 # expect_valid_outputs DIR N: DIR holds N files, all images libvips reads
 # (one vipsheader for all: a start-up each would take seconds).
 expect_valid_outputs() {

@@ -14,14 +14,7 @@ cp "$T/in/photo.jpg" "$T/in/hang.jpg"
 IMGBATCH_TEST_FAULT="hang:hang.jpg" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 -o "$T/out" "$T/in" \
     > /dev/null 2> "$T/stderr" &
 parent=$!
-hung=""
-for _ in $(seq 1 600); do
-    for w in $(pgrep -P "$parent" || true); do
-        case "$(cat "/proc/$w/wchan" 2> /dev/null)" in *pause*) hung=$w ;; esac
-    done
-    [ -n "$hung" ] && break
-    sleep 0.1
-done
+hung=$(hung_worker "$parent" 600)
 [ -n "$hung" ] || { kill "$parent"; fail "no worker got to hang.jpg"; }
 children=$(pgrep -P "$parent" | sort)
 names=$(for c in $children; do cat "/proc/$c/comm"; done | sort -u | paste -sd' ')
