@@ -2,7 +2,7 @@
 #ifndef IMGBATCH_CMD_COMPARE_H
 #define IMGBATCH_CMD_COMPARE_H
 
-#include "imgbatch/compare.h"
+#include "imgbatch/tolerance.h"
 
 int compare_main(int argc, char **argv);
 

@@ -1,4 +1,4 @@
-# The direct JPEG path (lib/jpegpath.c) against libvips' pipeline: for every
+# The direct JPEG path (lib/vips/jpeg/jpegpath.c) against libvips' pipeline: for every
 # plain JPEG and every option the path takes, the same output size and the
 # same pixels (max-diff 0), and with the default options the same bytes;
 # everything the path does not cover goes through libvips, and a file
@@ -13,7 +13,7 @@ command -v vips > /dev/null || skip "vips (libvips-tools) is not installed"
 # differently: 1001x667 at 1/2 is 500x333 for libvips), and tagged ones
 # (Display P3 and sRGB profiles: converted to sRGB). Progressive ones wide
 # enough to be read at 1/8, where the path leaves out the AC scans that
-# scale does not read (lib/jpegscans.c): 1728x144, 4:2:0 (chroma's AC
+# scale does not read (lib/vips/jpeg/jpegscans.c): 1728x144, 4:2:0 (chroma's AC
 # scans kept) and 4:4:4 (none kept). Under valgrind (minutes per pass) six
 # of them: the code they run is the same.
 mkdir -p "$T/in"
@@ -154,7 +154,7 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     cmp -s "$T/icc-vips/resized_split.jpg" "$T/icc-direct/resized_split.jpg" || fail "split.jpg: not the bytes libvips writes"
 fi
 
-# The worker's cached resize pipelines (lib/resizecache.c), in one worker:
+# The worker's cached resize pipelines (lib/vips/jpeg/resizecache.c), in one worker:
 # three images of each of six sizes in a row (the first builds the size's
 # pipeline, the next two reuse it with other pixels), a grey one beside an
 # RGB one of the same size, then the first size again after the cache (4

@@ -1,4 +1,4 @@
-# The vips module (lib/include/imgbatch/vipsmodule.h): the parent never
+# The vips module (lib/include/imgbatch/vipsmodule.h, lib/parent/vipsmodule.c): the parent never
 # maps libvips, its workers do, and they are the parent's own children
 # (adopted from the spawner that forked them); a binary without its module,
 # or with a broken one, says so on one line and exits 2; `cmake --install`

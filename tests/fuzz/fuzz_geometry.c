@@ -92,7 +92,7 @@ static int same_geometry(const struct ib_geometry *a,
 
 static void check_round_trip(const char *text, const struct ib_geometry *g)
 {
-    /* The size lib/state.c formats into. */
+    /* The size lib/parent/state.c formats into. */
     char first[64], second[64], err[128];
     struct ib_geometry again;
     ib_geometry_format(g, first, sizeof(first));
@@ -103,7 +103,7 @@ static void check_round_trip(const char *text, const struct ib_geometry *g)
     ib_geometry_format(&again, second, sizeof(second));
     if (strcmp(first, second) != 0)
         fail(text, "canonical form does not round-trip");
-    /* lib/state.c keys -u on this text: it must keep every value. */
+    /* lib/parent/state.c keys -u on this text: it must keep every value. */
     if (!same_geometry(&again, g))
         fail(text, "canonical form parses to a different geometry");
 }

@@ -1,5 +1,6 @@
-/* Fuzzes the scan filter (lib/jpegscans.c): it walks the marker structure
- * of any JPEG a worker is given, before libjpeg has looked at the scans.
+/* Fuzzes the scan filter (lib/vips/jpeg/jpegscans.c): it walks the marker
+ * structure of any JPEG a worker is given, before libjpeg has looked at the
+ * scans.
  *
  * Input: the first byte says which of components 1, 2 and 3 keep their AC
  * scans (bits 0, 1 and 2); the rest is the JPEG. Seeds: small progressive
@@ -17,7 +18,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "imgbatch/jpegscans.h"
+#include "jpeg/jpegscans.h"
 
 static void fail(const char *why)
 {

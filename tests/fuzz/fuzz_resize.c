@@ -15,7 +15,7 @@
 
 #include "fuzz.h"
 #include "imgbatch/format.h"
-#include "imgbatch/resize.h"
+#include "resize.h"
 #include "imgbatch/settings.h"
 
 #define BOX 32

@@ -14,8 +14,8 @@
 #include <jpeglib.h>
 
 #include "check.h"
-#include "imgbatch/jpegio.h"
-#include "imgbatch/jpegscans.h"
+#include "jpeg/jpegio.h"
+#include "jpeg/jpegscans.h"
 
 #define W 1700
 #define H 1100

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "imgbatch/collide.h"
-#include "imgbatch/outpath.h"
+#include "collide.h"
+#include "outpath.h"
 #include "imgbatch/scan.h"
 
 static char root[64];

@@ -3,10 +3,15 @@
 #ifndef IMGBATCH_SETTINGS_H
 #define IMGBATCH_SETTINGS_H
 
-#include "imgbatch/compare.h"
+#include "imgbatch/tolerance.h"
 #include "imgbatch/format.h"
 #include "imgbatch/geometry.h"
-#include "imgbatch/shard.h"
+
+/* --shard K/N: one of N disjoint parts of the input list (shard.h). */
+struct ib_shard {
+    unsigned index; /* K: 0 .. count-1 */
+    unsigned count; /* N: 1 = no sharding */
+};
 
 enum ib_crop {
     IB_CROP_NONE,

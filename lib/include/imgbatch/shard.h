@@ -8,11 +8,7 @@
 #include <stdint.h>
 
 #include "imgbatch/scan.h"
-
-struct ib_shard {
-    unsigned index; /* K: 0 .. count-1 */
-    unsigned count; /* N: 1 = no sharding */
-};
+#include "imgbatch/settings.h"
 
 /* Parses "K/N" (K from 0) or "auto" (from SLURM_ARRAY_TASK_ID,
  * SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT in env, which is a

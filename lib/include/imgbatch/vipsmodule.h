@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "imgbatch/compare.h"
+#include "imgbatch/tolerance.h"
 #include "imgbatch/settings.h"
 
 #define IB_VIPS_MODULE_NAME "imgbatch-vips.so"

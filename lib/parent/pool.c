@@ -1,0 +1,826 @@
+/* The fork pool.
+ *
+ * Design. The parent (this file) does no image work and never loads libvips:
+ * it starts up to `jobs` workers and then runs one poll() loop. Workers are
+ * forked by a spawner, a short-lived child that loads what they need (the
+ * hooks' prepare: the vips module) and exits; the parent, a child
+ * subreaper, adopts them (spawn_group says why). Workers may
+ * be forked early (ib_pool_start), before the batch has made its list, so
+ * that none holds a copy of it: the first starts at once, the others wait
+ * dormant for a START frame, sent when there is work for them (an unneeded
+ * one is ended without having started libvips). Each worker
+ * owns two pipes: a task pipe (parent writes, worker reads) and a result pipe
+ * (worker writes, parent reads). A worker announces READY once it has
+ * initialised (libvips starts threads, so it must be initialised after
+ * fork(), in the worker), then reads TASK frames one at a time and answers
+ * each with one RESULT, in order. A worker holds at most two tasks: the one
+ * it works on and the next, written into its pipe while it works, so that
+ * it goes from one file to the next without waiting for the parent (a
+ * third process on a machine with as many cores as workers, which it often
+ * has to wait for). The next task is queued only while more tasks are left
+ * than there are workers: near the end a file goes to a worker that is
+ * free, not behind a big one. A task is chosen when it is handed out, so
+ * the parent always knows which files each worker holds.
+ *
+ * Who owns what: the parent owns the task list (through the hooks), the
+ * slots, and the read buffers; a worker owns only its pipes and whatever file
+ * it is writing. Frames are small and a worker has at most two in its pipe,
+ * so the parent's writes never block; reads are non-blocking and reassembled
+ * per slot.
+ *
+ * Failure: a worker that dies (EOF on its result pipe), talks nonsense (a
+ * frame that does not decode) or overruns the per-task timeout (counted from
+ * when it started on the task: when it was handed out, or when the task
+ * before it was answered) is killed and reaped; the file it was working on
+ * is reported lost with the reason, the one queued behind it goes back to
+ * the batch to be handed out again, and a new worker is forked when there
+ * is work left. Deaths before READY count as start-up failures; enough of
+ * them in a row end the pool instead of spinning.
+ *
+ * Signals: handlers only set a flag and poke the self-pipe (signals.c). On a
+ * stop signal the loop stops handing out work, sends SIGTERM to every worker,
+ * waits up to a grace period (less after a second signal) and then sends
+ * SIGKILL, and tells the batch which tasks were in flight so it can remove
+ * their temp files. */
+#define _GNU_SOURCE
+#include "pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "imgbatch/alloc.h"
+#include "imgbatch/fdio.h"
+#include "imgbatch/signals.h"
+
+#define TICK_SECONDS 0.1
+
+/* SLOT_DORMANT: forked, waiting for START before it starts libvips. */
+enum slot_state {
+    SLOT_EMPTY,
+    SLOT_DORMANT,
+    SLOT_STARTING,
+    SLOT_IDLE,
+    SLOT_BUSY
+};
+
+/* Tasks a worker holds at most: the one it works on and the next. */
+#define QUEUE_DEPTH 2
+
+struct slot {
+    enum slot_state state; /* SLOT_BUSY: it holds tasks */
+    pid_t pid;
+    int task_fd;                 /* parent writes tasks */
+    int result_fd;               /* parent reads results */
+    uint64_t tasks[QUEUE_DEPTH]; /* in the order handed out */
+    int ntasks;
+    double started; /* when it started on tasks[0] */
+    struct ib_buf in;
+};
+
+struct ib_pool {
+    const struct ib_pool_config *cfg;
+    const struct ib_pool_hooks *hooks;
+    struct slot *slots;
+    int nslots;
+    struct birth *births; /* spawn_group's, one per slot */
+    struct ib_buf frame;  /* the next task, fetched ahead */
+    uint64_t frame_id;
+    int have_frame;
+    int exhausted;
+    int startup_failures;
+    char last_failure[128];
+    double last_tick;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *signal_name(int sig)
+{
+    static const struct {
+        int sig;
+        const char *name;
+    } names[] = {
+        {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},
+        {SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},
+        {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"},
+        {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
+        {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
+        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGSYS, "SIGSYS"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].sig == sig)
+            return names[i].name;
+    return NULL;
+}
+
+void ib_describe_exit(int status, char *buf, size_t len)
+{
+    if (WIFSIGNALED(status)) {
+        const char *name = signal_name(WTERMSIG(status));
+        if (name)
+            snprintf(buf, len, "killed by %s", name);
+        else
+            snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+    } else if (WIFEXITED(status)) {
+        snprintf(buf, len, "worker exited with status %d", WEXITSTATUS(status));
+    } else {
+        snprintf(buf, len, "worker ended (wait status %d)", status);
+    }
+}
+
+/* ---- starting a worker ------------------------------------------------- */
+
+/* In the child: keep only stdin/out/err and the two pipe ends, as fds 3 and
+ * 4, so no other worker's pipe stays open here (EOF must mean death). */
+static void keep_only_worker_fds(int *task_fd, int *result_fd)
+{
+    int t = fcntl(*task_fd, F_DUPFD, 16);
+    int r = fcntl(*result_fd, F_DUPFD, 16);
+    if (t < 0 || r < 0 || dup2(t, 3) != 3 || dup2(r, 4) != 4)
+        _exit(127);
+    close_range(5, ~0U, 0);
+    *task_fd = 3;
+    *result_fd = 4;
+}
+
+/* A dormant worker waits here for START, the only frame the parent can
+ * have written first; EOF: it was never needed. */
+static void wait_for_start(int task_fd)
+{
+    struct ib_buf want;
+    ib_buf_init(&want);
+    ib_proto_put_start(&want);
+    unsigned char frame[16];
+    if (ib_read_all(task_fd, frame, want.len) != 0)
+        _exit(0);
+    if (memcmp(frame, want.data, want.len) != 0)
+        _exit(71);
+    ib_buf_free(&want);
+}
+
+/* A worker is forked by its spawner and adopted by the parent when the
+ * spawner exits. Until then a dying parent would not take it along:
+ * PR_SET_PDEATHSIG is armed once the parent is its parent. */
+static void wait_for_adoption(pid_t parent, pid_t spawner)
+{
+    for (;;) {
+        pid_t now = getppid();
+        if (now == parent)
+            break;
+        if (now != spawner)
+            _exit(0); /* adopted by someone else: the parent is gone */
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
+#ifdef PR_SET_PDEATHSIG
+    /* A worker outlives a SIGKILLed parent by no more than this. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(0);
+#endif
+}
+
+static void run_child(struct ib_pool *p, int task_fd, int result_fd,
+                      int dormant, pid_t parent, pid_t spawner)
+{
+    prctl(PR_SET_NAME, "imgbatch-work");
+    keep_only_worker_fds(&task_fd, &result_fd);
+    wait_for_adoption(parent, spawner);
+    if (dormant)
+        wait_for_start(task_fd);
+    p->hooks->worker_main(p->hooks->ctx, task_fd, result_fd);
+    _exit(0);
+}
+
+static int make_pipe(int fds[2])
+{
+    return pipe2(fds, O_CLOEXEC);
+}
+
+/* One worker to be: its slot, the two pipes, whether it starts dormant. */
+struct birth {
+    struct slot *s;
+    int task[2], result[2];
+    int dormant;
+    pid_t pid;
+};
+
+static void close_pipes(struct birth *b)
+{
+    int *fds[] = {&b->task[0], &b->task[1], &b->result[0], &b->result[1]};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+}
+
+static int open_pipes(struct birth *b)
+{
+    b->task[0] = b->task[1] = b->result[0] = b->result[1] = -1;
+    if (make_pipe(b->task) != 0 || make_pipe(b->result) != 0) {
+        int saved = errno;
+        close_pipes(b);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+static int reap(pid_t pid);
+
+/* The spawner: a child of the parent that loads what the workers need
+ * (hooks->prepare), forks them, sends their pids up and exits. */
+static void run_spawner(struct ib_pool *p, struct birth *births, int n,
+                        int pids_fd, pid_t parent)
+{
+    ib_signals_reset_in_child();
+#ifdef PR_SET_PDEATHSIG
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+    if (getppid() != parent)
+        _exit(0);
+    prctl(PR_SET_NAME, "imgbatch-spawn");
+    if (p->hooks->prepare && p->hooks->prepare(p->hooks->ctx) != 0)
+        _exit(70);
+    pid_t spawner = getpid();
+    for (int i = 0; i < n; i++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0)
+            run_child(p, births[i].task[0], births[i].result[1],
+                      births[i].dormant, parent, spawner);
+        if (ib_write_all(pids_fd, &pid, sizeof(pid)) != 0)
+            _exit(0);
+    }
+    _exit(0);
+}
+
+/* Reads the pids the spawner sends, one per birth, until it is done. */
+static void read_pids(int fd, struct birth *births, int n)
+{
+    for (int i = 0; i < n; i++) {
+        pid_t pid;
+        if (ib_read_all(fd, &pid, sizeof(pid)) != 0)
+            return;
+        births[i].pid = pid;
+    }
+}
+
+static void give_birth(struct birth *b)
+{
+    struct slot *s = b->s;
+    close(b->task[0]);
+    close(b->result[1]);
+    fcntl(b->result[0], F_SETFL, O_NONBLOCK);
+    s->pid = b->pid;
+    s->task_fd = b->task[1];
+    s->result_fd = b->result[0];
+    s->state = b->dormant ? SLOT_DORMANT : SLOT_STARTING;
+    ib_buf_reset(&s->in);
+}
+
+/* Starts n workers through one spawner, which the parent waits for: so
+ * the parent never loads what workers need (libvips, for the batch),
+ * and workers share the spawner's loaded pages instead of each touching
+ * all of them (fork copies no page-table entries of file mappings it
+ * has not written). The parent, a child subreaper, adopts them when the
+ * spawner exits. 0, or -1 with errno when none could be forked; a worker
+ * the spawner could not make counts as a start-up failure. */
+static int spawn_group(struct ib_pool *p, struct birth *births, int n)
+{
+    int pids[2], made = 0;
+    while (made < n && open_pipes(&births[made]) == 0)
+        made++;
+    if (made < n || make_pipe(pids) != 0) {
+        int saved = errno;
+        for (int i = 0; i < made; i++)
+            close_pipes(&births[i]);
+        errno = saved;
+        return -1;
+    }
+#ifdef PR_SET_CHILD_SUBREAPER
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+    /* Nothing buffered in stdio may be written twice. */
+    fflush(NULL);
+    pid_t parent = getpid(), spawner = fork();
+    if (spawner < 0) {
+        int saved = errno;
+        for (int i = 0; i < n; i++)
+            close_pipes(&births[i]);
+        close(pids[0]), close(pids[1]);
+        errno = saved;
+        return -1;
+    }
+    if (spawner == 0)
+        run_spawner(p, births, n, pids[1], parent);
+    close(pids[1]);
+    for (int i = 0; i < n; i++)
+        births[i].pid = -1;
+    read_pids(pids[0], births, n);
+    close(pids[0]);
+    int status = reap(spawner);
+    for (int i = 0; i < n; i++) {
+        if (births[i].pid > 0) {
+            give_birth(&births[i]);
+            continue;
+        }
+        close_pipes(&births[i]);
+        p->startup_failures++;
+        ib_describe_exit(status, p->last_failure, sizeof(p->last_failure));
+    }
+    return 0;
+}
+
+/* ---- ending a worker --------------------------------------------------- */
+
+static void close_slot(struct slot *s)
+{
+    if (s->task_fd >= 0)
+        close(s->task_fd);
+    if (s->result_fd >= 0)
+        close(s->result_fd);
+    s->task_fd = s->result_fd = -1;
+    s->state = SLOT_EMPTY;
+    s->pid = 0;
+    s->ntasks = 0;
+}
+
+static int reap(pid_t pid)
+{
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+/* The worker in s is gone (or must go): kill it if asked, reap it, and
+ * account for the task it held. reason overrides how it ended. */
+static void bury(struct ib_pool *p, struct slot *s, int kill_first,
+                 const char *reason)
+{
+    if (kill_first)
+        kill(s->pid, SIGKILL);
+    pid_t pid = s->pid;
+    enum slot_state was = s->state;
+    uint64_t tasks[QUEUE_DEPTH];
+    int ntasks = s->ntasks;
+    memcpy(tasks, s->tasks, sizeof(tasks));
+    close(s->task_fd);
+    s->task_fd = -1;
+    int status = reap(pid);
+    char how[128];
+    ib_describe_exit(status, how, sizeof(how));
+    if (!reason)
+        reason = how;
+    close_slot(s);
+    if (was == SLOT_STARTING || was == SLOT_DORMANT) {
+        p->startup_failures++;
+        snprintf(p->last_failure, sizeof(p->last_failure), "%s", reason);
+        return;
+    }
+    if (ntasks > 0)
+        p->hooks->task_lost(p->hooks->ctx, tasks[0], pid, reason);
+    /* Never started on: not the file's fault. There is work again, even
+     * if the list had run out. */
+    for (int i = 1; i < ntasks; i++) {
+        p->hooks->task_returned(p->hooks->ctx, tasks[i]);
+        p->exhausted = 0;
+    }
+}
+
+/* ---- handing out work -------------------------------------------------- */
+
+static void fetch_task(struct ib_pool *p)
+{
+    if (p->have_frame || p->exhausted)
+        return;
+    if (p->hooks->next_task(p->hooks->ctx, &p->frame, &p->frame_id))
+        p->have_frame = 1;
+    else
+        p->exhausted = 1;
+}
+
+static void hand_out(struct ib_pool *p, struct slot *s)
+{
+    if (ib_write_all(s->task_fd, p->frame.data, p->frame.len) != 0) {
+        /* It died before it could take the task: the task stays ours. */
+        bury(p, s, 1, NULL);
+        return;
+    }
+    if (s->ntasks == 0)
+        s->started = now_seconds();
+    s->tasks[s->ntasks++] = p->frame_id;
+    s->state = SLOT_BUSY;
+    p->have_frame = 0;
+}
+
+static int count_slots(const struct ib_pool *p, enum slot_state state)
+{
+    int n = 0;
+    for (int i = 0; i < p->nslots; i++)
+        n += p->slots[i].state == state;
+    return n;
+}
+
+static int live_workers(const struct ib_pool *p)
+{
+    return p->nslots - count_slots(p, SLOT_EMPTY);
+}
+
+/* Live and not dormant: started, or starting. */
+static int awake_workers(const struct ib_pool *p)
+{
+    return live_workers(p) - count_slots(p, SLOT_DORMANT);
+}
+
+static void wake(struct ib_pool *p, struct slot *s)
+{
+    struct ib_buf start;
+    ib_buf_init(&start);
+    ib_proto_put_start(&start);
+    if (ib_write_all(s->task_fd, start.data, start.len) == 0)
+        s->state = SLOT_STARTING;
+    else
+        bury(p, s, 1, NULL);
+    ib_buf_free(&start);
+}
+
+/* Keeps as many workers as there is work for, up to jobs: dormant ones
+ * are woken first. */
+static int spawn_as_needed(struct ib_pool *p, char *err, size_t err_len)
+{
+    size_t work = (size_t)count_slots(p, SLOT_BUSY) + (size_t)p->have_frame +
+                  p->hooks->remaining(p->hooks->ctx);
+    for (int i = 0; i < p->nslots && (size_t)awake_workers(p) < work; i++)
+        if (p->slots[i].state == SLOT_DORMANT)
+            wake(p, &p->slots[i]);
+    int n = 0;
+    for (int i = 0; i < p->nslots && (size_t)(awake_workers(p) + n) < work; i++)
+        if (p->slots[i].state == SLOT_EMPTY)
+            p->births[n++] = (struct birth){.s = &p->slots[i]};
+    if (n == 0 || spawn_group(p, p->births, n) == 0)
+        return 0;
+    if (live_workers(p) > 0)
+        return 0; /* carry on with fewer workers */
+    snprintf(err, err_len, "cannot start a worker: %s", strerror(errno));
+    return -1;
+}
+
+/* Gives a task to every worker that holds fewer than want. A task is
+ * chosen when it is handed out, not before: which file goes next can
+ * depend on what the others are working on. */
+static void fill(struct ib_pool *p, int want)
+{
+    for (int i = 0; i < p->nslots; i++) {
+        struct slot *s = &p->slots[i];
+        if ((s->state != SLOT_IDLE && s->state != SLOT_BUSY) ||
+            s->ntasks >= want)
+            continue;
+        fetch_task(p);
+        if (!p->have_frame)
+            return;
+        hand_out(p, s);
+    }
+}
+
+/* Free workers first; then the next task for each, while more are left
+ * than there are workers to take them. */
+static void dispatch(struct ib_pool *p)
+{
+    fill(p, 1);
+    if (p->hooks->remaining(p->hooks->ctx) > (size_t)awake_workers(p))
+        fill(p, QUEUE_DEPTH);
+}
+
+/* ---- hearing from workers ---------------------------------------------- */
+
+static int handle_message(struct ib_pool *p, struct slot *s,
+                          const struct ib_msg *m)
+{
+    if (m->type == IB_MSG_READY && s->state == SLOT_STARTING) {
+        s->state = SLOT_IDLE;
+        p->startup_failures = 0;
+        return 0;
+    }
+    if (m->type == IB_MSG_RESULT && s->state == SLOT_BUSY &&
+        m->id == s->tasks[0]) {
+        /* It is on to the next one, if it has one. */
+        s->ntasks--;
+        memmove(s->tasks, s->tasks + 1,
+                sizeof(s->tasks[0]) * (size_t)s->ntasks);
+        s->started = now_seconds();
+        if (s->ntasks == 0)
+            s->state = SLOT_IDLE;
+        p->hooks->task_done(p->hooks->ctx, m->id, &m->outcome);
+        return 0;
+    }
+    return -1;
+}
+
+/* Decodes every whole frame in the slot's buffer. -1 on nonsense. */
+static int drain_frames(struct ib_pool *p, struct slot *s)
+{
+    for (;;) {
+        size_t len;
+        int found = ib_proto_frame(s->in.data, s->in.len, &len);
+        if (found == 0)
+            return 0;
+        struct ib_msg m;
+        if (found < 0 || ib_proto_decode(s->in.data, len, &m) != 0 ||
+            handle_message(p, s, &m) != 0)
+            return -1;
+        ib_buf_consume(&s->in, len);
+    }
+}
+
+static void read_worker(struct ib_pool *p, struct slot *s)
+{
+    unsigned char chunk[8192];
+    for (;;) {
+        ssize_t n = read(s->result_fd, chunk, sizeof(chunk));
+        if (n > 0) {
+            ib_buf_put(&s->in, chunk, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        /* EOF or a read error: the worker is gone. Use what it sent. */
+        if (drain_frames(p, s) != 0)
+            bury(p, s, 1, "worker sent a malformed message");
+        else
+            bury(p, s, 0, NULL);
+        return;
+    }
+    if (drain_frames(p, s) != 0)
+        bury(p, s, 1, "worker sent a malformed message");
+}
+
+static void check_deadlines(struct ib_pool *p)
+{
+    if (p->cfg->timeout_s <= 0)
+        return;
+    double now = now_seconds();
+    for (int i = 0; i < p->nslots; i++) {
+        struct slot *s = &p->slots[i];
+        if (s->state != SLOT_BUSY || now - s->started < p->cfg->timeout_s)
+            continue;
+        char reason[64];
+        snprintf(reason, sizeof(reason), "timed out after %g s",
+                 p->cfg->timeout_s);
+        bury(p, s, 1, reason);
+    }
+}
+
+static int poll_timeout_ms(const struct ib_pool *p)
+{
+    double wait = TICK_SECONDS;
+    if (p->cfg->timeout_s > 0) {
+        double now = now_seconds();
+        for (int i = 0; i < p->nslots; i++) {
+            const struct slot *s = &p->slots[i];
+            if (s->state != SLOT_BUSY)
+                continue;
+            double left = s->started + p->cfg->timeout_s - now;
+            if (left < wait)
+                wait = left;
+        }
+    }
+    return wait <= 0 ? 0 : (int)(wait * 1000) + 1;
+}
+
+static void wait_for_events(struct ib_pool *p)
+{
+    struct pollfd fds[p->nslots + 1];
+    struct slot *owner[p->nslots + 1];
+    nfds_t n = 0;
+    for (int i = 0; i < p->nslots; i++) {
+        if (p->slots[i].state == SLOT_EMPTY)
+            continue;
+        fds[n].fd = p->slots[i].result_fd;
+        fds[n].events = POLLIN;
+        owner[n++] = &p->slots[i];
+    }
+    fds[n].fd = ib_signals_fd();
+    fds[n].events = POLLIN;
+    owner[n++] = NULL;
+
+    int ready = poll(fds, n, poll_timeout_ms(p));
+    if (ready > 0)
+        for (nfds_t i = 0; i < n; i++)
+            if (owner[i] && fds[i].revents && owner[i]->state != SLOT_EMPTY)
+                read_worker(p, owner[i]);
+    ib_signals_drain();
+}
+
+static void maybe_tick(struct ib_pool *p)
+{
+    double now = now_seconds();
+    if (p->hooks->tick && now - p->last_tick >= TICK_SECONDS) {
+        p->last_tick = now;
+        p->hooks->tick(p->hooks->ctx);
+    }
+}
+
+/* ---- stopping ---------------------------------------------------------- */
+
+/* Normal end: closing the task pipe is the worker's cue to exit. One still
+ * starting was never needed (there was less work than workers started
+ * before the list was made): it is not waited for. */
+static void retire_all(struct ib_pool *p)
+{
+    for (int i = 0; i < p->nslots; i++) {
+        struct slot *s = &p->slots[i];
+        if (s->state == SLOT_EMPTY)
+            continue;
+        if (s->state == SLOT_STARTING)
+            kill(s->pid, SIGKILL);
+        close(s->task_fd);
+        s->task_fd = -1;
+        reap(s->pid);
+        close_slot(s);
+    }
+}
+
+static int all_gone(const struct ib_pool *p, double deadline)
+{
+    return live_workers(p) == 0 || now_seconds() >= deadline;
+}
+
+/* Kills, reaps and forgets the worker in s during a stop; its tasks are
+ * reported lost without a reason (the batch was interrupted). */
+static void end_for_stop(struct ib_pool *p, struct slot *s)
+{
+    uint64_t tasks[QUEUE_DEPTH];
+    int ntasks = s->ntasks;
+    memcpy(tasks, s->tasks, sizeof(tasks));
+    pid_t pid = s->pid;
+    kill(pid, SIGKILL);
+    close(s->task_fd);
+    s->task_fd = -1;
+    reap(pid);
+    close_slot(s);
+    for (int i = 0; i < ntasks; i++)
+        p->hooks->task_lost(p->hooks->ctx, tasks[i], pid, NULL);
+}
+
+/* 1 when the worker's result pipe has reached EOF (it has exited). */
+static int reached_eof(struct slot *s)
+{
+    char sink[4096];
+    for (;;) {
+        ssize_t n = read(s->result_fd, sink, sizeof(sink));
+        if (n > 0 || (n < 0 && errno == EINTR))
+            continue;
+        return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+    }
+}
+
+/* Stop signal: SIGTERM everyone, give them the grace period (cut short by a
+ * second signal), then SIGKILL whoever is left. */
+static void terminate_all(struct ib_pool *p)
+{
+    for (int i = 0; i < p->nslots; i++)
+        if (p->slots[i].state != SLOT_EMPTY)
+            kill(p->slots[i].pid, SIGTERM);
+    double deadline = now_seconds() + p->cfg->kill_grace_s;
+    int signals_seen = ib_signals_count();
+    while (!all_gone(p, deadline) && ib_signals_count() == signals_seen) {
+        struct pollfd fds[p->nslots];
+        struct slot *owner[p->nslots];
+        nfds_t n = 0;
+        for (int i = 0; i < p->nslots; i++) {
+            if (p->slots[i].state == SLOT_EMPTY)
+                continue;
+            fds[n].fd = p->slots[i].result_fd;
+            fds[n].events = POLLIN;
+            owner[n++] = &p->slots[i];
+        }
+        if (poll(fds, n, 50) <= 0)
+            continue;
+        for (nfds_t i = 0; i < n; i++)
+            if (fds[i].revents && reached_eof(owner[i]))
+                end_for_stop(p, owner[i]);
+    }
+    for (int i = 0; i < p->nslots; i++)
+        if (p->slots[i].state != SLOT_EMPTY)
+            end_for_stop(p, &p->slots[i]);
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+/* A pool that gives up: the task fetched ahead, which no worker took,
+ * goes back to the batch with the others it never started on. */
+static void give_back_frame(struct ib_pool *p)
+{
+    if (p->have_frame)
+        p->hooks->task_returned(p->hooks->ctx, p->frame_id);
+    p->have_frame = 0;
+}
+
+static int finished(struct ib_pool *p)
+{
+    return p->exhausted && !p->have_frame && count_slots(p, SLOT_BUSY) == 0;
+}
+
+static enum ib_pool_end run_loop(struct ib_pool *p, char *err, size_t err_len)
+{
+    for (;;) {
+        if (ib_signals_stop()) {
+            terminate_all(p);
+            return IB_POOL_INTERRUPTED;
+        }
+        /* With no worker to ask (or none started yet) and no input left,
+         * the end of the list is found here. */
+        if (awake_workers(p) == 0 || p->hooks->remaining(p->hooks->ctx) == 0)
+            fetch_task(p);
+        dispatch(p);
+        if (finished(p)) {
+            retire_all(p);
+            return IB_POOL_DONE;
+        }
+        if (p->startup_failures >= p->cfg->startup_failures) {
+            snprintf(err, err_len, "workers keep dying at start-up (%s)",
+                     p->last_failure);
+            terminate_all(p);
+            give_back_frame(p);
+            return IB_POOL_NO_WORKERS;
+        }
+        if (spawn_as_needed(p, err, err_len) != 0) {
+            terminate_all(p);
+            give_back_frame(p);
+            return IB_POOL_NO_WORKERS;
+        }
+        wait_for_events(p);
+        check_deadlines(p);
+        maybe_tick(p);
+    }
+}
+
+struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
+                            const struct ib_pool_hooks *hooks)
+{
+    struct ib_pool *p = ib_xcalloc(1, sizeof(*p));
+    p->cfg = cfg;
+    p->hooks = hooks;
+    p->nslots = cfg->jobs > 0 ? cfg->jobs : 1;
+    p->slots = ib_xcalloc((size_t)p->nslots, sizeof(*p->slots));
+    p->births = ib_xcalloc((size_t)p->nslots, sizeof(*p->births));
+    for (int i = 0; i < p->nslots; i++) {
+        p->slots[i].task_fd = p->slots[i].result_fd = -1;
+        ib_buf_init(&p->slots[i].in);
+    }
+    ib_buf_init(&p->frame);
+    return p;
+}
+
+void ib_pool_start(struct ib_pool *p, int n)
+{
+    int k = 0, live = live_workers(p);
+    for (int i = 0; i < p->nslots && live + k < n; i++)
+        if (p->slots[i].state == SLOT_EMPTY) {
+            /* The first starts at once, the others wait for work. */
+            p->births[k] =
+                (struct birth){.s = &p->slots[i], .dormant = live + k > 0};
+            k++;
+        }
+    if (k > 0)
+        spawn_group(p, p->births, k); /* on failure the run tries again */
+}
+
+enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len)
+{
+    /* Ticks count from the run, not from the early workers' fork. */
+    p->last_tick = now_seconds();
+    return run_loop(p, err, err_len);
+}
+
+void ib_pool_free(struct ib_pool *p)
+{
+    if (!p)
+        return;
+    retire_all(p);
+    for (int i = 0; i < p->nslots; i++)
+        ib_buf_free(&p->slots[i].in);
+    free(p->slots);
+    free(p->births);
+    ib_buf_free(&p->frame);
+    free(p);
+}

@@ -1,0 +1,34 @@
+/* The comparison's defaults and its one-line description: the parts of
+ * compare.h the parent uses (for options, messages and reports), apart from
+ * compare.c, which needs libvips and so lives in the worker module. Where
+ * the defaults come from: compare.c. */
+#include <stdio.h>
+
+#include "imgbatch/tolerance.h"
+
+void ib_tolerance_defaults(struct ib_tolerance *t)
+{
+    t->max_diff = 48;
+    t->min_psnr = 33.0;
+    t->fuzz = 16;
+    t->max_fraction = 0.02;
+}
+
+void ib_comparison_describe(const struct ib_comparison *c,
+                            const struct ib_tolerance *t, char *buf, size_t len)
+{
+    if (!c->same_size) {
+        snprintf(buf, len, "size %dx%d, expected %dx%d", c->actual_w,
+                 c->actual_h, c->expected_w, c->expected_h);
+        return;
+    }
+    char psnr[32];
+    if (c->psnr >= IB_PSNR_IDENTICAL)
+        snprintf(psnr, sizeof(psnr), "identical");
+    else
+        snprintf(psnr, sizeof(psnr), "%.1f dB", c->psnr);
+    snprintf(buf, len,
+             "max-diff %d at %d,%d; psnr %s; %.2f%% of pixels differ by > %d",
+             c->max_diff, c->max_x, c->max_y, psnr, c->fraction * 100.0,
+             t->fuzz);
+}

@@ -1,0 +1,240 @@
+/* Fitting a thumbnail to its output format, and encoding it.
+ *
+ * Metadata policy. By default the output drops EXIF (and with it any GPS
+ * position), XMP, IPTC and comments: the saver's `strip`. A colour profile
+ * is kept only when the pixels are not sRGB (--keep-profile, or a non-sRGB
+ * --output-profile), since a viewer needs it to show them; then every
+ * metadata field but the profile and the animation fields is removed and
+ * the saver writes what is left. --keep-metadata keeps everything, with the
+ * orientation reset to 1 because the pixels are already upright (unless
+ * --no-rotate kept them as stored: then the tag still says how to show
+ * them).
+ *
+ * Encoders run through the operation API so that an option the user did
+ * not set is left to the encoder's own default. */
+#include "encode.h"
+
+#include <string.h>
+#include <vips/vips.h>
+
+#include "imgbatch/format.h"
+
+/* ---- alpha and colour space -------------------------------------------- */
+
+VipsImage *ib_image_replace(VipsImage *in, int rc, VipsImage **out)
+{
+    g_object_unref(in);
+    return rc == 0 ? *out : NULL;
+}
+
+static VipsImage *flatten(const struct ib_settings *s, VipsImage *in)
+{
+    double scale = (in->Type == VIPS_INTERPRETATION_GREY16 ||
+                    in->Type == VIPS_INTERPRETATION_RGB16)
+                       ? 65535.0 / 255.0
+                       : 1.0;
+    double bg[3];
+    int n = in->Bands - 1 < 3 ? in->Bands - 1 : 3;
+    for (int i = 0; i < 3; i++)
+        bg[i] = s->background[i] * scale;
+    if (n == 1) /* grey: the background's luminance (Rec. 601) */
+        bg[0] = (0.299 * bg[0] + 0.587 * bg[1] + 0.114 * bg[2]);
+    VipsArrayDouble *array = vips_array_double_new(bg, n);
+    VipsImage *out = NULL;
+    int rc = vips_flatten(in, &out, "background", array, NULL);
+    vips_area_unref(VIPS_AREA(array));
+    return ib_image_replace(in, rc, &out);
+}
+
+/* CMYK pixels (from --keep-profile on a CMYK input) only fit JPEG and
+ * TIFF; elsewhere they become sRGB through their own profile. */
+static VipsImage *fit_colour_space(VipsImage *in, int format)
+{
+    if (in->Type != VIPS_INTERPRETATION_CMYK || format == IB_FMT_JPEG ||
+        format == IB_FMT_TIFF)
+        return in;
+    VipsImage *out = NULL;
+    int rc = vips_icc_transform(in, &out, "srgb", "embedded", TRUE, "depth", 8,
+                                NULL);
+    return ib_image_replace(in, rc, &out);
+}
+
+/* ---- metadata ---------------------------------------------------------- */
+
+static int profile_is_kept(const struct ib_settings *s, VipsImage *img)
+{
+    if (!vips_image_get_typeof(img, VIPS_META_ICC_NAME))
+        return 0;
+    if (s->colour.keep_profile)
+        return 1;
+    const char *p = s->colour.output_profile;
+    return p && strcmp(p, "srgb") != 0;
+}
+
+/* Fields a saver needs to write an animation, kept in every case. */
+static int is_animation_field(const char *name)
+{
+    static const char *const names[] = {"delay",     "loop",     "page-height",
+                                        "gif-delay", "gif-loop", NULL};
+    for (const char *const *n = names; *n; n++)
+        if (strcmp(name, *n) == 0)
+            return 1;
+    return 0;
+}
+
+static void *collect_unwanted(VipsImage *img, const char *name, GValue *value,
+                              void *a)
+{
+    (void)img;
+    (void)value;
+    GSList **unwanted = a;
+    if (!is_animation_field(name) && strcmp(name, VIPS_META_ICC_NAME) != 0)
+        *unwanted = g_slist_prepend(*unwanted, g_strdup(name));
+    return NULL;
+}
+
+/* A private copy of the header, so metadata can change without touching
+ * the image libvips may share. */
+static VipsImage *own_header(VipsImage *in)
+{
+    VipsImage *out = NULL;
+    return ib_image_replace(in, vips_copy(in, &out, NULL), &out);
+}
+
+static void keep_only_profile(VipsImage *img)
+{
+    GSList *unwanted = NULL;
+    vips_image_map(img, collect_unwanted, &unwanted);
+    for (GSList *p = unwanted; p; p = p->next)
+        vips_image_remove(img, p->data);
+    g_slist_free_full(unwanted, g_free);
+}
+
+/* Applies the metadata policy; *strip says whether the saver must strip. */
+static VipsImage *apply_metadata_policy(const struct ib_settings *s,
+                                        VipsImage *img, int *strip)
+{
+    *strip = 0;
+    if (s->keep_metadata) {
+        if (s->no_rotate)
+            return img;
+        if ((img = own_header(img)))
+            vips_image_set_int(img, VIPS_META_ORIENTATION, 1);
+        return img;
+    }
+    if (!profile_is_kept(s, img)) {
+        *strip = 1;
+        return img;
+    }
+    if ((img = own_header(img)))
+        keep_only_profile(img);
+    return img;
+}
+
+VipsImage *ib_prepare_for_format(const struct ib_settings *s, VipsImage *img,
+                                 int format)
+{
+    if (!ib_format_has_alpha(format) && vips_image_hasalpha(img))
+        img = flatten(s, img);
+    if (img)
+        img = fit_colour_space(img, format);
+    return img;
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+/* Sets option name to value unless value is -1 (the encoder's default). */
+static void set_if_given(VipsOperation *op, const char *name, int value)
+{
+    if (value >= 0)
+        vips_object_set(VIPS_OBJECT(op), name, value, NULL);
+}
+
+static const char *saver_for(int format)
+{
+    switch (format) {
+    case IB_FMT_JPEG: return "jpegsave_target";
+    case IB_FMT_PNG: return "pngsave_target";
+    case IB_FMT_WEBP: return "webpsave_target";
+    case IB_FMT_AVIF:
+    case IB_FMT_HEIC: return "heifsave_target";
+    case IB_FMT_TIFF: return "tiffsave_target";
+    case IB_FMT_GIF: return "gifsave_target";
+    case IB_FMT_JXL: return "jxlsave_target";
+    default: return NULL;
+    }
+}
+
+static void set_format_options(const struct ib_settings *s, VipsOperation *op,
+                               int format)
+{
+    const struct ib_encoder *e = &s->encoder;
+    VipsObject *o = VIPS_OBJECT(op);
+    if (ib_format_is_lossy(format))
+        vips_object_set(o, "Q", s->quality, NULL);
+    switch (format) {
+    case IB_FMT_JPEG:
+        set_if_given(op, "interlace", e->jpeg_progressive);
+        set_if_given(op, "optimize_coding", e->jpeg_optimize);
+        if (e->jpeg_subsample != IB_SUBSAMPLE_AUTO)
+            vips_object_set(o, "subsample_mode",
+                            e->jpeg_subsample == IB_SUBSAMPLE_ON
+                                ? VIPS_FOREIGN_SUBSAMPLE_ON
+                                : VIPS_FOREIGN_SUBSAMPLE_OFF,
+                            NULL);
+        break;
+    case IB_FMT_PNG:
+        set_if_given(op, "compression", e->png_compression);
+        set_if_given(op, "palette", e->png_palette);
+        if (e->png_palette > 0)
+            vips_object_set(o, "Q", s->quality, NULL);
+        break;
+    case IB_FMT_WEBP:
+        set_if_given(op, "lossless", e->webp_lossless);
+        set_if_given(op, "near_lossless", e->webp_near_lossless);
+        set_if_given(op, "effort", e->webp_effort);
+        break;
+    case IB_FMT_AVIF:
+        vips_object_set(o, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
+                        NULL);
+        set_if_given(op, "effort", e->avif_effort);
+        break;
+    case IB_FMT_HEIC:
+        vips_object_set(o, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC,
+                        NULL);
+        break;
+    case IB_FMT_TIFF:
+        vips_object_set(o, "compression", VIPS_FOREIGN_TIFF_COMPRESSION_DEFLATE,
+                        NULL);
+        break;
+    default: break;
+    }
+}
+
+int ib_encode(const struct ib_settings *s, VipsImage *img, int format,
+              VipsTarget *target)
+{
+    const char *saver = saver_for(format);
+    if (!saver) {
+        vips_error("imgbatch", "unknown output format %d", format);
+        return -1;
+    }
+    int strip;
+    g_object_ref(img);
+    VipsImage *ready = apply_metadata_policy(s, img, &strip);
+    if (!ready)
+        return -1;
+    VipsOperation *op = vips_operation_new(saver);
+    if (!op) {
+        g_object_unref(ready);
+        return -1;
+    }
+    vips_object_set(VIPS_OBJECT(op), "in", ready, "target", target, "strip",
+                    strip, NULL);
+    set_format_options(s, op, format);
+    int rc = vips_cache_operation_buildp(&op);
+    vips_object_unref_outputs(VIPS_OBJECT(op));
+    g_object_unref(op);
+    g_object_unref(ready);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* Golden checks run in the worker that made the output: it has libvips up
+ * and the file in the page cache. Goldens are replaced the way outputs are
+ * written: a temp file beside the golden, then rename(), so a golden is
+ * never half written. */
+#define _POSIX_C_SOURCE 200809L
+#include "golden.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "imgbatch/buf.h"
+#include "compare.h"
+#include "imgbatch/fdio.h"
+#include "imgbatch/tempfile.h"
+
+static void fail_golden(struct ib_outcome *o, const char *what,
+                        const char *path, const char *why)
+{
+    o->status = IB_STATUS_FAILED;
+    o->golden = IB_GOLDEN_NONE;
+    snprintf(o->error, sizeof(o->error), "%s '%s': %s", what, path, why);
+}
+
+static int copy_fd(int from, int to)
+{
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(from, buf, sizeof(buf))) > 0)
+        if (ib_write_all(to, buf, (size_t)n) != 0)
+            return -1;
+    return n < 0 ? -1 : 0;
+}
+
+/* Copies the output over the golden, atomically. 0, or -1 with errno. */
+static int install_golden(const char *output, const char *golden)
+{
+    if (ib_make_parent_dirs(golden) != 0)
+        return -1;
+    int in = open(output, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return -1;
+    struct ib_temp tmp;
+    int rc = ib_temp_open(&tmp, golden) < 0 ? -1 : copy_fd(in, tmp.fd);
+    int err = errno;
+    if (rc == 0)
+        rc = ib_temp_commit(&tmp, golden), err = errno;
+    else if (tmp.fd >= 0)
+        ib_temp_discard(&tmp);
+    close(in);
+    errno = err;
+    return rc;
+}
+
+/* --diff-dir: <base>.diff.png and <base>.sbs.png. A picture that cannot
+ * be written costs the picture only (the page shows what exists). */
+static void write_pictures(const struct ib_settings *s, const struct ib_task *t)
+{
+    if (ib_make_parent_dirs(t->diff) != 0)
+        return;
+    struct ib_buf diff, sbs;
+    ib_buf_init(&diff);
+    ib_buf_init(&sbs);
+    ib_buf_put_str(&diff, t->diff);
+    ib_buf_put_str(&diff, ".diff.png");
+    ib_buf_put_str(&sbs, t->diff);
+    ib_buf_put_str(&sbs, ".sbs.png");
+    char err[256];
+    ib_compare_write_pictures(t->golden, t->output, &s->tolerance,
+                              ib_buf_cstr(&diff), ib_buf_cstr(&sbs), err,
+                              sizeof(err));
+    ib_buf_free(&diff);
+    ib_buf_free(&sbs);
+}
+
+void ib_golden_check(const struct ib_settings *s, const struct ib_task *t,
+                     struct ib_outcome *o)
+{
+    if (o->status != IB_STATUS_OK || !t->golden || !t->golden[0])
+        return;
+    struct stat st;
+    int exists = stat(t->golden, &st) == 0;
+    struct ib_comparison c;
+    char err[512] = "";
+    if (exists) {
+        if (ib_compare_files(t->golden, t->output, &s->tolerance, &c, err,
+                             sizeof(err)) != 0 &&
+            !s->update_golden) {
+            fail_golden(o, "cannot compare with golden", t->golden, err);
+            return;
+        }
+        if (!err[0])
+            ib_comparison_describe(&c, &s->tolerance, o->error,
+                                   sizeof(o->error));
+    }
+    int pass = exists && !err[0] && c.pass;
+    if (!s->update_golden) {
+        o->golden = !exists ? IB_GOLDEN_MISSING
+                    : pass  ? IB_GOLDEN_MATCH
+                            : IB_GOLDEN_MISMATCH;
+        if (o->golden == IB_GOLDEN_MISMATCH && t->diff && t->diff[0])
+            write_pictures(s, t);
+        return;
+    }
+    if (pass) {
+        o->golden = IB_GOLDEN_UNCHANGED;
+        return;
+    }
+    if (install_golden(t->output, t->golden) != 0) {
+        fail_golden(o, "cannot write golden", t->golden, strerror(errno));
+        return;
+    }
+    o->golden = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
+}

@@ -1,0 +1,218 @@
+/* The direct JPEG path (jpegpath.h). The shrink factors follow libvips
+ * 8.14's thumbnail (resample/thumbnail.c) step for step, so that the
+ * output has the same size and, the codec settings being libvips' too, the
+ * same pixels; tests/cli/jpeg_path.sh compares the two paths. */
+#include "jpegpath.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "encode.h"
+#include "srgb.h"
+
+/* Decoded pixels beyond this go through libvips, which streams them: the
+ * path holds the whole shrunk-on-load image in memory. 64 MiB is a 22
+ * megapixel image after shrink-on-load, a 350 megapixel photo before. */
+#define MAX_DECODED_BYTES ((size_t)64 << 20)
+
+static int swaps_axes(int orientation)
+{
+    return orientation >= 5 && orientation <= 8;
+}
+
+/* thumbnail's calculate_shrink: how much to shrink each axis of a WxH image
+ * (as stored) so that, once upright, it fits (or fills, when cropping) the
+ * target box. */
+static void calculate_shrink(const struct ib_jpeg_job *job, int width,
+                             int height, double *hshrink, double *vshrink)
+{
+    const struct ib_target *t = &job->target;
+    int rotate = swaps_axes(job->orientation);
+    int target_w = rotate ? t->height : t->width;
+    int target_h = rotate ? t->width : t->height;
+    *hshrink = (double)width / target_w;
+    *vshrink = (double)height / target_h;
+    /* Fit: the axis that needs the larger shrink wins; fill: the smaller. */
+    int horizontal = t->crop ? *hshrink < *vshrink : !(*hshrink < *vshrink);
+    if (t->size != IB_SIZE_FORCE) {
+        if (horizontal)
+            *vshrink = *hshrink;
+        else
+            *hshrink = *vshrink;
+    }
+    if (t->size == IB_SIZE_UP) {
+        *hshrink = *hshrink < 1 ? *hshrink : 1;
+        *vshrink = *vshrink < 1 ? *vshrink : 1;
+    } else if (t->size == IB_SIZE_DOWN) {
+        *hshrink = *hshrink > 1 ? *hshrink : 1;
+        *vshrink = *vshrink > 1 ? *vshrink : 1;
+    }
+    /* Never shrink an axis to nothing. */
+    *hshrink = *hshrink < width ? *hshrink : width;
+    *vshrink = *vshrink < height ? *vshrink : height;
+}
+
+/* thumbnail's find_jpegshrink: block-shrink in the decoder to a bit above
+ * the target, leaving at least a factor of two to vips_resize. */
+static int jpeg_shrink(const struct ib_jpeg_job *job)
+{
+    double h, v;
+    calculate_shrink(job, job->width, job->height, &h, &v);
+    double shrink = h < v ? h : v;
+    return shrink >= 16 ? 8 : shrink >= 8 ? 4 : shrink >= 4 ? 2 : 1;
+}
+
+/* libjpeg rounds a scaled size up, libvips' loader down (it drops the last
+ * partial row and column): the same pixels otherwise. Keeps rows packed. */
+static void trim_to_libvips_size(struct ib_pixels *px, int stored_w,
+                                 int stored_h, int shrink)
+{
+    int w = stored_w / shrink, h = stored_h / shrink;
+    if (w < 1 || h < 1 || (w == px->width && h == px->height))
+        return;
+    size_t from = (size_t)px->width * px->bands, to = (size_t)w * px->bands;
+    for (int y = 1; y < h; y++)
+        memmove(px->data + to * (size_t)y, px->data + from * (size_t)y, to);
+    px->width = w;
+    px->height = h;
+}
+
+static VipsImage *rotate_upright(const struct ib_jpeg_job *job, VipsImage *in)
+{
+    if (job->orientation <= 1 || job->orientation > 8)
+        return in;
+    vips_image_set_int(in, VIPS_META_ORIENTATION, job->orientation);
+    VipsImage *out = NULL;
+    int rc = vips_autorot(in, &out, NULL);
+    return ib_image_replace(in, rc, &out);
+}
+
+static VipsImage *crop(const struct ib_jpeg_job *job, VipsImage *in)
+{
+    if (!job->target.crop)
+        return in;
+    int w = job->target.width < in->Xsize ? job->target.width : in->Xsize;
+    int h = job->target.height < in->Ysize ? job->target.height : in->Ysize;
+    VipsImage *out = NULL;
+    int rc = vips_smartcrop(in, &out, w, h, "interesting", job->crop, NULL);
+    return ib_image_replace(in, rc, &out);
+}
+
+/* Output rows computed at a time: each stage of the pipeline then holds a
+ * strip, not a whole intermediate image. */
+#define STRIP_ROWS 64
+
+/* Computes img on this thread, into packed rows. vips_image_write_to_memory
+ * would do it on libvips' thread pool, whose hand-offs cost more than the
+ * work for an image this small. */
+static int compute_here(VipsImage *img, struct ib_pixels *out)
+{
+    size_t row = VIPS_IMAGE_SIZEOF_LINE(img);
+    if (!(out->data = malloc(row * (size_t)img->Ysize)))
+        return -1;
+    VipsRegion *region = vips_region_new(img);
+    int rc = 0;
+    VipsRect all = {0, 0, img->Xsize, img->Ysize};
+    for (int top = 0; rc == 0 && top < img->Ysize; top += STRIP_ROWS) {
+        VipsRect strip = {0, top, img->Xsize, STRIP_ROWS};
+        vips_rect_intersectrect(&strip, &all, &strip);
+        rc = vips_region_prepare(region, &strip);
+        for (int y = top; rc == 0 && y < top + strip.height; y++)
+            memcpy(out->data + row * (size_t)y, VIPS_REGION_ADDR(region, 0, y),
+                   row);
+    }
+    g_object_unref(region);
+    if (rc != 0) {
+        ib_pixels_free(out);
+        return -1;
+    }
+    out->width = img->Xsize;
+    out->height = img->Ysize;
+    out->bands = img->Bands;
+    return 0;
+}
+
+/* The resized pixels through the cached transform: 0 with *converted
+ * holding them, -1 when the cache declines the profile. */
+static int convert_cached(const struct ib_jpeg_job *job, VipsImage *in,
+                          struct ib_pixels *converted)
+{
+    struct ib_pixels resized = {0};
+    if (!job->srgb || in->Bands != 3 || in->BandFmt != VIPS_FORMAT_UCHAR ||
+        compute_here(in, &resized) != 0)
+        return -1;
+    size_t n = (size_t)resized.width * (size_t)resized.height;
+    *converted = resized;
+    if (!(converted->data = malloc(n * 3)) ||
+        ib_srgb_convert(job->srgb, job->icc, job->icc_len, job->intent,
+                        resized.data, converted->data, n) != 0) {
+        ib_pixels_free(&resized);
+        ib_pixels_free(converted);
+        return -1;
+    }
+    ib_pixels_free(&resized);
+    return 0;
+}
+
+/* Where thumbnail does it: after the resize, before rotation and crop:
+ * through the worker's cached transform when it takes the profile, else
+ * through libvips'. converted holds the cached transform's pixels. */
+static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
+                                    VipsImage *in, struct ib_pixels *converted)
+{
+    if (!job->to_srgb)
+        return in;
+    if (convert_cached(job, in, converted) == 0) {
+        g_object_unref(in);
+        return ib_pixels_wrap(converted);
+    }
+    vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, job->icc, job->icc_len);
+    VipsImage *out = NULL;
+    int rc = vips_icc_transform(in, &out, "srgb", "intent", job->intent,
+                                "embedded", TRUE, NULL);
+    return ib_image_replace(in, rc, &out);
+}
+
+static VipsImage *resize_decoded(const struct ib_jpeg_job *job,
+                                 const struct ib_pixels *decoded)
+{
+    double h, v;
+    calculate_shrink(job, decoded->width, decoded->height, &h, &v);
+    return ib_resize_pixels(job->resizes, decoded, h, v);
+}
+
+int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
+                     unsigned char **out, size_t *out_len, int *out_w,
+                     int *out_h)
+{
+    /* converted: the cached transform's output, which img may wrap. */
+    struct ib_pixels decoded, converted = {0}, resized = {0};
+    int shrink = jpeg_shrink(job);
+    if (ib_jpeg_read(jpeg, shrink, MAX_DECODED_BYTES, &decoded) != 0)
+        return -1;
+    trim_to_libvips_size(&decoded, job->width, job->height, shrink);
+    VipsImage *img = resize_decoded(job, &decoded);
+    if (img)
+        img = transform_to_srgb(job, img, &converted);
+    if (img)
+        img = rotate_upright(job, img);
+    if (img)
+        img = crop(job, img);
+    int rc =
+        img && img->Bands == decoded.bands && img->BandFmt == VIPS_FORMAT_UCHAR
+            ? compute_here(img, &resized)
+            : -1;
+    if (img)
+        g_object_unref(img);
+    ib_pixels_free(&decoded);
+    ib_pixels_free(&converted);
+    if (rc == 0)
+        rc = ib_jpeg_encode(&resized, &job->encoding, out, out_len);
+    if (rc == 0) {
+        *out_w = resized.width;
+        *out_h = resized.height;
+    }
+    ib_pixels_free(&resized);
+    vips_error_clear();
+    return rc;
+}
