@@ -1,16 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "progress.h"
-
-#include <time.h>
+#include "imgbatch/clock.h"
 
 #define MIN_INTERVAL 0.1
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void progress_init(struct progress *p, FILE *f, int enabled)
 {
@@ -32,7 +24,7 @@ void progress_update(struct progress *p, const struct ib_batch_counts *c)
 {
     if (!p->f)
         return;
-    double now = now_seconds();
+    double now = ib_now_seconds();
     if (now - p->last < MIN_INTERVAL)
         return;
     p->last = now;

@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
+#include "imgbatch/clock.h"
 #include "collide.h"
 #include "diffpage.h"
 #include "outpath.h"
@@ -67,13 +67,6 @@ struct ib_batch {
     struct ib_pool_hooks pool_hooks;
     struct ib_pool *pool;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void count(struct ib_batch *b, int status)
 {
@@ -371,7 +364,7 @@ static void tick(void *ctx)
     struct ib_batch *b = ctx;
     if (!b->hooks->on_tick)
         return;
-    b->counts.seconds = now_seconds() - b->started;
+    b->counts.seconds = ib_now_seconds() - b->started;
     b->hooks->on_tick(b->hooks->ctx, &b->counts);
 }
 
@@ -541,7 +534,7 @@ static void finish_batch(struct ib_batch *b, struct ib_batch_result *result)
     if (b->state && !b->s->dry_run && ib_state_save(b->state) != 0)
         result->state_errno = errno ? errno : EIO;
     ib_state_free(b->state);
-    b->counts.seconds = now_seconds() - b->started;
+    b->counts.seconds = ib_now_seconds() - b->started;
     result->counts = b->counts;
     ib_buf_free(&b->output);
     ib_buf_free(&b->scratch);
@@ -589,7 +582,7 @@ void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
 {
     const struct ib_settings *s = b->s;
     b->list = list;
-    b->started = now_seconds();
+    b->started = ib_now_seconds();
     b->counts.total = list->n;
     ib_buf_init(&b->output);
     ib_buf_init(&b->scratch);

@@ -10,6 +10,7 @@
 
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
+#include "imgbatch/hash.h"
 #include "outpath.h"
 
 struct claim {
@@ -17,13 +18,10 @@ struct claim {
     size_t index;
 };
 
+/* 0 marks an empty slot. */
 static uint64_t hash_path(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
+    uint64_t h = ib_fnv1a_str(s);
     return h ? h : 1;
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "imgbatch/buf.h"
+#include "imgbatch/tempfile.h"
 
 static void put_html(struct ib_buf *b, const char *s)
 {
@@ -82,28 +83,12 @@ int ib_diff_page_write(const char *dir, const struct ib_diff_item *items,
         put_item(&b, dir, &items[i]);
     ib_buf_put_str(&b, "</body></html>\n");
 
-    struct ib_buf path, tmp;
+    struct ib_buf path;
     ib_buf_init(&path);
-    ib_buf_init(&tmp);
     ib_buf_put_str(&path, dir);
     ib_buf_put_str(&path, "/index.html");
-    ib_buf_put_str(&tmp, ib_buf_cstr(&path));
-    char suffix[32];
-    snprintf(suffix, sizeof(suffix), ".%ld.tmp", (long)getpid());
-    ib_buf_put_str(&tmp, suffix);
-    int rc = -1, err = 0;
-    FILE *f = fopen(ib_buf_cstr(&tmp), "w");
-    if (f) {
-        int ok = fwrite(b.data, 1, b.len, f) == b.len;
-        ok = fclose(f) == 0 && ok;
-        rc = ok ? rename(ib_buf_cstr(&tmp), ib_buf_cstr(&path)) : -1;
-        err = errno;
-        if (rc)
-            unlink(ib_buf_cstr(&tmp));
-    } else {
-        err = errno;
-    }
-    ib_buf_free(&tmp);
+    int rc = ib_write_file_atomic(ib_buf_cstr(&path), b.data, b.len);
+    int err = errno;
     ib_buf_free(&path);
     ib_buf_free(&b);
     errno = err;

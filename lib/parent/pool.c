@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "imgbatch/alloc.h"
+#include "imgbatch/clock.h"
 #include "imgbatch/fdio.h"
 #include "imgbatch/signals.h"
 
@@ -100,13 +101,6 @@ struct ib_pool {
     char last_failure[128];
     double last_tick;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static const char *signal_name(int sig)
 {
@@ -424,7 +418,7 @@ static void hand_out(struct ib_pool *p, struct slot *s)
         return;
     }
     if (s->ntasks == 0)
-        s->started = now_seconds();
+        s->started = ib_now_seconds();
     s->tasks[s->ntasks++] = p->frame_id;
     s->state = SLOT_BUSY;
     p->have_frame = 0;
@@ -524,7 +518,7 @@ static int handle_message(struct ib_pool *p, struct slot *s,
         s->ntasks--;
         memmove(s->tasks, s->tasks + 1,
                 sizeof(s->tasks[0]) * (size_t)s->ntasks);
-        s->started = now_seconds();
+        s->started = ib_now_seconds();
         if (s->ntasks == 0)
             s->state = SLOT_IDLE;
         p->hooks->task_done(p->hooks->ctx, m->id, &m->outcome);
@@ -577,7 +571,7 @@ static void check_deadlines(struct ib_pool *p)
 {
     if (p->cfg->timeout_s <= 0)
         return;
-    double now = now_seconds();
+    double now = ib_now_seconds();
     for (int i = 0; i < p->nslots; i++) {
         struct slot *s = &p->slots[i];
         if (s->state != SLOT_BUSY || now - s->started < p->cfg->timeout_s)
@@ -593,7 +587,7 @@ static int poll_timeout_ms(const struct ib_pool *p)
 {
     double wait = TICK_SECONDS;
     if (p->cfg->timeout_s > 0) {
-        double now = now_seconds();
+        double now = ib_now_seconds();
         for (int i = 0; i < p->nslots; i++) {
             const struct slot *s = &p->slots[i];
             if (s->state != SLOT_BUSY)
@@ -632,7 +626,7 @@ static void wait_for_events(struct ib_pool *p)
 
 static void maybe_tick(struct ib_pool *p)
 {
-    double now = now_seconds();
+    double now = ib_now_seconds();
     if (p->hooks->tick && now - p->last_tick >= TICK_SECONDS) {
         p->last_tick = now;
         p->hooks->tick(p->hooks->ctx);
@@ -661,7 +655,7 @@ static void retire_all(struct ib_pool *p)
 
 static int all_gone(const struct ib_pool *p, double deadline)
 {
-    return live_workers(p) == 0 || now_seconds() >= deadline;
+    return live_workers(p) == 0 || ib_now_seconds() >= deadline;
 }
 
 /* Kills, reaps and forgets the worker in s during a stop; its tasks are
@@ -700,7 +694,7 @@ static void terminate_all(struct ib_pool *p)
     for (int i = 0; i < p->nslots; i++)
         if (p->slots[i].state != SLOT_EMPTY)
             kill(p->slots[i].pid, SIGTERM);
-    double deadline = now_seconds() + p->cfg->kill_grace_s;
+    double deadline = ib_now_seconds() + p->cfg->kill_grace_s;
     int signals_seen = ib_signals_count();
     while (!all_gone(p, deadline) && ib_signals_count() == signals_seen) {
         struct pollfd fds[p->nslots];
@@ -808,7 +802,7 @@ void ib_pool_start(struct ib_pool *p, int n)
 enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len)
 {
     /* Ticks count from the run, not from the early workers' fork. */
-    p->last_tick = now_seconds();
+    p->last_tick = ib_now_seconds();
     return run_loop(p, err, err_len);
 }
 

@@ -9,19 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+#include "imgbatch/hash.h"
 
 unsigned ib_shard_of(const char *rel, unsigned count)
 {
-    return count ? (unsigned)(fnv1a(rel) % count) : 0;
+    return count ? (unsigned)(ib_fnv1a_str(rel) % count) : 0;
 }
 
 /* A whole decimal number in [min, max], or -1. */

@@ -22,6 +22,8 @@
 
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
+#include "imgbatch/hash.h"
+#include "imgbatch/tempfile.h"
 #include "imgbatch/version.h"
 
 struct record {
@@ -59,16 +61,6 @@ const char *ib_freshness_text(enum ib_freshness f)
 
 /* ---- fingerprint ------------------------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 uint64_t ib_settings_fingerprint(const struct ib_settings *s)
 {
     char geometry[64];
@@ -89,7 +81,7 @@ uint64_t ib_settings_fingerprint(const struct ib_settings *s)
              (int)e->jpeg_subsample, e->png_compression, e->png_palette,
              e->webp_lossless, e->webp_near_lossless, e->webp_effort,
              e->avif_effort);
-    return fnv1a(14695981039346656037ULL, text, strlen(text));
+    return ib_fnv1a_str(text);
 }
 
 /* ---- names on one line ------------------------------------------------- */
@@ -406,24 +398,11 @@ static int save_dir(struct ib_state *st, struct dir_state *d)
         ib_buf_putc(&text, '\n');
     }
     path_of(st, d);
-    struct ib_buf tmp;
-    ib_buf_init(&tmp);
-    ib_buf_put_str(&tmp, ib_buf_cstr(&st->scratch));
-    char suffix[32];
-    snprintf(suffix, sizeof(suffix), ".%ld.tmp", (long)getpid());
-    ib_buf_put_str(&tmp, suffix);
-    int rc = -1;
-    FILE *f = fopen(ib_buf_cstr(&tmp), "w");
-    if (f) {
-        int ok = fwrite(text.data, 1, text.len, f) == text.len;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(ib_buf_cstr(&tmp), ib_buf_cstr(&st->scratch)) == 0)
-            rc = 0;
-        else
-            unlink(ib_buf_cstr(&tmp));
-    }
-    ib_buf_free(&tmp);
+    int rc =
+        ib_write_file_atomic(ib_buf_cstr(&st->scratch), text.data, text.len);
+    int saved = errno;
     ib_buf_free(&text);
+    errno = saved;
     return rc;
 }
 

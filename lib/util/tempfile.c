@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "imgbatch/fdio.h"
+
 void ib_temp_path(const char *output, pid_t pid, struct ib_buf *out)
 {
     const char *slash = strrchr(output, '/');
@@ -193,4 +195,18 @@ void ib_temp_discard(struct ib_temp *t)
         unlink(ib_buf_cstr(&t->path));
     t->fd = -1;
     ib_buf_free(&t->path);
+}
+
+int ib_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    struct ib_temp t;
+    if (ib_temp_open(&t, path) < 0)
+        return -1;
+    if (ib_write_all(t.fd, data, len) != 0) {
+        int saved = errno;
+        ib_temp_discard(&t);
+        errno = saved;
+        return -1;
+    }
+    return ib_temp_commit(&t, path);
 }

@@ -38,6 +38,12 @@ int ib_temp_commit(struct ib_temp *t, const char *output);
 /* Closes and removes the temp file (after a failure). */
 void ib_temp_discard(struct ib_temp *t);
 
+/* Writes len bytes as the whole of path, through a temp file (ib_temp_open
+ * and ib_temp_commit): a reader sees the old file or the new one, and a
+ * writer killed meanwhile leaves no temp file behind. 0, or -1 with errno
+ * set. */
+int ib_write_file_atomic(const char *path, const void *data, size_t len);
+
 /* Creates the directories above path, as mkdir -p would. 0 or -1/errno. */
 int ib_make_parent_dirs(const char *path);
 
