@@ -1,6 +1,17 @@
 #include "imgbatch/proto.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+
+void ib_outcome_fail(struct ib_outcome *o, const char *fmt, ...)
+{
+    o->status = IB_STATUS_FAILED;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->error, sizeof(o->error), fmt, ap);
+    va_end(ap);
+}
 
 /* ---- encoding ---------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
-/* Decode, resize, encode and write one file: the only part of imgbatch that
- * knows libvips. Called in worker processes only, never in the parent. */
+/* Decode, resize, encode and write one file, in a worker (after fork(),
+ * never in the parent): the driver of plan.h, jpeg/direct.h and write.h. */
 #ifndef IMGBATCH_RESIZE_H
 #define IMGBATCH_RESIZE_H
 

@@ -80,6 +80,10 @@ struct ib_msg {
     struct ib_outcome outcome; /* RESULT */
 };
 
+/* Marks o failed, with the reason printf-formatted into o->error. */
+void ib_outcome_fail(struct ib_outcome *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 void ib_proto_put_ready(struct ib_buf *out, uint32_t pid);
 void ib_proto_put_start(struct ib_buf *out);
 void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t);

@@ -1,0 +1,290 @@
+/* Planning one file from its header (plan.h). */
+#include "plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int loader_is(const struct ib_plan *p, const char *prefix)
+{
+    return vips_isprefix(prefix, p->loader);
+}
+
+/* libvips' own verdict, except for the loaders with a policy of their own
+ * (see startup.c's set_loader_policy): JPEG XL, SVG and PDF. */
+static int is_untrusted(const char *loader)
+{
+    static const char *const own_policy[] = {
+        "VipsForeignLoadJxl", "VipsForeignLoadSvg", "VipsForeignLoadPdf", NULL};
+    for (const char *const *l = own_policy; *l; l++)
+        if (vips_isprefix(*l, loader))
+            return 0;
+    GType type = g_type_from_name(loader);
+    gpointer klass = type ? g_type_class_peek(type) : NULL;
+    return klass &&
+           (VIPS_OPERATION_CLASS(klass)->flags & VIPS_OPERATION_UNTRUSTED);
+}
+
+/* Blocked loaders get a reason that says how to unblock them. */
+static int check_loader(const struct ib_loaders *l, const struct ib_plan *p,
+                        struct ib_outcome *o)
+{
+    if (loader_is(p, "VipsForeignLoadSvg") && !l->allow_svg) {
+        ib_outcome_fail(o, "%s", "SVG input is off (--allow-svg turns it on)");
+        return -1;
+    }
+    if (loader_is(p, "VipsForeignLoadPdf") && !l->allow_pdf) {
+        ib_outcome_fail(o, "%s", "PDF input is off (--allow-pdf turns it on)");
+        return -1;
+    }
+    if (!l->allow_untrusted && is_untrusted(p->loader)) {
+        VipsObjectClass *c =
+            VIPS_OBJECT_CLASS(g_type_class_peek(g_type_from_name(p->loader)));
+        ib_outcome_fail(o,
+                        "%s is an untrusted loader, off by default "
+                        "(--allow-untrusted turns it on)",
+                        c && c->nickname ? c->nickname : p->loader);
+        return -1;
+    }
+    return 0;
+}
+
+static int format_from_loader(const struct ib_plan *p, VipsImage *header)
+{
+    static const struct {
+        const char *prefix;
+        int format;
+    } table[] = {
+        {"VipsForeignLoadJpeg", IB_FMT_JPEG},
+        {"VipsForeignLoadPng", IB_FMT_PNG},
+        {"VipsForeignLoadWebp", IB_FMT_WEBP},
+        {"VipsForeignLoadTiff", IB_FMT_TIFF},
+        {"VipsForeignLoadNsgif", IB_FMT_GIF},
+        {"VipsForeignLoadJxl", IB_FMT_JXL},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (loader_is(p, table[i].prefix))
+            return table[i].format;
+    if (loader_is(p, "VipsForeignLoadHeif")) {
+        const char *compression = NULL;
+        if (vips_image_get_typeof(header, "heif-compression") &&
+            !vips_image_get_string(header, "heif-compression", &compression) &&
+            strcmp(compression, "av1") == 0)
+            return IB_FMT_AVIF;
+        return IB_FMT_HEIC;
+    }
+    return IB_FMT_PNG;
+}
+
+static int has_pages(const struct ib_plan *p)
+{
+    static const char *const loaders[] = {
+        "VipsForeignLoadNsgif",  "VipsForeignLoadWebp",
+        "VipsForeignLoadTiff",   "VipsForeignLoadHeif",
+        "VipsForeignLoadPdf",    "VipsForeignLoadJxl",
+        "VipsForeignLoadMagick", NULL};
+    for (const char *const *l = loaders; *l; l++)
+        if (loader_is(p, *l))
+            return 1;
+    return 0;
+}
+
+/* --page N, or every frame of an animation that the output can hold. */
+static int choose_pages(const struct ib_settings *s, struct ib_plan *p,
+                        struct ib_outcome *o)
+{
+    if (s->page >= 0 && !has_pages(p)) {
+        if (s->page == 0)
+            return 0;
+        ib_outcome_fail(o, "--page %d: the file has a single image", s->page);
+        return -1;
+    }
+    if (s->page >= 0) {
+        if (s->page >= p->pages) {
+            ib_outcome_fail(o, "--page %d: the file has %d page%s", s->page,
+                            p->pages, p->pages == 1 ? "" : "s");
+            return -1;
+        }
+        snprintf(p->options, sizeof(p->options), ",page=%d", s->page);
+        return 0;
+    }
+    p->all_pages = p->pages > 1 && ib_format_can_animate(p->format) &&
+                   (loader_is(p, "VipsForeignLoadNsgif") ||
+                    loader_is(p, "VipsForeignLoadWebp"));
+    if (p->all_pages)
+        snprintf(p->options, sizeof(p->options), ",n=-1");
+    return 0;
+}
+
+int ib_plan_check_pixels(const struct ib_settings *s, const struct ib_plan *p,
+                         struct ib_outcome *o)
+{
+    long long frames = p->all_pages ? p->pages : 1;
+    long long pixels = (long long)p->width * p->height * frames;
+    if (!s->max_pixels || pixels <= s->max_pixels)
+        return 0;
+    ib_outcome_fail(o,
+                    "image is %dx%d%s (%lld pixels), more than --max-pixels "
+                    "%lld",
+                    p->width, p->height, frames > 1 ? " per frame" : "", pixels,
+                    s->max_pixels);
+    return -1;
+}
+
+/* Imports an embedded profile and writes sRGB unless told otherwise. Grey
+ * stays grey: an sRGB export would make it three bands. */
+const char *ib_plan_output_profile(const struct ib_colour *c,
+                                   const struct ib_plan *p)
+{
+    if (c->output_profile)
+        return c->output_profile;
+    if (c->keep_profile)
+        return NULL;
+    if ((p->tagged || c->input_profile) && p->bands >= 3)
+        return "srgb";
+    return NULL;
+}
+
+/* An untagged RGB input is sRGB. Said explicitly, because libvips 8.14's
+ * thumbnail, given only an export profile, converts untagged pixels to it
+ * through its own approximation (a saturated green moves by 70 levels). */
+static const char *choose_input_profile(const struct ib_colour *c,
+                                        const struct ib_plan *p,
+                                        VipsImage *header)
+{
+    if (c->input_profile)
+        return c->input_profile;
+    if (p->output_profile && p->bands >= 3 && !p->tagged &&
+        vips_image_guess_interpretation(header) == VIPS_INTERPRETATION_sRGB)
+        return "srgb";
+    return NULL;
+}
+
+/* The target for the image once upright: swap when the orientation turns
+ * it a quarter. */
+void ib_plan_resolve_target(const struct ib_settings *s, struct ib_plan *p,
+                            int swap)
+{
+    ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
+                        swap ? p->width : p->height, s->crop != IB_CROP_NONE,
+                        &p->target);
+}
+
+static void read_header(const struct ib_settings *s, struct ib_plan *p,
+                        VipsImage *h, struct ib_outcome *o)
+{
+    p->width = h->Xsize;
+    p->height = vips_image_get_page_height(h);
+    p->pages = vips_image_get_n_pages(h);
+    o->in_w = p->width;
+    o->in_h = p->height;
+    if (p->format == IB_FMT_FROM_LOADER)
+        p->format = format_from_loader(p, h);
+    p->tagged = vips_image_get_typeof(h, VIPS_META_ICC_NAME) != 0;
+    p->bands = h->Bands;
+    p->output_profile = ib_plan_output_profile(&s->colour, p);
+    p->input_profile = choose_input_profile(&s->colour, p, h);
+    p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
+    ib_plan_resolve_target(s, p,
+                           !s->no_rotate && vips_image_get_orientation_swap(h));
+}
+
+static const char *find_loader(const struct ib_loaders *l, struct ib_vips *v,
+                               struct ib_input *in)
+{
+    const char *loader = vips_foreign_find_load_source(in->src);
+    if (!loader && ib_vips_load_more(v)) {
+        vips_error_clear();
+        loader = vips_foreign_find_load_source(in->src);
+    }
+    if (loader || !l->allow_untrusted)
+        return loader;
+    vips_error_clear();
+    if (!(in->blob = vips_source_map_blob(in->src)))
+        return NULL;
+    size_t len;
+    const void *data = vips_blob_get(in->blob, &len);
+    return vips_foreign_find_load_buffer(data, len);
+}
+
+static VipsImage *load_header(const struct ib_input *in, const char *options)
+{
+    if (!in->blob)
+        return vips_image_new_from_source(in->src, options, "access",
+                                          VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                          VIPS_FAIL_ON_ERROR, NULL);
+    size_t len;
+    const void *data = vips_blob_get(in->blob, &len);
+    return vips_image_new_from_buffer(data, len, options, "access",
+                                      VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                      VIPS_FAIL_ON_ERROR, NULL);
+}
+
+/* Reads the header only and plans the rest. */
+int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
+                 struct ib_input *in, int format, struct ib_plan *p,
+                 struct ib_outcome *o)
+{
+    memset(p, 0, sizeof(*p));
+    p->format = format;
+    p->loader = find_loader(&s->loaders, v, in);
+    if (!p->loader) {
+        vips_error_clear();
+        ib_outcome_fail(o, "%s", "not an image format imgbatch can read");
+        return -1;
+    }
+    if (check_loader(&s->loaders, p, o) != 0)
+        return -1;
+    VipsImage *h = load_header(in, "");
+    if (!h) {
+        ib_vips_fail(v, o);
+        return -1;
+    }
+    read_header(s, p, h, o);
+    g_object_unref(h);
+    if (choose_pages(s, p, o) != 0)
+        return -1;
+    /* The header of the first page counted the pages; a later page may
+     * have a size of its own. */
+    if (s->page > 0) {
+        char options[32];
+        snprintf(options, sizeof(options), "page=%d", s->page);
+        if (!(h = load_header(in, options))) {
+            ib_vips_fail(v, o);
+            return -1;
+        }
+        read_header(s, p, h, o);
+        g_object_unref(h);
+    }
+    return ib_plan_check_pixels(s, p, o);
+}
+
+/* ---- the settings in libvips' terms ------------------------------------ */
+
+VipsSize ib_vips_size(enum ib_size_mode m)
+{
+    switch (m) {
+    case IB_SIZE_UP: return VIPS_SIZE_UP;
+    case IB_SIZE_DOWN: return VIPS_SIZE_DOWN;
+    case IB_SIZE_FORCE: return VIPS_SIZE_FORCE;
+    default: return VIPS_SIZE_BOTH;
+    }
+}
+
+VipsInteresting ib_vips_interesting(enum ib_crop c)
+{
+    switch (c) {
+    case IB_CROP_ATTENTION: return VIPS_INTERESTING_ATTENTION;
+    case IB_CROP_ENTROPY: return VIPS_INTERESTING_ENTROPY;
+    default: return VIPS_INTERESTING_CENTRE;
+    }
+}
+
+VipsIntent ib_vips_intent(enum ib_intent i)
+{
+    switch (i) {
+    case IB_INTENT_PERCEPTUAL: return VIPS_INTENT_PERCEPTUAL;
+    case IB_INTENT_SATURATION: return VIPS_INTENT_SATURATION;
+    case IB_INTENT_ABSOLUTE: return VIPS_INTENT_ABSOLUTE;
+    default: return VIPS_INTENT_RELATIVE;
+    }
+}

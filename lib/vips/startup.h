@@ -1,0 +1,35 @@
+/* A worker's libvips: started once, after fork(), and set up for the batch
+ * (one thread, no cache, the loader policy, the modules the policy allows),
+ * with the log messages of libvips and its codecs caught: some decoders
+ * fail with an empty error and say why only in a warning. */
+#ifndef IMGBATCH_VIPS_STARTUP_H
+#define IMGBATCH_VIPS_STARTUP_H
+
+#include <stddef.h>
+
+#include "imgbatch/proto.h"
+#include "imgbatch/settings.h"
+
+struct ib_vips;
+
+/* Starts libvips in this process under the loader policy (which must
+ * outlive it). all_modules: load every allowed module now, not on first
+ * need (under an address-space limit that starts after start-up). NULL
+ * with the reason in err. */
+struct ib_vips *ib_vips_start(const struct ib_loaders *policy, int all_modules,
+                              char *err, size_t err_len);
+void ib_vips_stop(struct ib_vips *v);
+
+/* Loads the allowed modules not loaded yet: 1 when it did (a file no
+ * loader knew may have one now, a format may have its saver), else 0. */
+int ib_vips_load_more(struct ib_vips *v);
+
+/* A new file: warnings logged before now are not its own. */
+void ib_vips_begin_file(struct ib_vips *v);
+
+/* Fails o with libvips' reason: the first line of its error buffer (the
+ * root cause: errors stack, root first), else the last warning logged for
+ * this file. The error buffer is cleared. */
+void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o);
+
+#endif
