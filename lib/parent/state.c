@@ -209,7 +209,10 @@ static void load(struct ib_state *st, struct dir_state *d)
     }
     free(line);
     fclose(f);
-    qsort(d->v, d->n, sizeof(*d->v), by_name);
+    /* A file with no record (all pruned) leaves v NULL: qsort may not be
+     * given it. */
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof(*d->v), by_name);
 }
 
 static struct dir_state *dir_for(struct ib_state *st, const char *output,
