@@ -27,6 +27,9 @@
 
 struct run {
     const struct cli *cli;
+    /* The vips module: loaded in the pool's spawner, for the workers it
+     * forks; never in this process. */
+    const struct ib_vips_api *vips;
     struct progress progress;
     struct ib_report report;
     int have_report;
@@ -160,6 +163,31 @@ static void on_pruned(void *ctx, const char *output, const char *input)
     ib_buf_put_str(&why, "' is gone");
     say_about(r, output, ib_buf_cstr(&why));
     ib_buf_free(&why);
+}
+
+/* ---- the workers ------------------------------------------------------- */
+
+/* In the pool's spawner, before it forks workers: libvips comes in with
+ * the module here. A module that cannot be loaded (a library it needs is
+ * missing) fails every worker alike: said here, and the pool ends after a
+ * few such start-up failures. */
+static int load_vips(void *ctx)
+{
+    struct run *r = ctx;
+    char err[1024];
+    r->vips = ib_vips_module_load(err, sizeof(err));
+    if (!r->vips) {
+        fprintf(stderr, "imgbatch: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
+                       int result_fd)
+{
+    struct run *r = ctx;
+    r->vips->worker_main(s, task_fd, result_fd);
 }
 
 /* ---- set-up ------------------------------------------------------------ */
@@ -411,8 +439,9 @@ static int run_batch(struct cli *c)
     int code = EXIT_SETUP;
     struct ib_batch_hooks hooks = {&r,      on_file,   on_tick,
                                    on_plan, on_orphan, on_pruned};
+    struct ib_batch_workers workers = {&r, load_vips, run_worker};
     struct ib_batch *batch =
-        ib_batch_new(&c->settings, &hooks, workers_to_start(c));
+        ib_batch_new(&c->settings, &hooks, &workers, workers_to_start(c));
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
         progress_init(&r.progress, stderr, progress_wanted(c));
         struct ib_batch_result result;

@@ -1,72 +1,75 @@
-/* The parent's side of a batch: walks the list, largest files first,
- * reports what needs no work (skipped entries, scan errors, clashes) as it
- * goes, hands the rest to the pool as tasks whose id is the entry's index,
- * and turns what comes back (outcomes, lost workers) into one report per
- * entry. */
-#define _GNU_SOURCE /* qsort_r */
+/* The parent's side of a batch: walks the list in the hand-out order
+ * (order.h), reports what needs no work (skipped entries, scan errors,
+ * clashes) as it goes, hands the rest to the pool as tasks, and turns what
+ * comes back (outcomes, lost workers) into one report per entry.
+ *
+ * A task in flight has a flight record, whose number is the task's id:
+ * the entry, and its output, golden and picture paths, worked out once
+ * when it is handed out and used again when it comes back (for the state,
+ * the report, the diff page, or a dead worker's temp file). */
+#define _DEFAULT_SOURCE
 #include "imgbatch/batch.h"
 
 #include <errno.h>
-#include <fts.h>
-#include <limits.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collide.h"
+#include "goldens.h"
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
 #include "imgbatch/clock.h"
-#include "collide.h"
-#include "diffpage.h"
+#include "imgbatch/tempfile.h"
+#include "order.h"
 #include "outpath.h"
 #include "pool.h"
 #include "state.h"
-#include "imgbatch/tempfile.h"
-#include "imgbatch/vipsmodule.h"
+
+/* A task in flight: its id is its place in the batch's flights. */
+struct flight {
+    unsigned index; /* the entry */
+    int format;
+    struct ib_buf output;
+    struct ib_buf golden;   /* --golden: its golden; "" without */
+    struct ib_buf pictures; /* --diff-dir: base path of its pictures; "" */
+};
 
 struct ib_batch {
     const struct ib_settings *s;
     struct ib_file_list *list;
     const struct ib_batch_hooks *hooks;
-    /* The vips module: loaded in the spawner, for the workers it forks. */
-    const struct ib_vips_api *vips;
+    const struct ib_batch_workers *workers;
     struct ib_batch_counts counts;
-    /* The hand-out order: indices into list, largest file first. Files
-     * are taken from both ends: [next, end) is what is left. */
-    unsigned *order;
-    size_t next;    /* next place in order to look at, large end */
-    size_t end;     /* one past the last place left, small end */
+    struct ib_order order;
     uint64_t large; /* the task from the large end in work, or NO_TASK */
-    /* Tasks handed back by the pool (their worker died before starting
+    /* Entries handed back by the pool (their worker died before starting
      * them): given again before anything else. */
     unsigned *returned;
     size_t nreturned, returned_cap;
     size_t inputs_left; /* inputs not yet handed out */
+    struct flight *flights;
+    size_t nflights, flights_cap;
+    size_t *free_flights; /* ids of flights not in use */
+    size_t nfree, free_cap;
     /* Output-side failures: in a row since the last output written, in
      * all, and the errno of the last one. */
     size_t write_failures_in_a_row, write_failures;
     int write_errno;
     double started;
-    struct ib_buf output;
-    struct ib_buf scratch;
-    struct ib_state *state; /* -u, --dry-run */
-    /* --golden: the goldens this run's outputs map to, for orphans. */
-    struct ib_arena golden_names;
-    const char **goldens;
-    size_t ngoldens, goldens_cap;
-    struct ib_buf golden;
-    /* --diff-dir: the mismatches, for the page. */
-    struct ib_buf diff;
-    struct ib_diff_item *mismatches;
-    size_t nmismatches, mismatches_cap;
+    struct ib_buf output, scratch;
+    struct ib_state *state;     /* -u, --dry-run */
+    struct ib_goldens *goldens; /* --golden */
     /* The pool, made (and maybe started) before the list. */
     struct ib_pool_config pool_cfg;
     struct ib_pool_hooks pool_hooks;
     struct ib_pool *pool;
 };
+
+#define NO_TASK UINT64_MAX
 
 static void count(struct ib_batch *b, int status)
 {
@@ -85,6 +88,12 @@ static void report(struct ib_batch *b, const struct ib_entry *e,
     b->hooks->on_file(b->hooks->ctx, e, output, o);
 }
 
+static const char *output_of(struct ib_batch *b, const struct ib_entry *e)
+{
+    ib_output_path(b->s, b->s->outdir, e, &b->output);
+    return ib_buf_cstr(&b->output);
+}
+
 /* Skipped entries and scan errors: reported without a worker. */
 static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 {
@@ -96,35 +105,88 @@ static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
     const char *output = NULL;
     if (e->why == IB_WHY_UP_TO_DATE || e->why == IB_WHY_DRY_RUN) {
         o.in_bytes = e->size;
-        ib_output_path(b->s, e, &b->output);
-        output = ib_buf_cstr(&b->output);
+        output = output_of(b, e);
     }
     report(b, e, output, &o);
 }
 
-/* ---- pool hooks -------------------------------------------------------- */
-
-/* In the pool's spawner, before it forks workers: libvips comes in with
- * the module here, never in the parent. A module that cannot be loaded (a
- * library it needs is missing) fails every worker alike: said here, and
- * the pool ends after a few such start-up failures. */
-static int load_vips(void *ctx)
+static void skip_untried(struct ib_batch *b, const struct ib_entry *e,
+                         const char *why)
 {
-    struct ib_batch *b = ctx;
-    char err[1024];
-    b->vips = ib_vips_module_load(err, sizeof(err));
-    if (!b->vips) {
-        fprintf(stderr, "imgbatch: %s\n", err);
-        return -1;
+    struct ib_outcome o;
+    memset(&o, 0, sizeof(o));
+    o.status = IB_STATUS_SKIPPED;
+    o.in_bytes = e->size;
+    snprintf(o.error, sizeof(o.error), "not tried: %s", why);
+    report(b, e, NULL, &o);
+}
+
+/* ---- flights ----------------------------------------------------------- */
+
+/* A flight for entry index: one landed before, or a new one. Its id. */
+static uint64_t board(struct ib_batch *b, unsigned index)
+{
+    size_t id;
+    if (b->nfree) {
+        id = b->free_flights[--b->nfree];
+    } else {
+        id = b->nflights++;
+        b->flights = ib_xgrow(b->flights, &b->flights_cap, b->nflights,
+                              sizeof(*b->flights));
+        struct flight *f = &b->flights[id];
+        ib_buf_init(&f->output);
+        ib_buf_init(&f->golden);
+        ib_buf_init(&f->pictures);
     }
-    return 0;
+    b->flights[id].index = index;
+    return id;
 }
 
-static void worker_main(void *ctx, int task_fd, int result_fd)
+/* The paths of a task, worked out once: the output, and with --golden
+ * its golden and where its pictures would go (the output's path below
+ * --golden and --diff-dir in place of -o). */
+static void plan_flight(struct ib_batch *b, struct flight *f)
 {
-    struct ib_batch *b = ctx;
-    b->vips->worker_main(b->s, task_fd, result_fd);
+    const struct ib_settings *s = b->s;
+    const struct ib_entry *e = &b->list->v[f->index];
+    f->format = ib_output_path(s, s->outdir, e, &f->output);
+    ib_buf_reset(&f->golden);
+    ib_buf_reset(&f->pictures);
+    if (!b->goldens)
+        return;
+    ib_output_path(s, s->golden_dir, e, &f->golden);
+    ib_goldens_note(b->goldens, ib_buf_cstr(&f->golden));
+    if (s->diff_dir)
+        ib_output_path(s, s->diff_dir, e, &f->pictures);
 }
+
+/* The pool is done with task id, one way or another. */
+static struct flight *land(struct ib_batch *b, uint64_t id)
+{
+    if (b->large == id)
+        b->large = NO_TASK;
+    struct flight *f = &b->flights[id];
+    b->free_flights = ib_xgrow(b->free_flights, &b->free_cap, b->nfree + 1,
+                               sizeof(*b->free_flights));
+    b->free_flights[b->nfree++] = id;
+    return f;
+}
+
+static void free_flights(struct ib_batch *b)
+{
+    for (size_t i = 0; i < b->nflights; i++) {
+        ib_buf_free(&b->flights[i].output);
+        ib_buf_free(&b->flights[i].golden);
+        ib_buf_free(&b->flights[i].pictures);
+    }
+    free(b->flights);
+    free(b->free_flights);
+    b->flights = NULL;
+    b->free_flights = NULL;
+    b->nflights = b->flights_cap = b->nfree = b->free_cap = 0;
+}
+
+/* ---- handing out ------------------------------------------------------- */
 
 static void note_write(struct ib_batch *b, const struct ib_outcome *o)
 {
@@ -142,159 +204,61 @@ static int writes_fail(const struct ib_batch *b)
     return b->write_failures_in_a_row >= IB_WRITE_FAILURES_TO_STOP;
 }
 
-static const char *golden_path_only(struct ib_batch *b,
-                                    const struct ib_entry *e)
-{
-    struct ib_settings g = *b->s;
-    g.outdir = b->s->golden_dir;
-    ib_output_path(&g, e, &b->golden);
-    return ib_buf_cstr(&b->golden);
-}
-
-/* The golden of an entry: its output's path with --golden in place of -o
- * (so goldens mirror the inputs below their PATH as outputs do), noted
- * for the orphan check. "" without --golden. */
-static const char *golden_path(struct ib_batch *b, const struct ib_entry *e)
-{
-    if (!b->s->golden_dir)
-        return "";
-    struct ib_settings g = *b->s;
-    g.outdir = b->s->golden_dir;
-    ib_output_path(&g, e, &b->golden);
-    const char *path = ib_buf_cstr(&b->golden);
-    if (b->ngoldens == b->goldens_cap) {
-        b->goldens_cap = b->goldens_cap ? 2 * b->goldens_cap : 64;
-        b->goldens =
-            ib_xrealloc(b->goldens, b->goldens_cap * sizeof(*b->goldens));
-    }
-    b->goldens[b->ngoldens++] =
-        ib_arena_store(&b->golden_names, path, strlen(path));
-    return path;
-}
-
-/* --diff-dir: where an entry's pictures go (the output's path with the
- * diff dir in place of -o, like golden_path). "" without it. */
-static const char *diff_base(struct ib_batch *b, const struct ib_entry *e)
-{
-    if (!b->s->diff_dir || !b->s->golden_dir)
-        return "";
-    struct ib_settings d = *b->s;
-    d.outdir = b->s->diff_dir;
-    ib_output_path(&d, e, &b->diff);
-    return ib_buf_cstr(&b->diff);
-}
-
-static const char *keep(struct ib_batch *b, const char *s)
-{
-    return ib_arena_store(&b->golden_names, s, strlen(s));
-}
-
-static void note_mismatch(struct ib_batch *b, const struct ib_entry *e,
-                          const struct ib_outcome *o)
-{
-    if (!b->s->diff_dir || o->golden != IB_GOLDEN_MISMATCH)
-        return;
-    if (b->nmismatches == b->mismatches_cap) {
-        b->mismatches_cap = b->mismatches_cap ? 2 * b->mismatches_cap : 16;
-        b->mismatches = ib_xrealloc(b->mismatches,
-                                    b->mismatches_cap * sizeof(*b->mismatches));
-    }
-    struct ib_diff_item *it = &b->mismatches[b->nmismatches++];
-    it->input = keep(b, e->path);
-    it->golden = keep(b, golden_path_only(b, e));
-    it->figures = keep(b, o->error);
-    it->base = keep(b, diff_base(b, e));
-}
-
-#define NO_TASK UINT64_MAX
-
-/* The next entry to hand out from the large end, reporting on the way the
- * ones that need no work (collisions, up to date, ...); NULL when none is
- * left. */
-static const struct ib_entry *next_large(struct ib_batch *b)
-{
-    for (; b->next < b->end; b->next++) {
-        const struct ib_entry *e = &b->list->v[b->order[b->next]];
-        if (e->state == IB_ENTRY_INPUT)
-            return e;
-        report_without_work(b, e);
-    }
-    return NULL;
-}
-
-/* The same from the small end. */
-static const struct ib_entry *next_small(struct ib_batch *b)
-{
-    for (; b->end > b->next; b->end--) {
-        const struct ib_entry *e = &b->list->v[b->order[b->end - 1]];
-        if (e->state == IB_ENTRY_INPUT)
-            return e;
-        report_without_work(b, e);
-    }
-    return NULL;
-}
-
 /* One file at a time comes from the large end of the order, the others
  * from the small end, and the two meet in the middle. The largest files
  * are the ones with the largest decode buffers: two of them at once would
  * double the batch's peak memory for no gain in speed, and the last files
  * of the batch are still middle-sized, so no worker waits long for another
- * at the end. One worker takes them largest first. */
-static unsigned take_next(struct ib_batch *b)
+ * at the end. One worker takes them largest first. Entries that need no
+ * work are reported on the way. *from_large says which end it came from.
+ * IB_ORDER_NONE when nothing is left. */
+static size_t take_next(struct ib_batch *b, int *from_large)
 {
+    *from_large = 0;
     if (b->nreturned)
         return b->returned[--b->nreturned];
-    if ((b->large == NO_TASK || b->s->jobs == 1) && next_large(b)) {
-        b->large = b->order[b->next];
-        return b->order[b->next++];
+    int large = b->large == NO_TASK || b->s->jobs == 1;
+    size_t i;
+    while ((i = ib_order_take(&b->order, large)) != IB_ORDER_NONE) {
+        const struct ib_entry *e = &b->list->v[i];
+        if (e->state == IB_ENTRY_INPUT) {
+            *from_large = large;
+            return i;
+        }
+        report_without_work(b, e);
     }
-    if (next_small(b))
-        return b->order[--b->end];
-    return UINT_MAX;
+    return IB_ORDER_NONE;
 }
 
-static int next_task(void *ctx, struct ib_buf *frame, uint64_t *id)
+static int next_task(void *ctx, struct ib_buf *frame)
 {
     struct ib_batch *b = ctx;
-    unsigned index;
-    if (writes_fail(b) || (index = take_next(b)) == UINT_MAX)
+    int from_large;
+    size_t index;
+    if (writes_fail(b) || (index = take_next(b, &from_large)) == IB_ORDER_NONE)
         return 0;
-    const struct ib_entry *e = &b->list->v[index];
-    struct ib_task t;
-    t.id = index;
-    t.format = ib_output_path(b->s, e, &b->output);
-    t.input = e->path;
-    t.output = ib_buf_cstr(&b->output);
-    t.golden = golden_path(b, e);
-    t.diff = diff_base(b, e);
+    uint64_t id = board(b, (unsigned)index);
+    struct flight *f = &b->flights[id];
+    plan_flight(b, f);
+    if (from_large)
+        b->large = id;
+    struct ib_task t = {
+        .id = id,
+        .format = f->format,
+        .input = b->list->v[index].path,
+        .output = ib_buf_cstr(&f->output),
+        .golden = ib_buf_cstr(&f->golden),
+        .diff = ib_buf_cstr(&f->pictures),
+    };
     ib_proto_put_task(frame, &t);
-    *id = t.id;
     b->inputs_left--;
     return 1;
-}
-
-/* The pool is done with task id, one way or another. */
-static void task_over(struct ib_batch *b, uint64_t id)
-{
-    if (b->large == id)
-        b->large = NO_TASK;
 }
 
 static size_t remaining(void *ctx)
 {
     const struct ib_batch *b = ctx;
     return writes_fail(b) ? 0 : b->inputs_left;
-}
-
-static void skip_untried(struct ib_batch *b, const struct ib_entry *e,
-                         const char *why)
-{
-    struct ib_outcome o;
-    memset(&o, 0, sizeof(o));
-    o.status = IB_STATUS_SKIPPED;
-    o.in_bytes = e->size;
-    snprintf(o.error, sizeof(o.error), "not tried: %s", why);
-    report(b, e, NULL, &o);
 }
 
 /* Entries never handed out when the batch stops early (writes keep
@@ -305,38 +269,54 @@ static void skip_the_rest(struct ib_batch *b, const char *why)
 {
     while (b->nreturned)
         skip_untried(b, &b->list->v[b->returned[--b->nreturned]], why);
-    for (const struct ib_entry *e; (e = next_large(b)); b->next++)
-        skip_untried(b, e, why);
+    size_t i;
+    while ((i = ib_order_take(&b->order, 1)) != IB_ORDER_NONE) {
+        const struct ib_entry *e = &b->list->v[i];
+        if (e->state == IB_ENTRY_INPUT)
+            skip_untried(b, e, why);
+        else
+            report_without_work(b, e);
+    }
 }
 
-static void task_done(void *ctx, uint64_t id, const struct ib_outcome *o)
+/* ---- hearing back ------------------------------------------------------ */
+
+static void note_golden(struct ib_batch *b, const struct ib_entry *e,
+                        struct flight *f, const struct ib_outcome *o)
+{
+    b->counts.golden[o->golden]++;
+    if (b->goldens && b->s->diff_dir && o->golden == IB_GOLDEN_MISMATCH)
+        ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&f->golden),
+                            o->error, ib_buf_cstr(&f->pictures));
+}
+
+static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
+                     size_t len)
 {
     struct ib_batch *b = ctx;
-    task_over(b, id);
+    struct ib_msg m;
+    if (ib_proto_decode(frame, len, &m) != 0 || m.type != IB_MSG_RESULT)
+        return -1;
+    const struct ib_outcome *o = &m.outcome;
+    struct flight *f = land(b, id);
+    const struct ib_entry *e = &b->list->v[f->index];
+    const char *output = ib_buf_cstr(&f->output);
     note_write(b, o);
-    if (o->status == IB_STATUS_OK) {
-        b->counts.golden[o->golden]++;
-        note_mismatch(b, &b->list->v[id], o);
-    }
-    if (b->state && o->status == IB_STATUS_OK) {
-        ib_output_path(b->s, &b->list->v[id], &b->output);
-        ib_state_record(b->state, &b->list->v[id], ib_buf_cstr(&b->output));
-    }
-    const struct ib_entry *e = &b->list->v[id];
-    ib_output_path(b->s, e, &b->output);
-    report(b, e, ib_buf_cstr(&b->output), o);
+    if (o->status == IB_STATUS_OK)
+        note_golden(b, e, f, o);
+    if (b->state && o->status == IB_STATUS_OK)
+        ib_state_record(b->state, e, output);
+    report(b, e, output, o);
+    return 0;
 }
 
 static void task_returned(void *ctx, uint64_t id)
 {
     struct ib_batch *b = ctx;
-    task_over(b, id);
-    if (b->nreturned == b->returned_cap) {
-        b->returned_cap = b->returned_cap ? 2 * b->returned_cap : 8;
-        b->returned =
-            ib_xrealloc(b->returned, b->returned_cap * sizeof(*b->returned));
-    }
-    b->returned[b->nreturned++] = (unsigned)id;
+    struct flight *f = land(b, id);
+    b->returned = ib_xgrow(b->returned, &b->returned_cap, b->nreturned + 1,
+                           sizeof(*b->returned));
+    b->returned[b->nreturned++] = f->index;
     b->inputs_left++;
 }
 
@@ -344,10 +324,10 @@ static void task_returned(void *ctx, uint64_t id)
 static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
 {
     struct ib_batch *b = ctx;
-    task_over(b, id);
-    const struct ib_entry *e = &b->list->v[id];
-    ib_output_path(b->s, e, &b->output);
-    ib_temp_path(ib_buf_cstr(&b->output), pid, &b->scratch);
+    struct flight *f = land(b, id);
+    const struct ib_entry *e = &b->list->v[f->index];
+    const char *output = ib_buf_cstr(&f->output);
+    ib_temp_path(output, pid, &b->scratch);
     unlink(ib_buf_cstr(&b->scratch));
     if (!reason)
         return; /* interrupted: not the file's fault, not reported */
@@ -356,7 +336,7 @@ static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
     o.status = IB_STATUS_FAILED;
     o.in_bytes = e->size;
     snprintf(o.error, sizeof(o.error), "%s", reason);
-    report(b, e, ib_buf_cstr(&b->output), &o);
+    report(b, e, output, &o);
 }
 
 static void tick(void *ctx)
@@ -366,6 +346,18 @@ static void tick(void *ctx)
         return;
     b->counts.seconds = ib_now_seconds() - b->started;
     b->hooks->on_tick(b->hooks->ctx, &b->counts);
+}
+
+static int prepare_workers(void *ctx)
+{
+    struct ib_batch *b = ctx;
+    return b->workers->prepare ? b->workers->prepare(b->workers->ctx) : 0;
+}
+
+static void run_worker(void *ctx, int task_fd, int result_fd)
+{
+    struct ib_batch *b = ctx;
+    b->workers->run(b->workers->ctx, b->s, task_fd, result_fd);
 }
 
 /* ---- the batch --------------------------------------------------------- */
@@ -409,26 +401,6 @@ static void end_on_write_failures(struct ib_batch *b,
              stopped ? "stopped" : "nothing written", strerror(b->write_errno));
 }
 
-static int larger_first(const void *a, const void *b, void *list)
-{
-    const struct ib_entry *v = ((const struct ib_file_list *)list)->v;
-    unsigned i = *(const unsigned *)a, j = *(const unsigned *)b;
-    if (v[i].size != v[j].size)
-        return v[i].size > v[j].size ? -1 : 1;
-    return i < j ? -1 : i > j;
-}
-
-/* Largest files first: take_next works from both ends of it. Ties, and
- * the reports of entries that need no work, keep the list's order. */
-static unsigned *hand_out_order(const struct ib_file_list *list)
-{
-    unsigned *order = ib_xcalloc(list->n ? list->n : 1, sizeof(*order));
-    for (size_t i = 0; i < list->n; i++)
-        order[i] = (unsigned)i;
-    qsort_r(order, list->n, sizeof(*order), larger_first, (void *)list);
-    return order;
-}
-
 /* Before any worker starts (none does if nothing is left): -u marks the
  * inputs whose outputs are up to date; --dry-run announces the others. */
 static void plan_work(struct ib_batch *b)
@@ -437,8 +409,7 @@ static void plan_work(struct ib_batch *b)
         struct ib_entry *e = &b->list->v[i];
         if (e->state != IB_ENTRY_INPUT)
             continue;
-        ib_output_path(b->s, e, &b->output);
-        const char *output = ib_buf_cstr(&b->output);
+        const char *output = output_of(b, e);
         enum ib_freshness f = IB_FRESH_NEW;
         if (b->s->update)
             f = ib_state_check(b->state, e, output);
@@ -465,88 +436,62 @@ static void prune(struct ib_batch *b)
                        b->hooks->ctx);
 }
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Goldens that no input of this run maps to. Not under --shard: the other
  * shards' goldens would all look orphaned. */
 static void find_orphans(struct ib_batch *b)
 {
     if (b->s->shard.count > 1)
         return;
-    qsort(b->goldens, b->ngoldens, sizeof(*b->goldens), by_string);
-    char *roots[] = {(char *)b->s->golden_dir, NULL};
-    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
-    if (!fts)
-        return;
-    FTSENT *e;
-    while ((e = fts_read(fts))) {
-        if (e->fts_level > 0 && e->fts_name[0] == '.') {
-            if (e->fts_info == FTS_D)
-                fts_set(fts, e, FTS_SKIP);
-            continue;
-        }
-        const char *path = e->fts_path;
-        if (e->fts_info != FTS_F ||
-            (b->ngoldens && bsearch(&path, b->goldens, b->ngoldens,
-                                    sizeof(*b->goldens), by_string)))
-            continue;
-        /* --update-golden makes the golden set this run's outputs: an
-         * orphan goes (and is said to go). */
-        if (b->s->update_golden && unlink(path) != 0)
-            continue;
-        if (!b->s->update_golden)
-            b->counts.orphans++;
-        if (b->hooks->on_orphan)
-            b->hooks->on_orphan(b->hooks->ctx, path);
-    }
-    fts_close(fts);
+    b->counts.orphans =
+        ib_goldens_find_orphans(b->goldens, b->hooks->on_orphan, b->hooks->ctx);
 }
 
-static void write_diff_page(struct ib_batch *b, struct ib_batch_result *result)
+static void finish_goldens(struct ib_batch *b, struct ib_batch_result *result)
 {
-    ib_buf_reset(&b->diff);
-    ib_buf_put_str(&b->diff, b->s->diff_dir);
-    ib_buf_put_str(&b->diff, "/index.html");
-    if (ib_make_parent_dirs(ib_buf_cstr(&b->diff)) != 0 ||
-        ib_diff_page_write(b->s->diff_dir, b->mismatches, b->nmismatches) != 0)
+    if (!b->goldens || b->s->dry_run)
+        return;
+    if (result->end == IB_BATCH_DONE)
+        find_orphans(b);
+    if (b->s->diff_dir && ib_goldens_write_page(b->goldens) != 0)
         result->diff_page_errno = errno ? errno : EIO;
+}
+
+static void finish_state(struct ib_batch *b, struct ib_batch_result *result)
+{
+    if (!b->state || b->s->dry_run)
+        return;
+    if (b->s->prune && result->end == IB_BATCH_DONE)
+        prune(b);
+    if (ib_state_save(b->state) != 0)
+        result->state_errno = errno ? errno : EIO;
 }
 
 static void finish_batch(struct ib_batch *b, struct ib_batch_result *result)
 {
-    if (b->s->golden_dir && result->end == IB_BATCH_DONE && !b->s->dry_run)
-        find_orphans(b);
-    if (b->s->diff_dir && b->s->golden_dir && !b->s->dry_run)
-        write_diff_page(b, result);
-    free(b->mismatches);
-    free(b->order);
-    free(b->returned);
-    ib_buf_free(&b->diff);
-    free(b->goldens);
-    ib_arena_free(&b->golden_names);
-    ib_buf_free(&b->golden);
-    if (b->state && b->s->prune && !b->s->dry_run &&
-        result->end == IB_BATCH_DONE)
-        prune(b);
-    if (b->state && !b->s->dry_run && ib_state_save(b->state) != 0)
-        result->state_errno = errno ? errno : EIO;
+    finish_goldens(b, result);
+    finish_state(b, result);
+    ib_goldens_free(b->goldens);
+    b->goldens = NULL;
     ib_state_free(b->state);
-    b->counts.seconds = ib_now_seconds() - b->started;
-    result->counts = b->counts;
+    b->state = NULL;
+    ib_order_free(&b->order);
+    free(b->returned);
+    free_flights(b);
     ib_buf_free(&b->output);
     ib_buf_free(&b->scratch);
+    b->counts.seconds = ib_now_seconds() - b->started;
+    result->counts = b->counts;
 }
 
 struct ib_batch *ib_batch_new(const struct ib_settings *s,
                               const struct ib_batch_hooks *hooks,
+                              const struct ib_batch_workers *workers,
                               int workers_now)
 {
     struct ib_batch *b = ib_xcalloc(1, sizeof(*b));
     b->s = s;
     b->hooks = hooks;
+    b->workers = workers;
     b->pool_cfg = (struct ib_pool_config){
         .jobs = s->jobs,
         .timeout_s = s->timeout_s,
@@ -555,8 +500,8 @@ struct ib_batch *ib_batch_new(const struct ib_settings *s,
     };
     b->pool_hooks = (struct ib_pool_hooks){
         .ctx = b,
-        .prepare = load_vips,
-        .worker_main = worker_main,
+        .prepare = prepare_workers,
+        .worker_main = run_worker,
         .next_task = next_task,
         .remaining = remaining,
         .task_done = task_done,
@@ -586,11 +531,9 @@ void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
     b->counts.total = list->n;
     ib_buf_init(&b->output);
     ib_buf_init(&b->scratch);
-    ib_buf_init(&b->golden);
-    ib_buf_init(&b->diff);
-    ib_arena_init(&b->golden_names);
     ib_mark_collisions(s, list);
     memset(result, 0, sizeof(*result));
+    b->goldens = ib_goldens_new(s);
     if (s->update || s->dry_run) {
         b->state = ib_state_new(ib_settings_fingerprint(s), &s->shard);
         plan_work(b);
@@ -598,14 +541,12 @@ void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
     b->inputs_left = count_inputs(list);
     if (s->dry_run) {
         /* Nothing is started: every entry is reported as it stands. */
-        for (; b->next < list->n; b->next++)
-            report_without_work(b, &list->v[b->next]);
+        for (size_t i = 0; i < list->n; i++)
+            report_without_work(b, &list->v[i]);
         finish_batch(b, result);
         return;
     }
-
-    b->order = hand_out_order(list);
-    b->end = list->n;
+    ib_order_init(&b->order, list);
     b->large = NO_TASK;
     result->end =
         batch_end(ib_pool_run(b->pool, result->err, sizeof(result->err)));

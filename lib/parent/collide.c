@@ -65,7 +65,7 @@ static size_t claim(struct claim *table, size_t mask,
         }
         if (table[slot].hash != h)
             continue;
-        ib_output_path(s, &list->v[table[slot].index], scratch);
+        ib_output_path(s, s->outdir, &list->v[table[slot].index], scratch);
         if (strcmp(ib_buf_cstr(scratch), output) == 0)
             return table[slot].index;
     }
@@ -86,7 +86,7 @@ size_t ib_mark_collisions(const struct ib_settings *s,
         struct ib_entry *e = &list->v[i];
         if (e->state != IB_ENTRY_INPUT)
             continue;
-        ib_output_path(s, e, &out);
+        ib_output_path(s, s->outdir, e, &out);
         const char *output = ib_buf_cstr(&out);
         const struct ib_entry *input = find_input(list, output);
         size_t first;

@@ -1,5 +1,6 @@
 /* Output naming: <dir>/<prefix><name>, where <dir> is the input's own
- * directory, or --output plus the input's path below its PATH argument.
+ * directory, or a root (--output, --golden, --diff-dir) plus the input's
+ * path below its PATH argument.
  * With -f the extension becomes the format's, unless the input's extension
  * already names that format (a.JPG stays a.JPG with -f jpg). */
 #include "outpath.h"
@@ -45,11 +46,11 @@ static enum ib_format choose_format(const struct ib_settings *s,
     return fallback_format(ext);
 }
 
-static void put_directory(const struct ib_settings *s, const struct ib_entry *e,
+static void put_directory(const char *root, const struct ib_entry *e,
                           const char *name, struct ib_buf *out)
 {
-    if (s->outdir) {
-        ib_buf_put_str(out, s->outdir);
+    if (root) {
+        ib_buf_put_str(out, root);
         if (out->len && out->data[out->len - 1] != '/')
             ib_buf_putc(out, '/');
         const char *rel = ib_entry_rel(e);
@@ -59,7 +60,7 @@ static void put_directory(const struct ib_settings *s, const struct ib_entry *e,
     }
 }
 
-enum ib_format ib_output_path(const struct ib_settings *s,
+enum ib_format ib_output_path(const struct ib_settings *s, const char *root,
                               const struct ib_entry *e, struct ib_buf *out)
 {
     const char *slash = strrchr(e->path, '/');
@@ -69,7 +70,7 @@ enum ib_format ib_output_path(const struct ib_settings *s,
     enum ib_format f = choose_format(s, ext, &keep_name);
 
     ib_buf_reset(out);
-    put_directory(s, e, name, out);
+    put_directory(root, e, name, out);
     ib_buf_put_str(out, s->prefix);
     if (keep_name) {
         ib_buf_put_str(out, name);

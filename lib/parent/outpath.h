@@ -8,8 +8,11 @@
 #include "imgbatch/scan.h"
 #include "imgbatch/settings.h"
 
-/* Writes the output path of e into out and returns the format to write. */
-enum ib_format ib_output_path(const struct ib_settings *s,
+/* Writes the path of e's output below root into out and returns the
+ * format to write. root is where the tree of outputs is mirrored: -o for
+ * the outputs themselves, --golden for their goldens, --diff-dir for the
+ * pictures; NULL puts the output beside its input. */
+enum ib_format ib_output_path(const struct ib_settings *s, const char *root,
                               const struct ib_entry *e, struct ib_buf *out);
 
 #endif

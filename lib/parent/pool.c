@@ -4,7 +4,7 @@
  * it starts up to `jobs` workers and then runs one poll() loop. Workers are
  * forked by a spawner, a short-lived child that loads what they need (the
  * hooks' prepare: the vips module) and exits; the parent, a child
- * subreaper, adopts them (spawn_group says why). Workers may
+ * subreaper, adopts them (spawn.h says why). Workers may
  * be forked early (ib_pool_start), before the batch has made its list, so
  * that none holds a copy of it: the first starts at once, the others wait
  * dormant for a START frame, sent when there is work for them (an unneeded
@@ -29,7 +29,8 @@
  * per slot.
  *
  * Failure: a worker that dies (EOF on its result pipe), talks nonsense (a
- * frame that does not decode) or overruns the per-task timeout (counted from
+ * frame that does not parse, a frame it had no reason to send, or a result
+ * the batch cannot decode) or overruns the per-task timeout (counted from
  * when it started on the task: when it was handed out, or when the task
  * before it was answered) is killed and reaped; the file it was working on
  * is reported lost with the reason, the one queued behind it goes back to
@@ -52,15 +53,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "imgbatch/alloc.h"
 #include "imgbatch/clock.h"
 #include "imgbatch/fdio.h"
+#include "imgbatch/proto.h"
 #include "imgbatch/signals.h"
+#include "spawn.h"
 
 #define TICK_SECONDS 0.1
 
@@ -90,10 +90,13 @@ struct slot {
 struct ib_pool {
     const struct ib_pool_config *cfg;
     const struct ib_pool_hooks *hooks;
+    struct ib_spawn_hooks spawn;
     struct slot *slots;
     int nslots;
-    struct birth *births; /* spawn_group's, one per slot */
-    struct ib_buf frame;  /* the next task, fetched ahead */
+    /* For spawn_group: one birth per slot, and the slot it is for. */
+    struct ib_birth *births;
+    struct slot **birth_slots;
+    struct ib_buf frame; /* the next task, fetched ahead */
     uint64_t frame_id;
     int have_frame;
     int exhausted;
@@ -102,184 +105,22 @@ struct ib_pool {
     double last_tick;
 };
 
-static const char *signal_name(int sig)
-{
-    static const struct {
-        int sig;
-        const char *name;
-    } names[] = {
-        {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},
-        {SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},
-        {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"},
-        {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
-        {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
-        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGSYS, "SIGSYS"},
-    };
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (names[i].sig == sig)
-            return names[i].name;
-    return NULL;
-}
+/* ---- starting workers -------------------------------------------------- */
 
-void ib_describe_exit(int status, char *buf, size_t len)
+static void run_worker(void *ctx, int task_fd, int result_fd)
 {
-    if (WIFSIGNALED(status)) {
-        const char *name = signal_name(WTERMSIG(status));
-        if (name)
-            snprintf(buf, len, "killed by %s", name);
-        else
-            snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
-    } else if (WIFEXITED(status)) {
-        snprintf(buf, len, "worker exited with status %d", WEXITSTATUS(status));
-    } else {
-        snprintf(buf, len, "worker ended (wait status %d)", status);
-    }
-}
-
-/* ---- starting a worker ------------------------------------------------- */
-
-/* In the child: keep only stdin/out/err and the two pipe ends, as fds 3 and
- * 4, so no other worker's pipe stays open here (EOF must mean death). */
-static void keep_only_worker_fds(int *task_fd, int *result_fd)
-{
-    int t = fcntl(*task_fd, F_DUPFD, 16);
-    int r = fcntl(*result_fd, F_DUPFD, 16);
-    if (t < 0 || r < 0 || dup2(t, 3) != 3 || dup2(r, 4) != 4)
-        _exit(127);
-    close_range(5, ~0U, 0);
-    *task_fd = 3;
-    *result_fd = 4;
-}
-
-/* A dormant worker waits here for START, the only frame the parent can
- * have written first; EOF: it was never needed. */
-static void wait_for_start(int task_fd)
-{
-    struct ib_buf want;
-    ib_buf_init(&want);
-    ib_proto_put_start(&want);
-    unsigned char frame[16];
-    if (ib_read_all(task_fd, frame, want.len) != 0)
-        _exit(0);
-    if (memcmp(frame, want.data, want.len) != 0)
-        _exit(71);
-    ib_buf_free(&want);
-}
-
-/* A worker is forked by its spawner and adopted by the parent when the
- * spawner exits. Until then a dying parent would not take it along:
- * PR_SET_PDEATHSIG is armed once the parent is its parent. */
-static void wait_for_adoption(pid_t parent, pid_t spawner)
-{
-    for (;;) {
-        pid_t now = getppid();
-        if (now == parent)
-            break;
-        if (now != spawner)
-            _exit(0); /* adopted by someone else: the parent is gone */
-        struct timespec pause = {0, 100000};
-        nanosleep(&pause, NULL);
-    }
-#ifdef PR_SET_PDEATHSIG
-    /* A worker outlives a SIGKILLed parent by no more than this. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(0);
-#endif
-}
-
-static void run_child(struct ib_pool *p, int task_fd, int result_fd,
-                      int dormant, pid_t parent, pid_t spawner)
-{
-    prctl(PR_SET_NAME, "imgbatch-work");
-    keep_only_worker_fds(&task_fd, &result_fd);
-    wait_for_adoption(parent, spawner);
-    if (dormant)
-        wait_for_start(task_fd);
+    const struct ib_pool *p = ctx;
     p->hooks->worker_main(p->hooks->ctx, task_fd, result_fd);
-    _exit(0);
 }
 
-static int make_pipe(int fds[2])
+static int prepare(void *ctx)
 {
-    return pipe2(fds, O_CLOEXEC);
+    const struct ib_pool *p = ctx;
+    return p->hooks->prepare ? p->hooks->prepare(p->hooks->ctx) : 0;
 }
 
-/* One worker to be: its slot, the two pipes, whether it starts dormant. */
-struct birth {
-    struct slot *s;
-    int task[2], result[2];
-    int dormant;
-    pid_t pid;
-};
-
-static void close_pipes(struct birth *b)
+static void take_birth(struct slot *s, const struct ib_birth *b)
 {
-    int *fds[] = {&b->task[0], &b->task[1], &b->result[0], &b->result[1]};
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-        if (*fds[i] >= 0)
-            close(*fds[i]);
-        *fds[i] = -1;
-    }
-}
-
-static int open_pipes(struct birth *b)
-{
-    b->task[0] = b->task[1] = b->result[0] = b->result[1] = -1;
-    if (make_pipe(b->task) != 0 || make_pipe(b->result) != 0) {
-        int saved = errno;
-        close_pipes(b);
-        errno = saved;
-        return -1;
-    }
-    return 0;
-}
-
-static int reap(pid_t pid);
-
-/* The spawner: a child of the parent that loads what the workers need
- * (hooks->prepare), forks them, sends their pids up and exits. */
-static void run_spawner(struct ib_pool *p, struct birth *births, int n,
-                        int pids_fd, pid_t parent)
-{
-    ib_signals_reset_in_child();
-#ifdef PR_SET_PDEATHSIG
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-    if (getppid() != parent)
-        _exit(0);
-    prctl(PR_SET_NAME, "imgbatch-spawn");
-    if (p->hooks->prepare && p->hooks->prepare(p->hooks->ctx) != 0)
-        _exit(70);
-    pid_t spawner = getpid();
-    for (int i = 0; i < n; i++) {
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0)
-            run_child(p, births[i].task[0], births[i].result[1],
-                      births[i].dormant, parent, spawner);
-        if (ib_write_all(pids_fd, &pid, sizeof(pid)) != 0)
-            _exit(0);
-    }
-    _exit(0);
-}
-
-/* Reads the pids the spawner sends, one per birth, until it is done. */
-static void read_pids(int fd, struct birth *births, int n)
-{
-    for (int i = 0; i < n; i++) {
-        pid_t pid;
-        if (ib_read_all(fd, &pid, sizeof(pid)) != 0)
-            return;
-        births[i].pid = pid;
-    }
-}
-
-static void give_birth(struct birth *b)
-{
-    struct slot *s = b->s;
-    close(b->task[0]);
-    close(b->result[1]);
     fcntl(b->result[0], F_SETFL, O_NONBLOCK);
     s->pid = b->pid;
     s->task_fd = b->task[1];
@@ -288,57 +129,29 @@ static void give_birth(struct birth *b)
     ib_buf_reset(&s->in);
 }
 
-/* Starts n workers through one spawner, which the parent waits for: so
- * the parent never loads what workers need (libvips, for the batch),
- * and workers share the spawner's loaded pages instead of each touching
- * all of them (fork copies no page-table entries of file mappings it
- * has not written). The parent, a child subreaper, adopts them when the
- * spawner exits. 0, or -1 with errno when none could be forked; a worker
- * the spawner could not make counts as a start-up failure. */
-static int spawn_group(struct ib_pool *p, struct birth *births, int n)
+/* Forks the n workers of p->births (for p->birth_slots). A worker the
+ * spawner could not make counts as a start-up failure. 0, or -1 with
+ * errno when none could be forked. */
+static int spawn_group(struct ib_pool *p, int n)
 {
-    int pids[2], made = 0;
-    while (made < n && open_pipes(&births[made]) == 0)
-        made++;
-    if (made < n || make_pipe(pids) != 0) {
-        int saved = errno;
-        for (int i = 0; i < made; i++)
-            close_pipes(&births[i]);
-        errno = saved;
+    int status;
+    if (ib_spawn_group(&p->spawn, p->births, n, &status) != 0)
         return -1;
-    }
-#ifdef PR_SET_CHILD_SUBREAPER
-    prctl(PR_SET_CHILD_SUBREAPER, 1);
-#endif
-    /* Nothing buffered in stdio may be written twice. */
-    fflush(NULL);
-    pid_t parent = getpid(), spawner = fork();
-    if (spawner < 0) {
-        int saved = errno;
-        for (int i = 0; i < n; i++)
-            close_pipes(&births[i]);
-        close(pids[0]), close(pids[1]);
-        errno = saved;
-        return -1;
-    }
-    if (spawner == 0)
-        run_spawner(p, births, n, pids[1], parent);
-    close(pids[1]);
-    for (int i = 0; i < n; i++)
-        births[i].pid = -1;
-    read_pids(pids[0], births, n);
-    close(pids[0]);
-    int status = reap(spawner);
     for (int i = 0; i < n; i++) {
-        if (births[i].pid > 0) {
-            give_birth(&births[i]);
+        if (p->births[i].pid > 0) {
+            take_birth(p->birth_slots[i], &p->births[i]);
             continue;
         }
-        close_pipes(&births[i]);
         p->startup_failures++;
         ib_describe_exit(status, p->last_failure, sizeof(p->last_failure));
     }
     return 0;
+}
+
+static void plan_birth(struct ib_pool *p, int i, struct slot *s, int dormant)
+{
+    p->births[i] = (struct ib_birth){.dormant = dormant};
+    p->birth_slots[i] = s;
 }
 
 /* ---- ending a worker --------------------------------------------------- */
@@ -355,34 +168,39 @@ static void close_slot(struct slot *s)
     s->ntasks = 0;
 }
 
-static int reap(pid_t pid)
-{
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    return status;
-}
+/* Why a worker is ended: it failed (died, timed out, talked nonsense), or
+ * the batch is stopping. */
+enum ending { ENDING_FAILED, ENDING_STOP };
 
-/* The worker in s is gone (or must go): kill it if asked, reap it, and
- * account for the task it held. reason overrides how it ended. */
-static void bury(struct ib_pool *p, struct slot *s, int kill_first,
-                 const char *reason)
+/* The worker in s is gone or must go: kill it if asked, reap it, and
+ * account for the tasks it held. A failed one costs the task it was on
+ * (reported lost with reason, or how it ended when reason is NULL) and
+ * gives back the one queued behind; one that never got READY counts as a
+ * start-up failure. On a stop every task it held is lost, without a
+ * reason (it was not the file's fault). */
+static void end_worker(struct ib_pool *p, struct slot *s, enum ending why,
+                       int kill_first, const char *reason)
 {
-    if (kill_first)
-        kill(s->pid, SIGKILL);
     pid_t pid = s->pid;
     enum slot_state was = s->state;
     uint64_t tasks[QUEUE_DEPTH];
     int ntasks = s->ntasks;
     memcpy(tasks, s->tasks, sizeof(tasks));
+    if (kill_first)
+        kill(pid, SIGKILL);
     close(s->task_fd);
     s->task_fd = -1;
-    int status = reap(pid);
+    int status = ib_reap(pid);
+    close_slot(s);
+    if (why == ENDING_STOP) {
+        for (int i = 0; i < ntasks; i++)
+            p->hooks->task_lost(p->hooks->ctx, tasks[i], pid, NULL);
+        return;
+    }
     char how[128];
     ib_describe_exit(status, how, sizeof(how));
     if (!reason)
         reason = how;
-    close_slot(s);
     if (was == SLOT_STARTING || was == SLOT_DORMANT) {
         p->startup_failures++;
         snprintf(p->last_failure, sizeof(p->last_failure), "%s", reason);
@@ -398,16 +216,27 @@ static void bury(struct ib_pool *p, struct slot *s, int kill_first,
     }
 }
 
+static void bury(struct ib_pool *p, struct slot *s, int kill_first,
+                 const char *reason)
+{
+    end_worker(p, s, ENDING_FAILED, kill_first, reason);
+}
+
 /* ---- handing out work -------------------------------------------------- */
 
 static void fetch_task(struct ib_pool *p)
 {
     if (p->have_frame || p->exhausted)
         return;
-    if (p->hooks->next_task(p->hooks->ctx, &p->frame, &p->frame_id))
-        p->have_frame = 1;
-    else
+    int type;
+    if (!p->hooks->next_task(p->hooks->ctx, &p->frame)) {
         p->exhausted = 1;
+        return;
+    }
+    if (ib_proto_peek(p->frame.data, p->frame.len, &type, &p->frame_id) != 0 ||
+        type != IB_MSG_TASK)
+        abort(); /* the batch's own frame: a bug, not a worker's fault */
+    p->have_frame = 1;
 }
 
 static void hand_out(struct ib_pool *p, struct slot *s)
@@ -467,8 +296,8 @@ static int spawn_as_needed(struct ib_pool *p, char *err, size_t err_len)
     int n = 0;
     for (int i = 0; i < p->nslots && (size_t)(awake_workers(p) + n) < work; i++)
         if (p->slots[i].state == SLOT_EMPTY)
-            p->births[n++] = (struct birth){.s = &p->slots[i]};
-    if (n == 0 || spawn_group(p, p->births, n) == 0)
+            plan_birth(p, n++, &p->slots[i], 0);
+    if (n == 0 || spawn_group(p, n) == 0)
         return 0;
     if (live_workers(p) > 0)
         return 0; /* carry on with fewer workers */
@@ -504,30 +333,34 @@ static void dispatch(struct ib_pool *p)
 
 /* ---- hearing from workers ---------------------------------------------- */
 
-static int handle_message(struct ib_pool *p, struct slot *s,
-                          const struct ib_msg *m)
+/* One whole frame from the worker in s: 0, or -1 when it had no reason to
+ * send it or the batch cannot read it. */
+static int handle_frame(struct ib_pool *p, struct slot *s,
+                        const unsigned char *frame, size_t len)
 {
-    if (m->type == IB_MSG_READY && s->state == SLOT_STARTING) {
+    int type;
+    uint64_t id;
+    if (ib_proto_peek(frame, len, &type, &id) != 0)
+        return -1;
+    if (type == IB_MSG_READY && s->state == SLOT_STARTING) {
         s->state = SLOT_IDLE;
         p->startup_failures = 0;
         return 0;
     }
-    if (m->type == IB_MSG_RESULT && s->state == SLOT_BUSY &&
-        m->id == s->tasks[0]) {
-        /* It is on to the next one, if it has one. */
-        s->ntasks--;
-        memmove(s->tasks, s->tasks + 1,
-                sizeof(s->tasks[0]) * (size_t)s->ntasks);
-        s->started = ib_now_seconds();
-        if (s->ntasks == 0)
-            s->state = SLOT_IDLE;
-        p->hooks->task_done(p->hooks->ctx, m->id, &m->outcome);
-        return 0;
-    }
-    return -1;
+    if (type != IB_MSG_RESULT || s->state != SLOT_BUSY || id != s->tasks[0])
+        return -1;
+    if (p->hooks->task_done(p->hooks->ctx, id, frame, len) != 0)
+        return -1;
+    /* It is on to the next one, if it has one. */
+    s->ntasks--;
+    memmove(s->tasks, s->tasks + 1, sizeof(s->tasks[0]) * (size_t)s->ntasks);
+    s->started = ib_now_seconds();
+    if (s->ntasks == 0)
+        s->state = SLOT_IDLE;
+    return 0;
 }
 
-/* Decodes every whole frame in the slot's buffer. -1 on nonsense. */
+/* Handles every whole frame in the slot's buffer. -1 on nonsense. */
 static int drain_frames(struct ib_pool *p, struct slot *s)
 {
     for (;;) {
@@ -535,9 +368,7 @@ static int drain_frames(struct ib_pool *p, struct slot *s)
         int found = ib_proto_frame(s->in.data, s->in.len, &len);
         if (found == 0)
             return 0;
-        struct ib_msg m;
-        if (found < 0 || ib_proto_decode(s->in.data, len, &m) != 0 ||
-            handle_message(p, s, &m) != 0)
+        if (found < 0 || handle_frame(p, s, s->in.data, len) != 0)
             return -1;
         ib_buf_consume(&s->in, len);
     }
@@ -600,22 +431,30 @@ static int poll_timeout_ms(const struct ib_pool *p)
     return wait <= 0 ? 0 : (int)(wait * 1000) + 1;
 }
 
-static void wait_for_events(struct ib_pool *p)
+/* The result pipes of the live workers (owner[i] is fds[i]'s slot), then
+ * extra_fd (owner NULL) unless it is -1. Returns how many fds. */
+static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
+                           struct slot **owner, int extra_fd)
 {
-    struct pollfd fds[p->nslots + 1];
-    struct slot *owner[p->nslots + 1];
     nfds_t n = 0;
     for (int i = 0; i < p->nslots; i++) {
         if (p->slots[i].state == SLOT_EMPTY)
             continue;
-        fds[n].fd = p->slots[i].result_fd;
-        fds[n].events = POLLIN;
+        fds[n] = (struct pollfd){.fd = p->slots[i].result_fd, .events = POLLIN};
         owner[n++] = &p->slots[i];
     }
-    fds[n].fd = ib_signals_fd();
-    fds[n].events = POLLIN;
-    owner[n++] = NULL;
+    if (extra_fd >= 0) {
+        fds[n] = (struct pollfd){.fd = extra_fd, .events = POLLIN};
+        owner[n++] = NULL;
+    }
+    return n;
+}
 
+static void wait_for_events(struct ib_pool *p)
+{
+    struct pollfd fds[p->nslots + 1];
+    struct slot *owner[p->nslots + 1];
+    nfds_t n = live_pollfds(p, fds, owner, ib_signals_fd());
     int ready = poll(fds, n, poll_timeout_ms(p));
     if (ready > 0)
         for (nfds_t i = 0; i < n; i++)
@@ -648,7 +487,7 @@ static void retire_all(struct ib_pool *p)
             kill(s->pid, SIGKILL);
         close(s->task_fd);
         s->task_fd = -1;
-        reap(s->pid);
+        ib_reap(s->pid);
         close_slot(s);
     }
 }
@@ -656,23 +495,6 @@ static void retire_all(struct ib_pool *p)
 static int all_gone(const struct ib_pool *p, double deadline)
 {
     return live_workers(p) == 0 || ib_now_seconds() >= deadline;
-}
-
-/* Kills, reaps and forgets the worker in s during a stop; its tasks are
- * reported lost without a reason (the batch was interrupted). */
-static void end_for_stop(struct ib_pool *p, struct slot *s)
-{
-    uint64_t tasks[QUEUE_DEPTH];
-    int ntasks = s->ntasks;
-    memcpy(tasks, s->tasks, sizeof(tasks));
-    pid_t pid = s->pid;
-    kill(pid, SIGKILL);
-    close(s->task_fd);
-    s->task_fd = -1;
-    reap(pid);
-    close_slot(s);
-    for (int i = 0; i < ntasks; i++)
-        p->hooks->task_lost(p->hooks->ctx, tasks[i], pid, NULL);
 }
 
 /* 1 when the worker's result pipe has reached EOF (it has exited). */
@@ -699,23 +521,16 @@ static void terminate_all(struct ib_pool *p)
     while (!all_gone(p, deadline) && ib_signals_count() == signals_seen) {
         struct pollfd fds[p->nslots];
         struct slot *owner[p->nslots];
-        nfds_t n = 0;
-        for (int i = 0; i < p->nslots; i++) {
-            if (p->slots[i].state == SLOT_EMPTY)
-                continue;
-            fds[n].fd = p->slots[i].result_fd;
-            fds[n].events = POLLIN;
-            owner[n++] = &p->slots[i];
-        }
+        nfds_t n = live_pollfds(p, fds, owner, -1);
         if (poll(fds, n, 50) <= 0)
             continue;
         for (nfds_t i = 0; i < n; i++)
             if (fds[i].revents && reached_eof(owner[i]))
-                end_for_stop(p, owner[i]);
+                end_worker(p, owner[i], ENDING_STOP, 1, NULL);
     }
     for (int i = 0; i < p->nslots; i++)
         if (p->slots[i].state != SLOT_EMPTY)
-            end_for_stop(p, &p->slots[i]);
+            end_worker(p, &p->slots[i], ENDING_STOP, 1, NULL);
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -774,9 +589,11 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
     struct ib_pool *p = ib_xcalloc(1, sizeof(*p));
     p->cfg = cfg;
     p->hooks = hooks;
+    p->spawn = (struct ib_spawn_hooks){p, prepare, run_worker};
     p->nslots = cfg->jobs > 0 ? cfg->jobs : 1;
     p->slots = ib_xcalloc((size_t)p->nslots, sizeof(*p->slots));
     p->births = ib_xcalloc((size_t)p->nslots, sizeof(*p->births));
+    p->birth_slots = ib_xcalloc((size_t)p->nslots, sizeof(*p->birth_slots));
     for (int i = 0; i < p->nslots; i++) {
         p->slots[i].task_fd = p->slots[i].result_fd = -1;
         ib_buf_init(&p->slots[i].in);
@@ -791,12 +608,11 @@ void ib_pool_start(struct ib_pool *p, int n)
     for (int i = 0; i < p->nslots && live + k < n; i++)
         if (p->slots[i].state == SLOT_EMPTY) {
             /* The first starts at once, the others wait for work. */
-            p->births[k] =
-                (struct birth){.s = &p->slots[i], .dormant = live + k > 0};
+            plan_birth(p, k, &p->slots[i], live + k > 0);
             k++;
         }
     if (k > 0)
-        spawn_group(p, p->births, k); /* on failure the run tries again */
+        spawn_group(p, k); /* on failure the run tries again */
 }
 
 enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len)
@@ -815,6 +631,7 @@ void ib_pool_free(struct ib_pool *p)
         ib_buf_free(&p->slots[i].in);
     free(p->slots);
     free(p->births);
+    free(p->birth_slots);
     ib_buf_free(&p->frame);
     free(p);
 }

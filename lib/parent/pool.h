@@ -1,6 +1,8 @@
 /* A pool of forked worker processes fed a task at a time. It knows
- * processes and the protocol's frames, not images: the batch layer supplies
- * tasks and receives outcomes through hooks. */
+ * processes and the protocol's frames (their type, and the task id that
+ * starts TASK and RESULT frames), never what a task or a result says: the
+ * batch layer supplies task frames and reads result frames through hooks.
+ * tests/unit/test_pool.c drives it with a fake worker. */
 #ifndef IMGBATCH_POOL_H
 #define IMGBATCH_POOL_H
 
@@ -9,7 +11,6 @@
 #include <sys/types.h>
 
 #include "imgbatch/buf.h"
-#include "imgbatch/proto.h"
 
 struct ib_pool_config {
     int jobs;             /* workers at most */
@@ -20,18 +21,24 @@ struct ib_pool_config {
 
 struct ib_pool_hooks {
     void *ctx;
-    /* Runs once in each spawner (pool.c), before it forks workers: loads
+    /* Runs once in each spawner (spawn.h), before it forks workers: loads
      * what they all need, which they then share. 0, or -1 (the workers it
      * would have forked count as failed to start). May be NULL. */
     int (*prepare)(void *ctx);
-    /* Runs in a new worker, after fork(); must not return. */
+    /* Runs in a new worker, after fork(); must not return. It says READY
+     * once it can work, then answers each TASK frame with one RESULT
+     * frame carrying the task's id, in order. */
     void (*worker_main)(void *ctx, int task_fd, int result_fd);
-    /* Writes the next task's frame and id; returns 0 when none is left. */
-    int (*next_task)(void *ctx, struct ib_buf *frame, uint64_t *id);
+    /* Writes the next TASK frame into frame (its id is the task's);
+     * returns 0 when none is left. */
+    int (*next_task)(void *ctx, struct ib_buf *frame);
     /* How many tasks next_task has still to give (to size the pool). */
     size_t (*remaining)(void *ctx);
-    /* A worker reported on task id. */
-    void (*task_done)(void *ctx, uint64_t id, const struct ib_outcome *o);
+    /* A worker answered task id with this RESULT frame. 0, or -1 when the
+     * frame does not decode: the worker is then ended as talking
+     * nonsense, and the task lost. */
+    int (*task_done)(void *ctx, uint64_t id, const unsigned char *frame,
+                     size_t len);
     /* The worker (pid) holding task id died or was killed; reason says how
      * ("killed by SIGSEGV", "timed out after 60 s"), NULL when the batch is
      * being interrupted. */
@@ -68,8 +75,5 @@ enum ib_pool_end ib_pool_run(struct ib_pool *p, char *err, size_t err_len);
 
 /* Ends any worker left (one started and never run, too). */
 void ib_pool_free(struct ib_pool *p);
-
-/* "killed by SIGSEGV", "exited with status 3": how a worker ended. */
-void ib_describe_exit(int wait_status, char *buf, size_t len);
 
 #endif

@@ -233,6 +233,18 @@ static void decode_result(struct reader *r, struct ib_msg *m)
         copy_error(o, error);
 }
 
+int ib_proto_peek(const unsigned char *frame, size_t len, int *type,
+                  uint64_t *id)
+{
+    size_t frame_len;
+    if (ib_proto_frame(frame, len, &frame_len) != 1 || frame_len != len)
+        return -1;
+    struct reader r = {frame + 4, len - 4, 0};
+    *type = (int)get_u8(&r);
+    *id = *type == IB_MSG_TASK || *type == IB_MSG_RESULT ? get_u64(&r) : 0;
+    return r.bad ? -1 : 0;
+}
+
 int ib_proto_decode(const unsigned char *frame, size_t len, struct ib_msg *m)
 {
     memset(m, 0, sizeof(*m));

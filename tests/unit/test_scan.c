@@ -187,7 +187,7 @@ static void expect_output(const struct ib_settings *s, const char *path,
     struct ib_buf b;
     ib_buf_init(&b);
     struct ib_entry e = entry(path, rel);
-    CHECK_INT(ib_output_path(s, &e, &b), f);
+    CHECK_INT(ib_output_path(s, s->outdir, &e, &b), f);
     CHECK_STR(ib_buf_cstr(&b), out);
     ib_buf_free(&b);
 }

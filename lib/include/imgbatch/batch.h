@@ -62,14 +62,27 @@ struct ib_batch_result {
     int diff_page_errno; /* --diff-dir: index.html not written (errno) */
 };
 
+/* What the batch's workers run: the caller's choice (the vips module, for
+ * the binary; a fake, for the tests), so the batch knows no libvips. */
+struct ib_batch_workers {
+    void *ctx;
+    /* In the spawner, before it forks workers (pool.h): loads what they
+     * all need. 0, or -1 after saying why. May be NULL. */
+    int (*prepare)(void *ctx);
+    /* A worker's life (vips/worker.h); never returns. */
+    void (*run)(void *ctx, const struct ib_settings *s, int task_fd,
+                int result_fd);
+};
+
 struct ib_batch;
 
 /* Before the list is made: workers_now workers are forked at once (0 for
- * none), so that none holds a copy of the list; the first starts libvips
+ * none), so that none holds a copy of the list; the first starts (libvips)
  * while the list is made, the others when the batch has work for them.
- * s and hooks must outlive the batch. */
+ * s, hooks and workers must outlive the batch. */
 struct ib_batch *ib_batch_new(const struct ib_settings *s,
                               const struct ib_batch_hooks *hooks,
+                              const struct ib_batch_workers *workers,
                               int workers_now);
 
 /* Runs the batch, once. The list must be finished (sorted); entries whose

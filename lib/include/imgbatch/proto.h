@@ -95,6 +95,13 @@ void ib_proto_put_result(struct ib_buf *out, uint64_t id,
  * needed, -1 when the length is impossible. */
 int ib_proto_frame(const unsigned char *data, size_t len, size_t *frame_len);
 
+/* The type of a whole frame (as found by ib_proto_frame) and, for TASK and
+ * RESULT frames, whose fields start with it, the task id (else 0): what
+ * the pool needs to route a frame without decoding it. 0, or -1 when the
+ * frame is too short for them. */
+int ib_proto_peek(const unsigned char *frame, size_t len, int *type,
+                  uint64_t *id);
+
 /* Decodes a whole frame (as found by ib_proto_frame). Returns 0 or -1. */
 int ib_proto_decode(const unsigned char *frame, size_t len, struct ib_msg *m);
 

@@ -1,0 +1,37 @@
+/* The parent's side of --golden: which goldens this run's outputs map to
+ * (the rest of the golden folder are orphans), and the mismatches that
+ * --diff-dir's page lists. The comparing itself is done by the worker that
+ * made the output (vips/golden.c). */
+#ifndef IMGBATCH_PARENT_GOLDENS_H
+#define IMGBATCH_PARENT_GOLDENS_H
+
+#include <stddef.h>
+
+#include "imgbatch/settings.h"
+
+struct ib_goldens;
+
+/* NULL without --golden. s must outlive it. */
+struct ib_goldens *ib_goldens_new(const struct ib_settings *s);
+void ib_goldens_free(struct ib_goldens *g);
+
+/* A golden an output of this run maps to (not an orphan). */
+void ib_goldens_note(struct ib_goldens *g, const char *golden);
+
+/* --diff-dir: a mismatch, for the page: its input, golden, figures and the
+ * base path of its pictures. */
+void ib_goldens_mismatch(struct ib_goldens *g, const char *input,
+                         const char *golden, const char *figures,
+                         const char *pictures);
+
+/* Goldens in the folder that no output of this run maps to: on_orphan is
+ * called for each (under --update-golden, after removing it). Returns
+ * how many there are (0 under --update-golden: they are gone). */
+size_t ib_goldens_find_orphans(struct ib_goldens *g,
+                               void (*on_orphan)(void *ctx, const char *path),
+                               void *ctx);
+
+/* --diff-dir: writes its index.html. 0, or -1 with errno. */
+int ib_goldens_write_page(struct ib_goldens *g);
+
+#endif
