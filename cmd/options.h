@@ -1,9 +1,12 @@
-/* Command-line parsing (getopt_long) into settings for the library. */
+/* imgbatch's command line: the option table (opt.h) and the settings it
+ * fills for the library. */
 #ifndef IMGBATCH_CMD_OPTIONS_H
 #define IMGBATCH_CMD_OPTIONS_H
 
+#include <stdio.h>
+
 #include "imgbatch/settings.h"
-#include "imgbatch/shard.h"
+#include "opt.h"
 
 enum progress_when { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
 
@@ -23,6 +26,13 @@ struct cli {
 
 enum cli_parse_result { CLI_RUN, CLI_EXIT_OK, CLI_USAGE_ERROR };
 
+/* The table: for the parser here, and for gendocs.c (man page and
+ * completions). */
+extern const struct opt_table cli_options;
+
 enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c);
+
+/* The whole --help text. */
+void cli_print_help(FILE *f);
 
 #endif

@@ -32,6 +32,40 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
 fi
 [ -z "$(ls "$T/in" | grep resized_)" ] || fail "a set-up error must not start work"
 
+# Every usage error is the same two lines, whoever finds it: the option
+# table's value parsers, getopt, or a check of several options.
+two_lines() {  # $1 the first line, then the arguments
+    local first=$1; shift
+    run ib "$@"
+    expect_rc 2
+    printf '%s\nTry %s for more information.\n' "$first" "'imgbatch --help'" > "$T/want"
+    cmp -s "$T/want" "$T/stderr" || fail "stderr is not two lines '$first' and Try: $(cat "$T/stderr")"
+}
+two_lines "imgbatch: unrecognized option '--bogus'" --bogus "$T/in"
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    two_lines "imgbatch: invalid --max-memory '12Q': expected a size such as 512M" \
+        --max-memory 12Q "$T/in"
+    two_lines "imgbatch: invalid --shard '4/4': expected K/N with 0 <= K < N (N up to 1048576)" \
+        --shard 4/4 "$T/in"
+    two_lines "imgbatch: option '--size' requires an argument" "$T/in" --size
+    two_lines "imgbatch: option '--quiet' doesn't allow an argument" --quiet=yes "$T/in"
+    two_lines "imgbatch: invalid option -- 'Z'" -Z "$T/in"
+    two_lines "imgbatch: --diff-dir needs --golden DIR" --diff-dir d "$T/in"
+    run ib compare --max-diff 300 a b
+    expect_rc 2
+    expect_stderr_has "imgbatch: invalid --max-diff '300': expected a whole number from 0 to 255"
+    expect_stderr_has "Try 'imgbatch compare --help' for more information."
+fi
+
+# Every option --help names is one the parser knows (both come from the
+# one table).
+run ib --help
+for option in $(grep -oE -- '--[a-z0-9-]+' "$T/stdout" | sort -u); do
+    run ib_again "$option"
+    expect_stderr_lacks "unrecognized option"
+    expect_stderr_lacks "ambiguous"
+done
+
 # Nothing to do is success.
 mkdir "$T/empty"
 run ib "$T/empty"
