@@ -8,6 +8,7 @@
  * there is no work for them. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,8 +93,22 @@ static void leave_mark(const struct run *r)
         fclose(f);
 }
 
-static void act(const char *what, int result_fd, uint64_t id)
+/* A worker dies holding the next task too: it waits until that one is in
+ * its pipe (the parent writes it right after the first, but this process
+ * may run between the two writes). */
+static void wait_for_next(int task_fd, const struct ib_buf *in, size_t len)
 {
+    if (in->len > len)
+        return;
+    struct pollfd p = {.fd = task_fd, .events = POLLIN};
+    poll(&p, 1, 2000);
+}
+
+static void act(const char *what, int task_fd, int result_fd, uint64_t id,
+                const struct ib_buf *in, size_t len)
+{
+    if (strcmp(what, "die") == 0 || strcmp(what, "kill") == 0)
+        wait_for_next(task_fd, in, len);
     if (strcmp(what, "die") == 0)
         _exit(3);
     if (strcmp(what, "kill") == 0)
@@ -123,9 +138,9 @@ static void fake_worker(void *ctx, int task_fd, int result_fd)
     say(result_fd, &out);
     struct ib_msg m;
     while (read_task(task_fd, &in, &m) == 0) {
-        act(m.task.input, result_fd, m.task.id);
         size_t len;
         ib_proto_frame(in.data, in.len, &len);
+        act(m.task.input, task_fd, result_fd, m.task.id, &in, len);
         ib_buf_consume(&in, len);
     }
     _exit(0);
