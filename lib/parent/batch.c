@@ -94,6 +94,18 @@ static const char *output_of(struct ib_batch *b, const struct ib_entry *e)
     return ib_buf_cstr(&b->output);
 }
 
+/* Reports e as status, with reason, without a worker's outcome. */
+static void report_as(struct ib_batch *b, const struct ib_entry *e,
+                      const char *output, int status, const char *reason)
+{
+    struct ib_outcome o;
+    memset(&o, 0, sizeof(o));
+    o.status = status;
+    o.in_bytes = e->size;
+    snprintf(o.error, sizeof(o.error), "%s", reason);
+    report(b, e, output, &o);
+}
+
 /* Skipped entries and scan errors: reported without a worker. */
 static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 {
@@ -113,12 +125,9 @@ static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 static void skip_untried(struct ib_batch *b, const struct ib_entry *e,
                          const char *why)
 {
-    struct ib_outcome o;
-    memset(&o, 0, sizeof(o));
-    o.status = IB_STATUS_SKIPPED;
-    o.in_bytes = e->size;
-    snprintf(o.error, sizeof(o.error), "not tried: %s", why);
-    report(b, e, NULL, &o);
+    char reason[IB_ERROR_MAX];
+    snprintf(reason, sizeof(reason), "not tried: %s", why);
+    report_as(b, e, NULL, IB_STATUS_SKIPPED, reason);
 }
 
 /* ---- flights ----------------------------------------------------------- */
@@ -329,14 +338,8 @@ static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
     const char *output = ib_buf_cstr(&f->output);
     ib_temp_path(output, pid, &b->scratch);
     unlink(ib_buf_cstr(&b->scratch));
-    if (!reason)
-        return; /* interrupted: not the file's fault, not reported */
-    struct ib_outcome o;
-    memset(&o, 0, sizeof(o));
-    o.status = IB_STATUS_FAILED;
-    o.in_bytes = e->size;
-    snprintf(o.error, sizeof(o.error), "%s", reason);
-    report(b, e, output, &o);
+    if (reason) /* else interrupted: not the file's fault, not reported */
+        report_as(b, e, output, IB_STATUS_FAILED, reason);
 }
 
 static void tick(void *ctx)

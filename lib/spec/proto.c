@@ -1,8 +1,10 @@
 #include "imgbatch/proto.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void ib_outcome_fail(struct ib_outcome *o, const char *fmt, ...)
 {
@@ -231,6 +233,22 @@ static void decode_result(struct reader *r, struct ib_msg *m)
     const char *error = get_str(r);
     if (error)
         copy_error(o, error);
+}
+
+int ib_proto_read_frame(int fd, struct ib_buf *buf, size_t *frame_len)
+{
+    for (;;) {
+        int found = ib_proto_frame(buf->data, buf->len, frame_len);
+        if (found != 0)
+            return found > 0 ? 0 : -1;
+        unsigned char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        ib_buf_put(buf, chunk, (size_t)n);
+    }
 }
 
 int ib_proto_peek(const unsigned char *frame, size_t len, int *type,

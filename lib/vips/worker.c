@@ -38,23 +38,6 @@
 #include "resize.h"
 #include "testfault.h"
 
-/* Reads until one whole frame is in buf. 0, or -1 at EOF/error/nonsense. */
-static int read_frame(int fd, struct ib_buf *buf, size_t *frame_len)
-{
-    for (;;) {
-        int found = ib_proto_frame(buf->data, buf->len, frame_len);
-        if (found != 0)
-            return found > 0 ? 0 : -1;
-        unsigned char chunk[4096];
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        ib_buf_put(buf, chunk, (size_t)n);
-    }
-}
-
 /* ---- test hook --------------------------------------------------------- */
 
 static void misbehave(const char *action, int result_fd)
@@ -152,7 +135,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         _exit(0);
 
     size_t len;
-    while (read_frame(task_fd, &in, &len) == 0) {
+    while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
         struct ib_msg m;
         if (ib_proto_decode(in.data, len, &m) != 0 || m.type != IB_MSG_TASK)
             _exit(71);

@@ -107,15 +107,8 @@ static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
     ib_proto_put_ready(&out, (uint32_t)getpid());
     if (ib_write_all(result_fd, out.data, out.len) != 0)
         _exit(0);
-    for (;;) {
-        size_t len;
-        while (ib_proto_frame(in.data, in.len, &len) != 1) {
-            unsigned char chunk[1024];
-            ssize_t n = read(task_fd, chunk, sizeof(chunk));
-            if (n <= 0)
-                _exit(0);
-            ib_buf_put(&in, chunk, (size_t)n);
-        }
+    size_t len;
+    while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
         struct ib_msg m;
         if (ib_proto_decode(in.data, len, &m) != 0)
             _exit(99);
@@ -126,6 +119,7 @@ static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
             _exit(0);
         ib_buf_consume(&in, len);
     }
+    _exit(0);
 }
 
 /* ---- what the batch reports -------------------------------------------- */

@@ -63,25 +63,6 @@ static void answer(int fd, uint64_t id)
     ib_buf_free(&frame);
 }
 
-/* Reads one TASK frame; 0, or -1 at EOF. */
-static int read_task(int fd, struct ib_buf *in, struct ib_msg *m)
-{
-    size_t len;
-    for (;;) {
-        if (ib_proto_frame(in->data, in->len, &len) == 1)
-            break;
-        unsigned char chunk[512];
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n <= 0)
-            return -1;
-        ib_buf_put(in, chunk, (size_t)n);
-    }
-    if (ib_proto_decode(in->data, len, m) != 0)
-        _exit(99);
-    /* The strings point into the frame: keep it until the next call. */
-    return 0;
-}
-
 static void leave_mark(const struct run *r)
 {
     if (!r->marks)
@@ -136,10 +117,11 @@ static void fake_worker(void *ctx, int task_fd, int result_fd)
     ib_buf_init(&in);
     ib_proto_put_ready(&out, (uint32_t)getpid());
     say(result_fd, &out);
-    struct ib_msg m;
-    while (read_task(task_fd, &in, &m) == 0) {
-        size_t len;
-        ib_proto_frame(in.data, in.len, &len);
+    size_t len;
+    while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
+        struct ib_msg m;
+        if (ib_proto_decode(in.data, len, &m) != 0)
+            _exit(99);
         act(m.task.input, task_fd, result_fd, m.task.id, &in, len);
         ib_buf_consume(&in, len);
     }

@@ -95,6 +95,11 @@ void ib_proto_put_result(struct ib_buf *out, uint64_t id,
  * needed, -1 when the length is impossible. */
 int ib_proto_frame(const unsigned char *data, size_t len, size_t *frame_len);
 
+/* Reads from fd (blocking) until a whole frame is at the start of buf,
+ * whose length it sets. 0, or -1 at EOF, on an error or on an impossible
+ * length. The caller consumes the frame. */
+int ib_proto_read_frame(int fd, struct ib_buf *buf, size_t *frame_len);
+
 /* The type of a whole frame (as found by ib_proto_frame) and, for TASK and
  * RESULT frames, whose fields start with it, the task id (else 0): what
  * the pool needs to route a frame without decoding it. 0, or -1 when the
