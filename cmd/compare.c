@@ -64,7 +64,8 @@ int compare_main(int argc, char **argv)
     ib_tolerance_defaults(&t);
     const struct opt *exit_opt;
     int first;
-    int rc = opt_parse(&table, argc, argv, &t, &exit_opt, &first);
+    struct opt_targets to = {{&t, NULL}, NULL};
+    int rc = opt_parse(&table, argc, argv, &to, &exit_opt, &first);
     if (rc < 0)
         return EXIT_SETUP;
     if (rc > 0) {
@@ -72,7 +73,7 @@ int compare_main(int argc, char **argv)
         return EXIT_ALL_DONE;
     }
     if (argc - first != 2) {
-        opt_usage_error(&table, "compare needs EXPECTED and ACTUAL");
+        opt_usage_error(&table, NULL, "compare needs EXPECTED and ACTUAL");
         return EXIT_SETUP;
     }
     char err[1024];

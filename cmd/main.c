@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "exitcodes.h"
 #include "imgbatch/batch.h"
+#include "imgbatch/outpath.h"
 #include "imgbatch/report.h"
 #include "imgbatch/scan.h"
 #include "imgbatch/shard.h"
@@ -51,17 +52,28 @@ static void say_about(struct run *r, const char *path, const char *text)
     fwrite(r->line.data, 1, r->line.len, stderr);
 }
 
+/* With several outputs, a line about one names its variant. */
+static const char *variant_of(const struct run *r, int i, char *buf, size_t len)
+{
+    if (r->cli->settings.nrenditions < 2)
+        return "";
+    snprintf(buf, len,
+             "variant '%s': ", r->cli->settings.renditions[i].variant);
+    return buf;
+}
+
 static void say_done(struct run *r, const struct ib_entry *e,
-                     const char *output, const struct ib_outcome *o)
+                     const struct ib_outcome *o,
+                     const struct ib_output_outcome *oo)
 {
     char text[128];
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, "imgbatch: '");
     ib_quote_put(&r->line, e->path);
     ib_buf_put_str(&r->line, "' -> '");
-    ib_quote_put(&r->line, output);
+    ib_quote_put(&r->line, oo->path);
     snprintf(text, sizeof(text), "' (%dx%d -> %dx%d, %.0f ms)\n", o->in_w,
-             o->in_h, o->out_w, o->out_h, (double)o->usec / 1000.0);
+             o->in_h, oo->out_w, oo->out_h, (double)o->usec / 1000.0);
     ib_buf_put_str(&r->line, text);
     progress_clear(&r->progress);
     fwrite(r->line.data, 1, r->line.len, stderr);
@@ -75,44 +87,64 @@ static const char *golden_word(int g)
 }
 
 /* --golden: a mismatch or a missing golden is a line, like a failure. */
-static void say_golden(struct run *r, const struct ib_entry *e,
-                       const char *output, const struct ib_outcome *o)
+static void say_golden(struct run *r, const struct ib_entry *e, int i,
+                       const struct ib_output_outcome *oo)
 {
-    char text[IB_ERROR_MAX + 64];
-    if (o->golden == IB_GOLDEN_MISMATCH)
-        snprintf(text, sizeof(text), "does not match its golden: %s", o->error);
-    else if (o->golden == IB_GOLDEN_MISSING)
-        snprintf(text, sizeof(text), "no golden for its output");
-    else if (r->cli->verbose || o->golden == IB_GOLDEN_CREATED ||
-             o->golden == IB_GOLDEN_UPDATED)
-        snprintf(text, sizeof(text), "golden %s%s%s", golden_word(o->golden),
-                 o->error[0] ? ": " : "", o->error);
+    char text[IB_ERROR_MAX + 160], variant[96];
+    const char *v = variant_of(r, i, variant, sizeof(variant));
+    if (oo->golden == IB_GOLDEN_MISMATCH)
+        snprintf(text, sizeof(text), "%sdoes not match its golden: %s", v,
+                 oo->error);
+    else if (oo->golden == IB_GOLDEN_MISSING)
+        snprintf(text, sizeof(text), "%sno golden for its output", v);
+    else if (r->cli->verbose || oo->golden == IB_GOLDEN_CREATED ||
+             oo->golden == IB_GOLDEN_UPDATED)
+        snprintf(text, sizeof(text), "%sgolden %s%s%s", v,
+                 golden_word(oo->golden), oo->error[0] ? ": " : "", oo->error);
     else
         return;
-    if (r->cli->quiet && o->golden != IB_GOLDEN_MISMATCH &&
-        o->golden != IB_GOLDEN_MISSING)
+    if (r->cli->quiet && oo->golden != IB_GOLDEN_MISMATCH &&
+        oo->golden != IB_GOLDEN_MISSING)
         return;
-    (void)output;
     say_about(r, e->path, text);
 }
 
-static void on_file(void *ctx, const struct ib_entry *e, const char *output,
+/* What became of one output, when it is worth a line. */
+static void say_output(struct run *r, const struct ib_entry *e,
+                       const struct ib_outcome *o, int i)
+{
+    const struct ib_output_outcome *oo = &o->outputs[i];
+    char text[IB_ERROR_MAX + 128], variant[96];
+    const char *v = variant_of(r, i, variant, sizeof(variant));
+    if (oo->status == IB_STATUS_FAILED) {
+        snprintf(text, sizeof(text), "%s%s", v, oo->error);
+        say_about(r, e->path, text);
+    } else if (oo->status == IB_STATUS_OK && oo->golden != IB_GOLDEN_NONE) {
+        say_golden(r, e, i, oo);
+    } else if (r->cli->verbose && oo->status == IB_STATUS_SKIPPED &&
+               o->status != IB_STATUS_SKIPPED) {
+        snprintf(text, sizeof(text), "%sskipped: %s", v, oo->error);
+        say_about(r, e->path, text);
+    } else if (r->cli->verbose && oo->status == IB_STATUS_OK) {
+        say_done(r, e, o, oo);
+    }
+}
+
+static void on_file(void *ctx, const struct ib_entry *e,
                     const struct ib_outcome *o)
 {
     struct run *r = ctx;
     if (r->have_report)
-        ib_report_file(&r->report, e, output, o);
-    if (o->status == IB_STATUS_OK && o->golden != IB_GOLDEN_NONE) {
-        say_golden(r, e, output, o);
-    } else if (o->status == IB_STATUS_FAILED) {
+        ib_report_file(&r->report, e, &r->cli->settings, o);
+    if (o->status == IB_STATUS_FAILED && o->noutputs == 0) {
         say_about(r, e->path, o->error);
     } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED) {
         char text[IB_ERROR_MAX + 16];
         snprintf(text, sizeof(text), "skipped: %s", o->error);
         say_about(r, e->path, text);
-    } else if (r->cli->verbose) {
-        say_done(r, e, output, o);
     }
+    for (int i = 0; i < o->noutputs && o->status != IB_STATUS_SKIPPED; i++)
+        say_output(r, e, o, i);
 }
 
 static void on_tick(void *ctx, const struct ib_batch_counts *c)
@@ -121,11 +153,12 @@ static void on_tick(void *ctx, const struct ib_batch_counts *c)
     progress_update(&r->progress, c);
 }
 
-/* --dry-run: one line on stdout per input that would be worked on. */
-static void on_plan(void *ctx, const struct ib_entry *e, const char *output,
-                    const char *why)
+/* --dry-run: one line on stdout per output that would be made. */
+static void on_plan(void *ctx, const struct ib_entry *e, int rendition,
+                    const char *output, const char *why)
 {
     (void)ctx;
+    (void)rendition;
     struct ib_buf b;
     ib_buf_init(&b);
     ib_buf_put_str(&b, "would resize '");
@@ -151,16 +184,22 @@ static void on_orphan(void *ctx, const char *golden)
 }
 
 /* --prune: one line per output removed, like a failure (not --quiet). */
-static void on_pruned(void *ctx, const char *output, const char *input)
+static void on_pruned(void *ctx, const char *output, const char *input,
+                      const char *reason)
 {
     struct run *r = ctx;
     if (r->cli->quiet)
         return;
     struct ib_buf why;
     ib_buf_init(&why);
-    ib_buf_put_str(&why, "removed: its input '");
-    ib_quote_put(&why, input);
-    ib_buf_put_str(&why, "' is gone");
+    if (strcmp(reason, "its input is gone") == 0) {
+        ib_buf_put_str(&why, "removed: its input '");
+        ib_quote_put(&why, input);
+        ib_buf_put_str(&why, "' is gone");
+    } else {
+        ib_buf_put_str(&why, "removed: ");
+        ib_buf_put_str(&why, reason);
+    }
     say_about(r, output, ib_buf_cstr(&why));
     ib_buf_free(&why);
 }
@@ -358,6 +397,12 @@ static int finish(struct run *r, const struct ib_batch_result *b)
         if (code == EXIT_ALL_DONE)
             code = EXIT_SOME_FAILED;
     }
+    if (b->manifest_errno) {
+        setup_error("cannot write manifest", r->cli->settings.manifest,
+                    strerror(b->manifest_errno));
+        if (code == EXIT_ALL_DONE)
+            code = EXIT_SOME_FAILED;
+    }
     if (b->state_errno) {
         fprintf(stderr, "imgbatch: cannot save the -u state: %s\n",
                 strerror(b->state_errno));
@@ -410,11 +455,30 @@ static int workers_to_start(const struct cli *c)
     return c->npaths;
 }
 
+/* The names of the run's outputs, which the scan leaves out: one pattern
+ * per rendition, in patterns (kept in strings). */
+static int output_patterns(const struct cli *c, struct ib_arena *strings,
+                           const char **patterns)
+{
+    struct ib_buf b;
+    ib_buf_init(&b);
+    int n = 0;
+    for (int i = 0; i < c->settings.nrenditions; i++) {
+        const char *p = ib_output_pattern(&c->settings.renditions[i], &b);
+        if (p)
+            patterns[n++] = ib_arena_store(strings, p, strlen(p));
+    }
+    ib_buf_free(&b);
+    return n;
+}
+
 static int run_batch(struct cli *c)
 {
+    const char *patterns[IB_MAX_OUTPUTS];
     struct ib_scan_options scan = {
         .recursive = c->recursive,
-        .prefix = c->settings.prefix,
+        .output_patterns = patterns,
+        .npatterns = output_patterns(c, &c->strings, patterns),
         .allow_svg = c->settings.loaders.allow_svg,
         .allow_pdf = c->settings.loaders.allow_pdf,
     };
@@ -459,20 +523,24 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "compare") == 0)
         return compare_main(argc - 1, argv + 1);
     struct cli c;
-    switch (cli_parse(argc, argv, &c)) {
-    case CLI_EXIT_OK: return EXIT_ALL_DONE;
-    case CLI_USAGE_ERROR: return EXIT_SETUP;
-    default: break;
+    enum cli_parse_result parsed = cli_parse(argc, argv, &c);
+    if (parsed != CLI_RUN) {
+        cli_free(&c);
+        return parsed == CLI_EXIT_OK ? EXIT_ALL_DONE : EXIT_SETUP;
     }
     if (c.lock_path) {
         int rc = take_lock(c.lock_path);
-        if (rc)
+        if (rc) {
+            cli_free(&c);
             return rc == EXIT_LOCKED ? EXIT_LOCKED : EXIT_SETUP;
+        }
     }
-    if (ib_signals_install() != 0) {
+    int code = EXIT_SETUP;
+    if (ib_signals_install() != 0)
         fprintf(stderr, "imgbatch: cannot install signal handlers: %s\n",
                 strerror(errno));
-        return EXIT_SETUP;
-    }
-    return run_batch(&c);
+    else
+        code = run_batch(&c);
+    cli_free(&c);
+    return code;
 }

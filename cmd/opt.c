@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imgbatch/alloc.h"
+#include "imgbatch/buf.h"
+
 /* getopt_long's code for a long-only entry i. */
 #define LONG_ONLY 1000
 
@@ -16,15 +19,16 @@
 
 /* ---- messages ---------------------------------------------------------- */
 
-int opt_usage_error(const struct opt_table *t, const char *fmt, ...)
+int opt_usage_error(const struct opt_table *t, const char *context,
+                    const char *fmt, ...)
 {
-    char text[512];
+    char text[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    fprintf(stderr, "imgbatch: %s\nTry '%s --help' for more information.\n",
-            text, t->program);
+    fprintf(stderr, "imgbatch: %s%s\nTry '%s --help' for more information.\n",
+            context ? context : "", text, t->program);
     return -1;
 }
 
@@ -77,74 +81,180 @@ static void long_name_of(const char *arg, char *buf, size_t len)
 }
 
 /* getopt's own complaint, in the one format. */
-static int getopt_error(const struct opt_table *t, int code, const char *arg)
+static int getopt_error(const struct opt_table *t, const char *context,
+                        int code, const char *arg)
 {
     const struct opt *o = by_code(t, optopt);
     char name[128];
-    if (strncmp(arg, "--", 2) != 0 && optopt)
-        return code == ':'
-                   ? opt_usage_error(t, "option requires an argument -- '%c'",
-                                     optopt)
-                   : opt_usage_error(t, "invalid option -- '%c'", optopt);
+    if (strncmp(arg, "--", 2) != 0 && optopt) {
+        if (code == ':')
+            return opt_usage_error(
+                t, context, "option requires an argument -- '%c'", optopt);
+        return opt_usage_error(t, context, "invalid option -- '%c'", optopt);
+    }
     long_name_of(arg, name, sizeof(name));
     if (code == ':')
-        return opt_usage_error(t, "option '--%s' requires an argument",
+        return opt_usage_error(t, context, "option '--%s' requires an argument",
                                o ? o->name : name);
     if (o)
-        return opt_usage_error(t, "option '--%s' doesn't allow an argument",
-                               o->name);
+        return opt_usage_error(
+            t, context, "option '--%s' doesn't allow an argument", o->name);
     size_t matches = 0;
     for (size_t i = 0; i < t->n; i++)
         matches += strncmp(t->opts[i].name, name, strlen(name)) == 0;
     if (matches > 1)
-        return opt_usage_error(t, "option '--%s' is ambiguous", name);
-    return opt_usage_error(t, "unrecognized option '%s'", arg);
+        return opt_usage_error(t, context, "option '--%s' is ambiguous", name);
+    return opt_usage_error(t, context, "unrecognized option '%s'", arg);
 }
 
 static int apply(const struct opt_table *t, const struct opt *o,
-                 const char *arg, void *target)
+                 const char *arg, const struct opt_targets *to)
 {
+    char why[256] = "", name[96];
+    void *target = to->target[o->scope];
+    if (!target)
+        return opt_usage_error(t, to->context,
+                               "%s applies to the whole run, not to one "
+                               "output",
+                               what(o, name, sizeof(name)));
     void *field = (char *)target + o->offset;
     if (!o->parse) {
         *(int *)field = 1;
         return 0;
     }
-    char why[256] = "", name[96];
     if (o->parse(o, arg, field, why, sizeof(why)) == 0)
         return 0;
-    return opt_usage_error(t, "invalid %s '%s': %s",
+    return opt_usage_error(t, to->context, "invalid %s '%s': %s",
                            what(o, name, sizeof(name)), arg, why);
 }
 
-int opt_parse(const struct opt_table *t, int argc, char **argv, void *target,
-              const struct opt **exit_opt, int *first_operand)
+/* The entry whose count stands for o's: its first alias (an entry that
+ * sets the same field the same way). */
+static size_t canonical(const struct opt_table *t, const struct opt *o)
 {
-    struct option *longs = calloc(t->n + 1, sizeof(*longs));
-    char *shorts = malloc(2 * t->n + 2);
-    if (!longs || !shorts) {
-        free(longs);
-        free(shorts);
-        return opt_usage_error(t, "%s", strerror(ENOMEM));
-    }
+    for (size_t i = 0; i < t->n; i++)
+        if (t->opts[i].scope == o->scope && t->opts[i].offset == o->offset &&
+            t->opts[i].parse == o->parse)
+            return i;
+    return (size_t)(o - t->opts);
+}
+
+/* A single-valued option given again is an error, not "the last one
+ * wins": -s 50 -s 70 would otherwise quietly make 70. */
+static int count_use(const struct opt_table *t, const struct opt *o,
+                     unsigned char *seen, const char *context)
+{
+    size_t i = canonical(t, o);
+    if (!o->arg || (o->flags & OPT_REPEATABLE) || !seen[i]++)
+        return 0;
+    char name[96];
+    return opt_usage_error(t, context, "%s given twice: it takes one value%s",
+                           what(&t->opts[i], name, sizeof(name)),
+                           t->opts[i].flags & OPT_LIST ? " (or a list: a,b)"
+                                                       : "");
+}
+
+int opt_parse(const struct opt_table *t, int argc, char **argv,
+              const struct opt_targets *to, const struct opt **exit_opt,
+              int *first_operand)
+{
+    struct option *longs = ib_xcalloc(t->n + 1, sizeof(*longs));
+    char *shorts = ib_xmalloc(2 * t->n + 2);
+    unsigned char *seen = ib_xcalloc(t->n, 1);
     build_getopt(t, longs, shorts);
     *exit_opt = NULL;
     int rc = 0, code;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc starts afresh on another argv */
     while (rc == 0 &&
            (code = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
         const struct opt *o =
             code == '?' || code == ':' ? NULL : by_code(t, code);
         if (!o)
-            rc = getopt_error(t, code, argv[optind - 1]);
+            rc = getopt_error(t, to->context, code, argv[optind - 1]);
         else if (o->flags & OPT_EXIT)
             *exit_opt = o, rc = 1;
-        else
-            rc = apply(t, o, optarg, target);
+        else if ((rc = count_use(t, o, seen, to->context)) == 0)
+            rc = apply(t, o, optarg, to);
     }
     *first_operand = optind;
     free(longs);
     free(shorts);
+    free(seen);
+    return rc;
+}
+
+int opt_set(const struct opt_table *t, const char *name, const char *value,
+            const struct opt_targets *to)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const struct opt *o = &t->opts[i];
+        if (strcmp(o->name, name) != 0 || (o->flags & OPT_EXIT))
+            continue;
+        if (o->arg && !value)
+            return opt_usage_error(t, to->context, "--%s needs a value", name);
+        if (!o->arg && value)
+            return opt_usage_error(t, to->context, "--%s takes no value", name);
+        return apply(t, o, value, to);
+    }
+    return opt_usage_error(t, to->context, "unknown option '%s'", name);
+}
+
+/* ---- words ------------------------------------------------------------- */
+
+/* One word from *p into w, quotes and backslashes taken out. 0, or -1 on
+ * an unclosed quote. */
+static int read_word(const char **p, struct ib_buf *w)
+{
+    const char *s = *p;
+    char quote = 0;
+    for (; *s; s++) {
+        if (quote && *s == quote)
+            quote = 0;
+        else if (quote == '\'')
+            ib_buf_putc(w, *s);
+        else if (*s == '\\' && s[1])
+            ib_buf_putc(w, *++s);
+        else if (quote)
+            ib_buf_putc(w, *s);
+        else if (*s == '\'' || *s == '"')
+            quote = *s;
+        else if (*s == ' ' || *s == '\t' || *s == '\n')
+            break;
+        else
+            ib_buf_putc(w, *s);
+    }
+    *p = s;
+    return quote ? -1 : 0;
+}
+
+int opt_split_words(const char *text, const char *argv0, struct ib_arena *a,
+                    char ***words, int *nwords, char *why, size_t why_len)
+{
+    size_t cap = 8, n = 0;
+    char **v = ib_xmalloc(cap * sizeof(*v));
+    v[n++] = (char *)ib_arena_store(a, argv0, strlen(argv0));
+    struct ib_buf w;
+    ib_buf_init(&w);
+    const char *p = text;
+    int rc = 0;
+    for (;;) {
+        p += strspn(p, " \t\n");
+        if (!*p)
+            break;
+        ib_buf_reset(&w);
+        if (read_word(&p, &w) != 0) {
+            snprintf(why, why_len, "a quote is not closed");
+            rc = -1;
+            break;
+        }
+        v = ib_xgrow(v, &cap, n + 2, sizeof(*v));
+        v[n++] = (char *)ib_arena_store(a, (const char *)w.data, w.len);
+    }
+    ib_buf_free(&w);
+    v[n] = NULL;
+    *words = v;
+    *nwords = (int)n;
     return rc;
 }
 

@@ -30,9 +30,16 @@ enum opt_complete {
 };
 
 enum opt_flags {
-    OPT_HIDDEN = 1, /* an alias: accepted, not listed */
-    OPT_EXIT = 2,   /* --help, --version: the caller acts and exits */
+    OPT_HIDDEN = 1,     /* an alias: accepted, not listed */
+    OPT_EXIT = 2,       /* --help, --version: the caller acts and exits */
+    OPT_REPEATABLE = 4, /* may be given more than once (--variant) */
+    OPT_LIST = 8,       /* takes a comma-separated list */
 };
+
+/* Which of a parse's targets an entry sets: the run's settings, or those
+ * of its outputs (which a --variant or a recipe's variant may set again
+ * for its own). */
+enum opt_scope { OPT_RUN, OPT_OUTPUT, OPT_SCOPES };
 
 struct opt {
     const char *name;   /* long name, without the dashes */
@@ -47,6 +54,7 @@ struct opt {
     const char *what;          /* in messages; NULL: "--name" */
     enum opt_complete complete;
     unsigned flags;
+    enum opt_scope scope;
 };
 
 struct opt_table {
@@ -56,15 +64,40 @@ struct opt_table {
     const char *const *groups; /* titles, by group index */
 };
 
-/* Parses the options of argv into target. 1 and *exit_opt set when an
- * OPT_EXIT option came (nothing after it is parsed); 0 with *first_operand
- * set when every option parsed; -1 after printing a usage error. */
-int opt_parse(const struct opt_table *t, int argc, char **argv, void *target,
-              const struct opt **exit_opt, int *first_operand);
+/* Where a parse writes: a target per scope. A NULL target refuses the
+ * options of its scope. context, when set, starts every message ("variant
+ * 'x': ", "recipe 'r' line 3: "). */
+struct opt_targets {
+    void *target[OPT_SCOPES];
+    const char *context;
+};
 
-/* Prints "PROGRAM: MESSAGE" and the Try line on stderr; returns -1. */
-int opt_usage_error(const struct opt_table *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Parses the options of argv into the targets. An option that takes a
+ * value may be given once (but OPT_REPEATABLE ones). 1 and *exit_opt set
+ * when an OPT_EXIT option came (nothing after it is parsed); 0 with
+ * *first_operand set when every option parsed; -1 after printing a usage
+ * error. */
+int opt_parse(const struct opt_table *t, int argc, char **argv,
+              const struct opt_targets *to, const struct opt **exit_opt,
+              int *first_operand);
+
+/* Sets the option named name (its long name) to value (NULL for a flag),
+ * as if given: for a recipe. 0, or -1 after printing a usage error. */
+int opt_set(const struct opt_table *t, const char *name, const char *value,
+            const struct opt_targets *to);
+
+/* Prints "PROGRAM: [CONTEXT]MESSAGE" and the Try line on stderr; returns
+ * -1. context may be NULL. */
+int opt_usage_error(const struct opt_table *t, const char *context,
+                    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Splits text into words as a shell would (blanks between words, '...'
+ * and "..." quoting, \ escaping), each stored in the arena; words[0] is
+ * argv0. *nwords is set; the array is malloc'd (the caller frees it). 0,
+ * or -1 with why (an unclosed quote). */
+struct ib_arena;
+int opt_split_words(const char *text, const char *argv0, struct ib_arena *a,
+                    char ***words, int *nwords, char *why, size_t why_len);
 
 /* Prints the options, group by group, for --help. */
 void opt_print_help(const struct opt_table *t, FILE *f);

@@ -8,17 +8,21 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "imgbatch/version.h"
+#include "recipe.h"
+#include "renditions.h"
 #include "tolerance_opts.h"
 #include "values.h"
 
 #define MAX_JOBS 1024
 
-/* The field of struct cli an option sets. */
+/* The field of struct cli, or of struct output_opts, an option sets. */
 #define CLI(FIELD) offsetof(struct cli, FIELD)
+#define OUT(FIELD) offsetof(struct output_opts, FIELD)
 
 enum group {
     SIZE,
@@ -44,6 +48,8 @@ static const char *const group_titles[] = {
 
 static const char *const crops[] = {"none", "centre", "attention", "entropy",
                                     NULL};
+static const char *const fits[] = {"inside", "cover",   "contain",
+                                   "fill",   "outside", NULL};
 static const char *const formats[] = {"jpg", "png", "webp", "avif", "tif",
                                       "gif", "jxl", "heic", NULL};
 static const char *const intents[] = {"perceptual", "relative", "saturation",
@@ -57,10 +63,13 @@ static const struct opt options[] = {
      .key = 's',
      .arg = "GEOMETRY",
      .group = SIZE,
-     .parse = opt_geometry,
-     .offset = CLI(settings.geometry),
+     .parse = opt_sizes,
+     .offset = OUT(sizes),
+     .scope = OPT_OUTPUT,
      .what = "geometry",
-     .help = "target size (default 100x100):\n"
+     .flags = OPT_LIST,
+     .help = "target size, or a comma-separated list of them (default "
+             "100x100):\n"
              "  WxH   fit inside WxH, keep the aspect ratio\n"
              "  W, Wx set the width; xH sets the height\n"
              "  WxH!  exactly WxH, ignore the aspect ratio\n"
@@ -71,10 +80,43 @@ static const struct opt options[] = {
      .arg = "MODE",
      .group = SIZE,
      .parse = opt_crop,
-     .offset = CLI(settings.crop),
+     .offset = OUT(crop),
+     .scope = OPT_OUTPUT,
      .values = crops,
      .complete = OPT_COMPLETE_VALUES,
-     .help = "fill WxH and crop to it: centre, attention, entropy"},
+     .help = "fill WxH and crop to it: centre, attention, entropy (--fit "
+             "cover with that --gravity)"},
+    {.name = "fit",
+     .arg = "MODE",
+     .group = SIZE,
+     .parse = opt_choice,
+     .offset = OUT(fit),
+     .scope = OPT_OUTPUT,
+     .values = fits,
+     .complete = OPT_COMPLETE_VALUES,
+     .help = "how the output fills WxH: inside (within it, the default), "
+             "cover (fills it, cropped), contain (within it, padded to "
+             "exactly WxH with --background, transparent for formats with "
+             "alpha when none is given), fill (exactly WxH, stretched), "
+             "outside (covers it, not cropped)"},
+    {.name = "gravity",
+     .arg = "G",
+     .group = SIZE,
+     .parse = opt_gravity,
+     .offset = OUT(gravity),
+     .scope = OPT_OUTPUT,
+     .values = ib_gravity_names,
+     .complete = OPT_COMPLETE_VALUES,
+     .help = "where cover crops and contain pads: centre (default), north, "
+             "northeast, east, southeast, south, southwest, west, northwest, "
+             "X,Y (fractions from 0 to 1), or for cover attention, entropy"},
+    {.name = "no-enlarge",
+     .group = SIZE,
+     .offset = OUT(r.no_enlarge),
+     .scope = OPT_OUTPUT,
+     .help = "skip an output that would be larger than its input (reason: "
+             "would enlarge); WxH> does the same when there are several "
+             "outputs"},
     {.name = "no-rotate",
      .group = SIZE,
      .offset = CLI(settings.no_rotate),
@@ -99,28 +141,69 @@ static const struct opt options[] = {
      .complete = OPT_COMPLETE_DIR,
      .help = "write under DIR, mirroring each input's path below its PATH "
              "(default: beside the input)"},
+    {.name = "name",
+     .arg = "TEMPLATE",
+     .group = OUTPUT,
+     .parse = opt_template,
+     .offset = OUT(r.name),
+     .scope = OPT_OUTPUT,
+     .help = "name outputs by a template: {name} {stem} {ext} {dir} of the "
+             "input, {w} {h} of the output, {size} {format} {q} {variant}, "
+             "{hash:N} (the first N hex digits of the SHA-256 of the "
+             "output); default resized_{name}, or resized_{stem}-{variant}."
+             "{ext} for several outputs"},
+    {.name = "variant",
+     .arg = "SPEC",
+     .group = OUTPUT,
+     .parse = opt_append,
+     .offset = CLI(variant_specs),
+     .flags = OPT_REPEATABLE,
+     .help = "one more output per input: '[NAME:] OPTIONS', with the "
+             "options of one output (-s, -f, -q, --name, --fit, ...); the "
+             "command line's are its defaults (repeatable)"},
+    {.name = "recipe",
+     .arg = "FILE",
+     .group = OUTPUT,
+     .parse = opt_string,
+     .offset = CLI(recipe),
+     .complete = OPT_COMPLETE_FILE,
+     .help = "read default options and [variant NAME] sections from FILE "
+             "(README, Renditions); the command line overrides it"},
+    {.name = "manifest",
+     .arg = "FILE",
+     .group = OUTPUT,
+     .parse = opt_string,
+     .offset = CLI(settings.manifest),
+     .complete = OPT_COMPLETE_FILE,
+     .help = "write every input's outputs (path, width, height, format, "
+             "bytes) as JSON to FILE, for srcset; merged with the last one "
+             "under -u"},
     {.name = "prefix",
      .arg = "PREFIX",
      .group = OUTPUT,
      .parse = opt_prefix,
-     .offset = CLI(settings.prefix),
+     .offset = OUT(r.prefix),
+     .scope = OPT_OUTPUT,
      .help = "output name prefix (default resized_)"},
     {.name = "format",
      .key = 'f',
      .arg = "FORMAT",
      .group = OUTPUT,
-     .parse = opt_format,
-     .offset = CLI(settings.format),
+     .parse = opt_formats,
+     .offset = OUT(formats),
+     .scope = OPT_OUTPUT,
      .values = formats,
      .complete = OPT_COMPLETE_VALUES,
-     .help = "jpg, png, webp, avif, tif, gif, jxl or heic (default: the "
-             "input's)"},
+     .flags = OPT_LIST,
+     .help = "jpg, png, webp, avif, tif, gif, jxl or heic, or a "
+             "comma-separated list of them (default: the input's)"},
     {.name = "quality",
      .key = 'q',
      .arg = "N",
      .group = OUTPUT,
      .parse = opt_int,
-     .offset = CLI(settings.quality),
+     .offset = OUT(r.quality),
+     .scope = OPT_OUTPUT,
      .min = 1,
      .max = 100,
      .help = "quality of lossy formats, 1-100 (default 85)"},
@@ -128,14 +211,16 @@ static const struct opt options[] = {
      .arg = "C",
      .group = OUTPUT,
      .parse = opt_colour,
-     .offset = CLI(settings.background),
+     .offset = OUT(r.background),
+     .scope = OPT_OUTPUT,
      .values = ib_colour_names,
      .complete = OPT_COMPLETE_VALUES,
      .help = "colour under transparency for formats without alpha: white, "
              "black, #rrggbb, R,G,B (default white)"},
     {.name = "keep-metadata",
      .group = OUTPUT,
-     .offset = CLI(settings.keep_metadata),
+     .offset = OUT(r.keep_metadata),
+     .scope = OPT_OUTPUT,
      .help = "keep EXIF, XMP, IPTC and comments (default: dropped)"},
     {.name = "recursive",
      .key = 'r',
@@ -192,17 +277,20 @@ static const struct opt options[] = {
     /* Encoders */
     {.name = "jpeg-progressive",
      .group = ENCODERS,
-     .offset = CLI(settings.encoder.jpeg_progressive),
+     .offset = OUT(r.encoder.jpeg_progressive),
+     .scope = OPT_OUTPUT,
      .help = "progressive JPEG"},
     {.name = "jpeg-optimize",
      .group = ENCODERS,
-     .offset = CLI(settings.encoder.jpeg_optimize),
+     .offset = OUT(r.encoder.jpeg_optimize),
+     .scope = OPT_OUTPUT,
      .help = "optimised Huffman tables"},
     {.name = "jpeg-subsample",
      .arg = "M",
      .group = ENCODERS,
      .parse = opt_choice,
-     .offset = CLI(settings.encoder.jpeg_subsample),
+     .offset = OUT(r.encoder.jpeg_subsample),
+     .scope = OPT_OUTPUT,
      .values = subsample_modes,
      .complete = OPT_COMPLETE_VALUES,
      .help = "chroma subsampling: auto, on, off"},
@@ -210,27 +298,32 @@ static const struct opt options[] = {
      .arg = "N",
      .group = ENCODERS,
      .parse = opt_int,
-     .offset = CLI(settings.encoder.png_compression),
+     .offset = OUT(r.encoder.png_compression),
+     .scope = OPT_OUTPUT,
      .min = 0,
      .max = 9,
      .help = "zlib level 0-9"},
     {.name = "png-palette",
      .group = ENCODERS,
-     .offset = CLI(settings.encoder.png_palette),
+     .offset = OUT(r.encoder.png_palette),
+     .scope = OPT_OUTPUT,
      .help = "8-bit palette PNG (quantised, uses -q)"},
     {.name = "webp-lossless",
      .group = ENCODERS,
-     .offset = CLI(settings.encoder.webp_lossless),
+     .offset = OUT(r.encoder.webp_lossless),
+     .scope = OPT_OUTPUT,
      .help = "lossless WebP"},
     {.name = "webp-near-lossless",
      .group = ENCODERS,
-     .offset = CLI(settings.encoder.webp_near_lossless),
+     .offset = OUT(r.encoder.webp_near_lossless),
+     .scope = OPT_OUTPUT,
      .help = "near-lossless WebP (uses -q)"},
     {.name = "webp-effort",
      .arg = "N",
      .group = ENCODERS,
      .parse = opt_int,
-     .offset = CLI(settings.encoder.webp_effort),
+     .offset = OUT(r.encoder.webp_effort),
+     .scope = OPT_OUTPUT,
      .min = 0,
      .max = 6,
      .help = "0-6"},
@@ -238,7 +331,8 @@ static const struct opt options[] = {
      .arg = "N",
      .group = ENCODERS,
      .parse = opt_int,
-     .offset = CLI(settings.encoder.avif_effort),
+     .offset = OUT(r.encoder.avif_effort),
+     .scope = OPT_OUTPUT,
      .min = 0,
      .max = 9,
      .help = "0-9"},
@@ -400,7 +494,8 @@ const struct opt_table cli_options = {
 static const char usage_head[] =
     "Usage: imgbatch [OPTION]... PATH...\n"
     "       imgbatch compare [OPTION]... EXPECTED ACTUAL\n"
-    "Resize every image in PATH (files and directories) into <prefix><name>.\n"
+    "Resize every image in PATH (files and directories) into <prefix><name>,\n"
+    "or into several outputs each (sizes, formats, variants).\n"
     "\n";
 
 static const char usage_tail[] =
@@ -427,48 +522,109 @@ static int check_combination(const struct cli *c)
 {
     const struct ib_settings *s = &c->settings;
     const struct opt_table *t = &cli_options;
-    if (!s->prefix[0] && !s->outdir)
-        return opt_usage_error(t, "an empty --prefix needs --output: "
-                                  "outputs would replace their inputs");
     if (s->colour.keep_profile && s->colour.output_profile)
         return opt_usage_error(
-            t, "--keep-profile and --output-profile cannot be combined");
+            t, NULL, "--keep-profile and --output-profile cannot be combined");
     if (c->npaths == 0 && !c->files_from)
-        return opt_usage_error(t, "no PATH given (or --files-from)");
+        return opt_usage_error(t, NULL, "no PATH given (or --files-from)");
     if (s->diff_dir && !s->golden_dir)
-        return opt_usage_error(t, "--diff-dir needs --golden DIR");
+        return opt_usage_error(t, NULL, "--diff-dir needs --golden DIR");
     if (s->update_golden && !s->golden_dir)
-        return opt_usage_error(t, "--update-golden needs --golden DIR");
+        return opt_usage_error(t, NULL, "--update-golden needs --golden DIR");
     if (s->prune && !s->update)
-        return opt_usage_error(t,
+        return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");
     if (c->nul_separated && !c->files_from)
-        return opt_usage_error(t, "-0 needs --files-from");
+        return opt_usage_error(t, NULL, "-0 needs --files-from");
     return 0;
+}
+
+static void set_defaults(struct cli *c)
+{
+    ib_settings_defaults(&c->settings);
+    ib_rendition_defaults(&c->out.r);
+    c->out.sizes.n = 0;
+    c->out.formats.n = 0;
+    c->out.fit = -1;
+    c->out.crop = CROP_NONE;
+    c->out.gravity.given = 0;
+}
+
+/* A recipe's [defaults], set before the command line, which overrides
+ * them. */
+static int apply_recipe_defaults(struct cli *c, const struct recipe *r)
+{
+    struct opt_targets to = {{c, &c->out}, NULL};
+    for (int i = 0; i < r->nsections; i++) {
+        const struct recipe_section *s = &r->sections[i];
+        for (int j = 0; !s->variant && j < s->nlines; j++) {
+            const struct recipe_line *l = &s->lines[j];
+            char context[512];
+            snprintf(context, sizeof(context), "recipe '%s' line %d: ", r->path,
+                     l->line);
+            to.context = context;
+            if (strcmp(l->key, "recipe") == 0 || strcmp(l->key, "variant") == 0)
+                return opt_usage_error(&cli_options, context,
+                                       "--%s has no place in a recipe "
+                                       "(use [variant NAME] sections)",
+                                       l->key);
+            if (opt_set(&cli_options, l->key, l->value, &to))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Parses argv, over a recipe's defaults when --recipe names one. 0, 1
+ * (help or version asked), or -1 after a usage error. */
+static int parse_all(int argc, char **argv, struct cli *c, struct recipe *r,
+                     int *first)
+{
+    struct opt_targets to = {{c, &c->out}, NULL};
+    const struct opt *exit_opt;
+    int rc = opt_parse(&cli_options, argc, argv, &to, &exit_opt, first);
+    if (rc == 0 && c->recipe) {
+        const char *path = c->recipe;
+        char why[512];
+        if (recipe_read(path, &c->strings, r, why, sizeof(why)))
+            return opt_usage_error(&cli_options, NULL,
+                                   "cannot read recipe '%s': %s", path, why);
+        struct string_list none = {0};
+        set_defaults(c);
+        c->variant_specs = none;
+        if (apply_recipe_defaults(c, r))
+            return -1;
+        rc = opt_parse(&cli_options, argc, argv, &to, &exit_opt, first);
+    }
+    if (rc > 0 && exit_opt->key == 'h')
+        cli_print_help(stdout);
+    else if (rc > 0)
+        printf("imgbatch %s\n", IMGBATCH_VERSION);
+    return rc;
 }
 
 enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
 {
     memset(c, 0, sizeof(*c));
-    ib_settings_defaults(&c->settings);
-    const struct opt *exit_opt;
+    ib_arena_init(&c->strings);
+    set_defaults(c);
+    struct recipe recipe = {0};
     int first;
-    int rc = opt_parse(&cli_options, argc, argv, c, &exit_opt, &first);
-    if (rc < 0)
-        return CLI_USAGE_ERROR;
-    if (rc > 0 && exit_opt->key == 'h') {
-        cli_print_help(stdout);
-        return CLI_EXIT_OK;
+    int rc = parse_all(argc, argv, c, &recipe, &first);
+    if (rc == 0) {
+        if (!c->settings.jobs)
+            c->settings.jobs = default_jobs();
+        c->paths = argv + first;
+        c->npaths = argc - first;
+        if (renditions_build(c, &recipe) || check_combination(c))
+            rc = -1;
     }
-    if (rc > 0) {
-        printf("imgbatch %s\n", IMGBATCH_VERSION);
-        return CLI_EXIT_OK;
-    }
-    if (!c->settings.jobs)
-        c->settings.jobs = default_jobs();
-    c->paths = argv + first;
-    c->npaths = argc - first;
-    if (check_combination(c))
-        return CLI_USAGE_ERROR;
-    return CLI_RUN;
+    recipe_free(&recipe);
+    return rc < 0 ? CLI_USAGE_ERROR : rc > 0 ? CLI_EXIT_OK : CLI_RUN;
+}
+
+void cli_free(struct cli *c)
+{
+    free(c->renditions);
+    ib_arena_free(&c->strings);
 }

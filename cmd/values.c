@@ -8,28 +8,107 @@
 
 #include "imgbatch/format.h"
 #include "imgbatch/geometry.h"
+#include "imgbatch/name.h"
 #include "imgbatch/settings.h"
 #include "imgbatch/shard.h"
 
-int opt_geometry(const struct opt *o, const char *arg, void *field, char *why,
-                 size_t why_len)
+/* Calls one for each comma-separated item of arg (items may not be
+ * empty). 0, or -1 with why. */
+static int each_item(const char *arg, int max, void *list,
+                     int (*one)(void *list, const char *item, size_t len,
+                                char *why, size_t why_len),
+                     char *why, size_t why_len)
 {
-    (void)o;
-    return ib_geometry_parse(arg, field, why, why_len);
+    int n = 0;
+    for (const char *p = arg;; p++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0) {
+            snprintf(why, why_len, "an empty item in the list");
+            return -1;
+        }
+        if (++n > max) {
+            snprintf(why, why_len, "more than %d items", max);
+            return -1;
+        }
+        if (one(list, p, len, why, why_len))
+            return -1;
+        p += len;
+        if (!*p)
+            return 0;
+    }
 }
 
-int opt_format(const struct opt *o, const char *arg, void *field, char *why,
-               size_t why_len)
+static int one_size(void *list, const char *item, size_t len, char *why,
+                    size_t why_len)
 {
-    (void)o;
-    enum ib_format f = ib_format_from_name(arg);
-    if (f == IB_FMT_KEEP) {
-        snprintf(why, why_len,
-                 "expected jpg, png, webp, avif, tif, gif, jxl or heic");
+    struct size_list *l = list;
+    if (len >= MAX_SIZE_TEXT) {
+        snprintf(why, why_len, "'%.*s' is too long", (int)len, item);
         return -1;
     }
-    *(enum ib_format *)field = f;
+    char *text = l->text[l->n];
+    memcpy(text, item, len);
+    text[len] = '\0';
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->text[i], text) == 0) {
+            snprintf(why, why_len, "'%s' is in the list twice", text);
+            return -1;
+        }
+    char err[128];
+    if (ib_geometry_parse(text, &l->g[l->n], err, sizeof(err))) {
+        if (strchr(text, ',') || l->n || item[len])
+            snprintf(why, why_len, "'%s': %s", text, err);
+        else
+            snprintf(why, why_len, "%s", err);
+        return -1;
+    }
+    l->n++;
     return 0;
+}
+
+int opt_sizes(const struct opt *o, const char *arg, void *field, char *why,
+              size_t why_len)
+{
+    (void)o;
+    struct size_list *l = field;
+    l->n = 0;
+    return each_item(arg, MAX_SIZES, l, one_size, why, why_len);
+}
+
+static int one_format(void *list, const char *item, size_t len, char *why,
+                      size_t why_len)
+{
+    struct format_list *l = list;
+    char name[16];
+    enum ib_format f = IB_FMT_KEEP;
+    if (len < sizeof(name)) {
+        memcpy(name, item, len);
+        name[len] = '\0';
+        f = ib_format_from_name(name);
+    }
+    if (f == IB_FMT_KEEP) {
+        snprintf(why, why_len,
+                 "'%.*s' is not jpg, png, webp, avif, tif, gif, jxl or heic",
+                 (int)len, item);
+        return -1;
+    }
+    for (int i = 0; i < l->n; i++)
+        if (l->f[i] == f) {
+            snprintf(why, why_len, "%s is in the list twice",
+                     ib_format_name(f));
+            return -1;
+        }
+    l->f[l->n++] = f;
+    return 0;
+}
+
+int opt_formats(const struct opt *o, const char *arg, void *field, char *why,
+                size_t why_len)
+{
+    (void)o;
+    struct format_list *l = field;
+    l->n = 0;
+    return each_item(arg, MAX_FORMATS, l, one_format, why, why_len);
 }
 
 int opt_prefix(const struct opt *o, const char *arg, void *field, char *why,
@@ -96,7 +175,9 @@ int opt_colour(const struct opt *o, const char *arg, void *field, char *why,
                size_t why_len)
 {
     (void)o;
-    double *rgb = field;
+    struct ib_background *bg = field;
+    double *rgb = bg->rgb;
+    bg->given = 1;
     for (size_t i = 0; ib_colour_names[i]; i++)
         if (strcasecmp(arg, ib_colour_names[i]) == 0) {
             memcpy(rgb, colour_values[i], sizeof(colour_values[i]));
@@ -110,16 +191,78 @@ int opt_colour(const struct opt *o, const char *arg, void *field, char *why,
     return -1;
 }
 
+int opt_template(const struct opt *o, const char *arg, void *field, char *why,
+                 size_t why_len)
+{
+    (void)o;
+    if (ib_name_check(arg, why, why_len))
+        return -1;
+    *(const char **)field = arg;
+    return 0;
+}
+
+const char *const ib_gravity_names[] = {
+    "centre",    "north", "northeast", "east",      "southeast", "south",
+    "southwest", "west",  "northwest", "attention", "entropy",   NULL};
+
+/* Where each compass name puts the image, x then y. */
+static const double gravity_points[][2] = {
+    {0.5, 0.5}, {0.5, 0}, {1, 0},   {1, 0.5}, {1, 1},
+    {0.5, 1},   {0, 1},   {0, 0.5}, {0, 0},
+};
+
+int opt_gravity(const struct opt *o, const char *arg, void *field, char *why,
+                size_t why_len)
+{
+    (void)o;
+    struct gravity_value *v = field;
+    v->given = 1;
+    v->g.kind = IB_GRAVITY_POINT;
+    if (strcmp(arg, "center") == 0)
+        arg = "centre";
+    for (int i = 0; ib_gravity_names[i]; i++) {
+        if (strcmp(arg, ib_gravity_names[i]) != 0)
+            continue;
+        if (strcmp(arg, "attention") == 0)
+            v->g.kind = IB_GRAVITY_ATTENTION;
+        else if (strcmp(arg, "entropy") == 0)
+            v->g.kind = IB_GRAVITY_ENTROPY;
+        else
+            v->g.x = gravity_points[i][0], v->g.y = gravity_points[i][1];
+        return 0;
+    }
+    double x, y;
+    int used = 0;
+    if (sscanf(arg, "%lf,%lf%n", &x, &y, &used) == 2 && !arg[used] && x >= 0 &&
+        x <= 1 && y >= 0 && y <= 1) {
+        v->g.x = x, v->g.y = y;
+        return 0;
+    }
+    snprintf(why, why_len,
+             "expected centre, north, northeast, east, southeast, south, "
+             "southwest, west, northwest, attention, entropy or X,Y (each "
+             "from 0 to 1)");
+    return -1;
+}
+
+int opt_append(const struct opt *o, const char *arg, void *field, char *why,
+               size_t why_len)
+{
+    (void)o;
+    struct string_list *l = field;
+    if (l->n == MAX_REPEATS) {
+        snprintf(why, why_len, "more than %d of them", MAX_REPEATS);
+        return -1;
+    }
+    l->v[l->n++] = arg;
+    return 0;
+}
+
 int opt_crop(const struct opt *o, const char *arg, void *field, char *why,
              size_t why_len)
 {
-    if (strcmp(arg, "center") == 0)
-        arg = "centre";
-    int i;
-    if (opt_choice(o, arg, &i, why, why_len) != 0)
-        return -1;
-    *(enum ib_crop *)field = (enum ib_crop)i;
-    return 0;
+    return opt_choice(o, strcmp(arg, "center") == 0 ? "centre" : arg, field,
+                      why, why_len);
 }
 
 static const char *plain_getenv(const char *name)

@@ -1,12 +1,17 @@
 /* The parent's side of a batch: walks the list in the hand-out order
  * (order.h), reports what needs no work (skipped entries, scan errors,
- * clashes) as it goes, hands the rest to the pool as tasks, and turns what
- * comes back (outcomes, lost workers) into one report per entry.
+ * inputs whose every output is refused) as it goes, hands the rest to the
+ * pool as tasks, and turns what comes back (outcomes, lost workers) into
+ * one report per entry, with one per output.
  *
- * A task in flight has a flight record, whose number is the task's id:
- * the entry, and its output, golden and picture paths, worked out once
- * when it is handed out and used again when it comes back (for the state,
- * the report, the diff page, or a dead worker's temp file). */
+ * A task is an input and what to do with each of its outputs: make it,
+ * keep it (-u: it is up to date), or block it (claims.h: its path is
+ * another's). The worker names the outputs itself, with the code the
+ * parent names them with (outpath.h); a name it knows only once the
+ * output is made it claims first (a CLAIM, answered by a GRANT).
+ *
+ * A task in flight has a flight record, whose number is the task's id: the
+ * entry it is about. */
 #define _DEFAULT_SOURCE
 #include "imgbatch/batch.h"
 
@@ -18,25 +23,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collide.h"
+#include "claims.h"
 #include "goldens.h"
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
 #include "imgbatch/clock.h"
+#include "imgbatch/name.h"
+#include "imgbatch/outpath.h"
 #include "imgbatch/tempfile.h"
+#include "manifest.h"
 #include "order.h"
-#include "outpath.h"
 #include "pool.h"
 #include "state.h"
-
-/* A task in flight: its id is its place in the batch's flights. */
-struct flight {
-    unsigned index; /* the entry */
-    int format;
-    struct ib_buf output;
-    struct ib_buf golden;   /* --golden: its golden; "" without */
-    struct ib_buf pictures; /* --diff-dir: base path of its pictures; "" */
-};
 
 struct ib_batch {
     const struct ib_settings *s;
@@ -51,18 +49,24 @@ struct ib_batch {
     unsigned *returned;
     size_t nreturned, returned_cap;
     size_t inputs_left; /* inputs not yet handed out */
-    struct flight *flights;
+    /* The entry of each task in flight, by id; ids free to reuse. */
+    unsigned *flights;
     size_t nflights, flights_cap;
-    size_t *free_flights; /* ids of flights not in use */
+    size_t *free_flights;
     size_t nfree, free_cap;
     /* Output-side failures: in a row since the last output written, in
      * all, and the errno of the last one. */
     size_t write_failures_in_a_row, write_failures;
     int write_errno;
     double started;
-    struct ib_buf output, scratch;
-    struct ib_state *state;     /* -u, --dry-run */
-    struct ib_goldens *goldens; /* --golden */
+    struct ib_buf output, base, scratch;
+    struct ib_claims *claims;
+    struct ib_state *state;       /* -u, --dry-run */
+    uint64_t *keep;               /* -u: by entry, the outputs up to date */
+    uint64_t *fingerprints;       /* -u: by rendition */
+    struct ib_goldens *goldens;   /* --golden */
+    struct ib_manifest *manifest; /* --manifest */
+    struct ib_outcome *outcome;   /* for reports made here */
     /* The pool, made (and maybe started) before the list. */
     struct ib_pool_config pool_cfg;
     struct ib_pool_hooks pool_hooks;
@@ -82,44 +86,92 @@ static void count(struct ib_batch *b, int status)
 }
 
 static void report(struct ib_batch *b, const struct ib_entry *e,
-                   const char *output, const struct ib_outcome *o)
+                   const struct ib_outcome *o)
 {
     count(b, o->status);
-    b->hooks->on_file(b->hooks->ctx, e, output, o);
+    b->hooks->on_file(b->hooks->ctx, e, o);
 }
 
-static const char *output_of(struct ib_batch *b, const struct ib_entry *e)
+static struct ib_input_name input_of(const struct ib_entry *e)
 {
-    ib_output_path(b->s, b->s->outdir, e, &b->output);
+    return (struct ib_input_name){e->path, e->rel};
+}
+
+/* Output r's path, as known before it is made (late fields as written). */
+static const char *output_of(struct ib_batch *b, const struct ib_entry *e,
+                             int r)
+{
+    struct ib_input_name in = input_of(e);
+    char why[256];
+    ib_output_path(&b->s->renditions[r], b->s->outdir, &in, &IB_OUTPUT_UNKNOWN,
+                   &b->output, why, sizeof(why));
     return ib_buf_cstr(&b->output);
 }
 
-/* Reports e as status, with reason, without a worker's outcome. */
-static void report_as(struct ib_batch *b, const struct ib_entry *e,
-                      const char *output, int status, const char *reason)
+/* The folder -u keeps e's state in: its default outputs' folder. */
+static const char *state_dir(struct ib_batch *b, const struct ib_entry *e)
 {
-    struct ib_outcome o;
-    memset(&o, 0, sizeof(o));
-    o.status = status;
-    o.in_bytes = e->size;
-    snprintf(o.error, sizeof(o.error), "%s", reason);
-    report(b, e, output, &o);
+    struct ib_input_name in = input_of(e);
+    ib_output_base(b->s->outdir, &in, &b->base);
+    return ib_buf_cstr(&b->base);
 }
 
-/* Skipped entries and scan errors: reported without a worker. */
+/* An outcome for an entry that needs no worker: every output at status
+ * (its path where known), the input with reason. */
+static struct ib_outcome *no_work(struct ib_batch *b, const struct ib_entry *e,
+                                  int status, const char *reason)
+{
+    struct ib_outcome *o = b->outcome;
+    memset(o, 0, sizeof(*o));
+    o->status = status;
+    o->in_bytes = e->size;
+    snprintf(o->error, sizeof(o->error), "%s", reason);
+    return o;
+}
+
+/* Skipped entries and scan errors: reported without a worker. Up-to-date
+ * ones (and, under -n, announced ones) with each output, and refused ones
+ * with each output's reason. */
 static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 {
-    struct ib_outcome o;
-    memset(&o, 0, sizeof(o));
-    o.status =
+    size_t index = (size_t)(e - b->list->v);
+    char why[IB_ERROR_MAX];
+    if (e->why == IB_WHY_REFUSED)
+        ib_claims_state(b->claims, index, 0, why, sizeof(why));
+    else
+        ib_entry_reason(e, why, sizeof(why));
+    int status =
         e->state == IB_ENTRY_SKIPPED ? IB_STATUS_SKIPPED : IB_STATUS_FAILED;
-    ib_entry_reason(b->list, e, o.error, sizeof(o.error));
-    const char *output = NULL;
-    if (e->why == IB_WHY_UP_TO_DATE || e->why == IB_WHY_DRY_RUN) {
-        o.in_bytes = e->size;
-        output = output_of(b, e);
+    struct ib_outcome *o = no_work(b, e, status, why);
+    if (e->why != IB_WHY_UP_TO_DATE && e->why != IB_WHY_DRY_RUN &&
+        e->why != IB_WHY_REFUSED) {
+        o->in_bytes = 0;
+        report(b, e, o);
+        return;
     }
-    report(b, e, output, &o);
+    /* The paths and reasons point into a buffer, one after the other. */
+    struct ib_buf text;
+    ib_buf_init(&text);
+    size_t at[IB_MAX_OUTPUTS][2];
+    for (int r = 0; r < b->s->nrenditions; r++) {
+        at[r][0] = text.len;
+        ib_buf_put_str(&text, output_of(b, e, r));
+        ib_buf_putc(&text, '\0');
+        at[r][1] = text.len;
+        if (e->why == IB_WHY_REFUSED)
+            ib_claims_state(b->claims, index, r, why, sizeof(why));
+        ib_buf_put_str(&text, why);
+        ib_buf_putc(&text, '\0');
+    }
+    o->noutputs = b->s->nrenditions;
+    for (int r = 0; r < o->noutputs; r++)
+        o->outputs[r] = (struct ib_output_outcome){
+            .status = status,
+            .path = (const char *)text.data + at[r][0],
+            .error = (const char *)text.data + at[r][1],
+        };
+    report(b, e, o);
+    ib_buf_free(&text);
 }
 
 static void skip_untried(struct ib_batch *b, const struct ib_entry *e,
@@ -127,7 +179,7 @@ static void skip_untried(struct ib_batch *b, const struct ib_entry *e,
 {
     char reason[IB_ERROR_MAX];
     snprintf(reason, sizeof(reason), "not tried: %s", why);
-    report_as(b, e, NULL, IB_STATUS_SKIPPED, reason);
+    report(b, e, no_work(b, e, IB_STATUS_SKIPPED, reason));
 }
 
 /* ---- flights ----------------------------------------------------------- */
@@ -142,52 +194,24 @@ static uint64_t board(struct ib_batch *b, unsigned index)
         id = b->nflights++;
         b->flights = ib_xgrow(b->flights, &b->flights_cap, b->nflights,
                               sizeof(*b->flights));
-        struct flight *f = &b->flights[id];
-        ib_buf_init(&f->output);
-        ib_buf_init(&f->golden);
-        ib_buf_init(&f->pictures);
     }
-    b->flights[id].index = index;
+    b->flights[id] = index;
     return id;
 }
 
-/* The paths of a task, worked out once: the output, and with --golden
- * its golden and where its pictures would go (the output's path below
- * --golden and --diff-dir in place of -o). */
-static void plan_flight(struct ib_batch *b, struct flight *f)
-{
-    const struct ib_settings *s = b->s;
-    const struct ib_entry *e = &b->list->v[f->index];
-    f->format = ib_output_path(s, s->outdir, e, &f->output);
-    ib_buf_reset(&f->golden);
-    ib_buf_reset(&f->pictures);
-    if (!b->goldens)
-        return;
-    ib_output_path(s, s->golden_dir, e, &f->golden);
-    ib_goldens_note(b->goldens, ib_buf_cstr(&f->golden));
-    if (s->diff_dir)
-        ib_output_path(s, s->diff_dir, e, &f->pictures);
-}
-
-/* The pool is done with task id, one way or another. */
-static struct flight *land(struct ib_batch *b, uint64_t id)
+/* The pool is done with task id, one way or another: its entry. */
+static struct ib_entry *land(struct ib_batch *b, uint64_t id)
 {
     if (b->large == id)
         b->large = NO_TASK;
-    struct flight *f = &b->flights[id];
     b->free_flights = ib_xgrow(b->free_flights, &b->free_cap, b->nfree + 1,
                                sizeof(*b->free_flights));
     b->free_flights[b->nfree++] = id;
-    return f;
+    return &b->list->v[b->flights[id]];
 }
 
 static void free_flights(struct ib_batch *b)
 {
-    for (size_t i = 0; i < b->nflights; i++) {
-        ib_buf_free(&b->flights[i].output);
-        ib_buf_free(&b->flights[i].golden);
-        ib_buf_free(&b->flights[i].pictures);
-    }
     free(b->flights);
     free(b->free_flights);
     b->flights = NULL;
@@ -239,6 +263,29 @@ static size_t take_next(struct ib_batch *b, int *from_large)
     return IB_ORDER_NONE;
 }
 
+/* What the worker is to do with each output of entry i. */
+static void plan_outputs(struct ib_batch *b, size_t i, struct ib_task *t,
+                         struct ib_buf *reasons)
+{
+    size_t at[IB_MAX_OUTPUTS];
+    ib_buf_reset(reasons);
+    t->noutputs = b->s->nrenditions;
+    for (int r = 0; r < t->noutputs; r++) {
+        char why[IB_ERROR_MAX] = "";
+        int action = IB_OUTPUT_MAKE;
+        if (ib_claims_state(b->claims, i, r, why, sizeof(why)) != IB_CLAIM_FREE)
+            action = IB_OUTPUT_BLOCKED;
+        else if (b->keep && (b->keep[i] >> r & 1))
+            action = IB_OUTPUT_KEEP;
+        at[r] = reasons->len;
+        ib_buf_put_str(reasons, why);
+        ib_buf_putc(reasons, '\0');
+        t->outputs[r].action = action;
+    }
+    for (int r = 0; r < t->noutputs; r++)
+        t->outputs[r].reason = (const char *)reasons->data + at[r];
+}
+
 static int next_task(void *ctx, struct ib_buf *frame)
 {
     struct ib_batch *b = ctx;
@@ -247,19 +294,16 @@ static int next_task(void *ctx, struct ib_buf *frame)
     if (writes_fail(b) || (index = take_next(b, &from_large)) == IB_ORDER_NONE)
         return 0;
     uint64_t id = board(b, (unsigned)index);
-    struct flight *f = &b->flights[id];
-    plan_flight(b, f);
     if (from_large)
         b->large = id;
-    struct ib_task t = {
-        .id = id,
-        .format = f->format,
-        .input = b->list->v[index].path,
-        .output = ib_buf_cstr(&f->output),
-        .golden = ib_buf_cstr(&f->golden),
-        .diff = ib_buf_cstr(&f->pictures),
-    };
-    ib_proto_put_task(frame, &t);
+    const struct ib_entry *e = &b->list->v[index];
+    struct ib_task *t = ib_xmalloc(sizeof(*t));
+    t->id = id;
+    t->input = e->path;
+    t->rel = e->rel;
+    plan_outputs(b, index, t, &b->scratch);
+    ib_proto_put_task(frame, t);
+    free(t);
     b->inputs_left--;
     return 1;
 }
@@ -290,56 +334,141 @@ static void skip_the_rest(struct ib_batch *b, const char *why)
 
 /* ---- hearing back ------------------------------------------------------ */
 
-static void note_golden(struct ib_batch *b, const struct ib_entry *e,
-                        struct flight *f, const struct ib_outcome *o)
+/* A path below from, as it is below to ("out/a/x.jpg" from "out" to
+ * "golden" is "golden/a/x.jpg"). */
+static const char *rebase(struct ib_buf *out, const char *path,
+                          const char *from, const char *to)
 {
-    b->counts.golden[o->golden]++;
-    if (b->goldens && b->s->diff_dir && o->golden == IB_GOLDEN_MISMATCH)
-        ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&f->golden),
-                            o->error, ib_buf_cstr(&f->pictures));
+    size_t n = strlen(from);
+    while (n && from[n - 1] == '/')
+        n--;
+    const char *rest = path + n;
+    while (*rest == '/')
+        rest++;
+    ib_buf_reset(out);
+    ib_buf_put_str(out, to);
+    if (out->len && out->data[out->len - 1] != '/')
+        ib_buf_putc(out, '/');
+    ib_buf_put_str(out, rest);
+    return ib_buf_cstr(out);
+}
+
+/* The root an entry's outputs are below: -o, or its PATH. */
+static const char *root_of(struct ib_batch *b, const struct ib_entry *e)
+{
+    if (b->s->outdir)
+        return b->s->outdir;
+    ib_buf_reset(&b->base);
+    ib_buf_put(&b->base, e->path, e->rel);
+    return ib_buf_cstr(&b->base);
+}
+
+/* --golden: the golden this output maps to is one of this run's; its
+ * mismatch goes on the diff page. */
+static void note_golden(struct ib_batch *b, const struct ib_entry *e,
+                        const struct ib_output_outcome *oo)
+{
+    b->counts.golden[oo->golden]++;
+    if (!b->goldens)
+        return;
+    const char *root = root_of(b, e);
+    struct ib_buf golden, pictures;
+    ib_buf_init(&golden);
+    ib_buf_init(&pictures);
+    rebase(&golden, oo->path, root, b->s->golden_dir);
+    ib_goldens_note(b->goldens, ib_buf_cstr(&golden));
+    if (b->s->diff_dir && oo->golden == IB_GOLDEN_MISMATCH)
+        ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&golden),
+                            oo->error,
+                            rebase(&pictures, oo->path, root, b->s->diff_dir));
+    ib_buf_free(&golden);
+    ib_buf_free(&pictures);
+}
+
+static void note_outputs(struct ib_batch *b, const struct ib_entry *e,
+                         const struct ib_outcome *o)
+{
+    for (int r = 0; r < o->noutputs; r++) {
+        const struct ib_output_outcome *oo = &o->outputs[r];
+        if (oo->status != IB_STATUS_OK)
+            continue;
+        note_golden(b, e, oo);
+        if (b->state)
+            ib_state_record(b->state, state_dir(b, e), e,
+                            b->s->renditions[r].variant, b->fingerprints[r],
+                            oo->path);
+    }
+    ib_manifest_add(b->manifest, e->path, o);
 }
 
 static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
                      size_t len)
 {
     struct ib_batch *b = ctx;
-    struct ib_msg m;
-    if (ib_proto_decode(frame, len, &m) != 0 || m.type != IB_MSG_RESULT)
+    struct ib_msg *m = ib_xmalloc(sizeof(*m));
+    if (ib_proto_decode(frame, len, m) != 0 || m->type != IB_MSG_RESULT ||
+        (m->outcome.noutputs && m->outcome.noutputs != b->s->nrenditions)) {
+        free(m);
         return -1;
-    const struct ib_outcome *o = &m.outcome;
-    struct flight *f = land(b, id);
-    const struct ib_entry *e = &b->list->v[f->index];
-    const char *output = ib_buf_cstr(&f->output);
+    }
+    const struct ib_outcome *o = &m->outcome;
+    struct ib_entry *e = land(b, id);
     note_write(b, o);
-    if (o->status == IB_STATUS_OK)
-        note_golden(b, e, f, o);
-    if (b->state && o->status == IB_STATUS_OK)
-        ib_state_record(b->state, e, output);
-    report(b, e, output, o);
+    if (o->status != IB_STATUS_FAILED || o->noutputs)
+        note_outputs(b, e, o);
+    report(b, e, o);
+    free(m);
+    return 0;
+}
+
+/* A worker claims the paths of outputs known only once made. */
+static int task_claim(void *ctx, uint64_t id, const unsigned char *frame,
+                      size_t len, struct ib_buf *reply)
+{
+    struct ib_batch *b = ctx;
+    struct ib_msg *m = ib_xmalloc(sizeof(*m));
+    if (ib_proto_decode(frame, len, m) != 0 || m->type != IB_MSG_CLAIM) {
+        free(m);
+        return -1;
+    }
+    size_t entry = b->flights[id];
+    struct ib_grant g = {.id = id, .n = m->claim.n};
+    char(*why)[512] = ib_xcalloc(IB_MAX_OUTPUTS, sizeof(*why));
+    for (int i = 0; i < m->claim.n; i++) {
+        int r = m->claim.v[i].index;
+        g.v[i].ok = r < b->s->nrenditions &&
+                    ib_claims_late(b->claims, entry, r, m->claim.v[i].path,
+                                   why[i], sizeof(why[i])) == 0;
+        g.v[i].reason = why[i];
+    }
+    ib_proto_put_grant(reply, &g);
+    free(why);
+    free(m);
     return 0;
 }
 
 static void task_returned(void *ctx, uint64_t id)
 {
     struct ib_batch *b = ctx;
-    struct flight *f = land(b, id);
+    struct ib_entry *e = land(b, id);
     b->returned = ib_xgrow(b->returned, &b->returned_cap, b->nreturned + 1,
                            sizeof(*b->returned));
-    b->returned[b->nreturned++] = f->index;
+    b->returned[b->nreturned++] = (unsigned)(e - b->list->v);
     b->inputs_left++;
 }
 
-/* The worker holding task id is gone: its temp file must go too. */
+/* The worker holding task id is gone: the temp files it may have left
+ * (named ones, where files cannot be unnamed) must go too. */
 static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
 {
     struct ib_batch *b = ctx;
-    struct flight *f = land(b, id);
-    const struct ib_entry *e = &b->list->v[f->index];
-    const char *output = ib_buf_cstr(&f->output);
-    ib_temp_path(output, pid, &b->scratch);
-    unlink(ib_buf_cstr(&b->scratch));
+    struct ib_entry *e = land(b, id);
+    for (int r = 0; r < b->s->nrenditions; r++) {
+        ib_temp_path(output_of(b, e, r), pid, &b->scratch);
+        unlink(ib_buf_cstr(&b->scratch));
+    }
     if (reason) /* else interrupted: not the file's fault, not reported */
-        report_as(b, e, output, IB_STATUS_FAILED, reason);
+        report(b, e, no_work(b, e, IB_STATUS_FAILED, reason));
 }
 
 static void tick(void *ctx)
@@ -363,7 +492,7 @@ static void run_worker(void *ctx, int task_fd, int result_fd)
     b->workers->run(b->workers->ctx, b->s, task_fd, result_fd);
 }
 
-/* ---- the batch --------------------------------------------------------- */
+/* ---- before any work --------------------------------------------------- */
 
 static size_t count_inputs(const struct ib_file_list *list)
 {
@@ -372,6 +501,80 @@ static size_t count_inputs(const struct ib_file_list *list)
         n += list->v[i].state == IB_ENTRY_INPUT;
     return n;
 }
+
+/* An entry whose every output is refused needs no work. */
+static void refuse_entries(struct ib_batch *b)
+{
+    char why[IB_ERROR_MAX];
+    for (size_t i = 0; i < b->list->n; i++) {
+        struct ib_entry *e = &b->list->v[i];
+        int refused = 0;
+        for (int r = 0; e->state == IB_ENTRY_INPUT && r < b->s->nrenditions;
+             r++)
+            refused += ib_claims_state(b->claims, i, r, why, sizeof(why)) ==
+                       IB_CLAIM_REFUSED;
+        if (refused && refused == b->s->nrenditions) {
+            e->state = IB_ENTRY_ERROR;
+            e->why = IB_WHY_REFUSED;
+        }
+    }
+}
+
+/* -u: whether output r of entry i is up to date; -n: says why it is not. */
+static int up_to_date(struct ib_batch *b, size_t i, int r)
+{
+    const struct ib_entry *e = &b->list->v[i];
+    const struct ib_rendition *rd = &b->s->renditions[r];
+    int late = rd->name && ib_name_is_late(rd->name);
+    const char *output = output_of(b, e, r);
+    enum ib_freshness f = IB_FRESH_NEW;
+    if (b->s->update)
+        f = ib_state_check(b->state, state_dir(b, e), e, rd->variant,
+                           b->fingerprints[r], late ? NULL : output);
+    if (f == IB_FRESH_UP_TO_DATE)
+        return 1;
+    if (b->s->dry_run && b->hooks->on_plan) {
+        const char *why = ib_freshness_text(f);
+        struct stat st;
+        if (!b->s->update && !late && stat(output, &st) == 0)
+            why = "replaces the output";
+        /* output_of's buffer is reused by the hook's caller: copy. */
+        ib_buf_reset(&b->scratch);
+        ib_buf_put_str(&b->scratch, output);
+        b->hooks->on_plan(b->hooks->ctx, e, r, ib_buf_cstr(&b->scratch), why);
+    }
+    return 0;
+}
+
+/* Before any worker starts (none does if nothing is left): -u marks the
+ * outputs that are up to date, and the inputs whose every output is;
+ * --dry-run announces the others. */
+static void plan_work(struct ib_batch *b)
+{
+    int nr = b->s->nrenditions;
+    if (b->s->update)
+        b->keep = ib_xcalloc(b->list->n ? b->list->n : 1, sizeof(*b->keep));
+    for (size_t i = 0; i < b->list->n; i++) {
+        struct ib_entry *e = &b->list->v[i];
+        if (e->state != IB_ENTRY_INPUT)
+            continue;
+        int kept = 0;
+        for (int r = 0; r < nr; r++)
+            if (up_to_date(b, i, r)) {
+                b->keep[i] |= (uint64_t)1 << r;
+                kept++;
+            }
+        if (kept == nr) {
+            e->state = IB_ENTRY_SKIPPED;
+            e->why = IB_WHY_UP_TO_DATE;
+        } else if (b->s->dry_run) {
+            e->state = IB_ENTRY_SKIPPED;
+            e->why = IB_WHY_DRY_RUN;
+        }
+    }
+}
+
+/* ---- the end ----------------------------------------------------------- */
 
 static enum ib_batch_end batch_end(enum ib_pool_end end)
 {
@@ -404,39 +607,14 @@ static void end_on_write_failures(struct ib_batch *b,
              stopped ? "stopped" : "nothing written", strerror(b->write_errno));
 }
 
-/* Before any worker starts (none does if nothing is left): -u marks the
- * inputs whose outputs are up to date; --dry-run announces the others. */
-static void plan_work(struct ib_batch *b)
-{
-    for (size_t i = 0; i < b->list->n; i++) {
-        struct ib_entry *e = &b->list->v[i];
-        if (e->state != IB_ENTRY_INPUT)
-            continue;
-        const char *output = output_of(b, e);
-        enum ib_freshness f = IB_FRESH_NEW;
-        if (b->s->update)
-            f = ib_state_check(b->state, e, output);
-        const char *why = ib_freshness_text(f);
-        struct stat st;
-        if (!b->s->update && stat(output, &st) == 0)
-            why = "replaces the output";
-        if (f == IB_FRESH_UP_TO_DATE) {
-            e->state = IB_ENTRY_SKIPPED;
-            e->why = IB_WHY_UP_TO_DATE;
-        } else if (b->s->dry_run) {
-            if (b->hooks->on_plan)
-                b->hooks->on_plan(b->hooks->ctx, e, output, why);
-            e->state = IB_ENTRY_SKIPPED;
-            e->why = IB_WHY_DRY_RUN;
-        }
-    }
-}
-
 static void prune(struct ib_batch *b)
 {
+    const char *variants[IB_MAX_OUTPUTS];
+    for (int r = 0; r < b->s->nrenditions; r++)
+        variants[r] = b->s->renditions[r].variant;
     for (int i = 0; i < b->s->nprune_roots; i++)
-        ib_state_prune(b->state, b->s->prune_roots[i], b->hooks->on_pruned,
-                       b->hooks->ctx);
+        ib_state_prune(b->state, b->s->prune_roots[i], variants,
+                       b->s->nrenditions, b->hooks->on_pruned, b->hooks->ctx);
 }
 
 /* Goldens that no input of this run maps to. Not under --shard: the other
@@ -473,14 +651,24 @@ static void finish_batch(struct ib_batch *b, struct ib_batch_result *result)
 {
     finish_goldens(b, result);
     finish_state(b, result);
+    if (b->manifest && !b->s->dry_run && ib_manifest_write(b->manifest) != 0)
+        result->manifest_errno = errno ? errno : EIO;
+    ib_manifest_free(b->manifest);
     ib_goldens_free(b->goldens);
-    b->goldens = NULL;
     ib_state_free(b->state);
+    ib_claims_free(b->claims);
+    b->manifest = NULL;
+    b->goldens = NULL;
     b->state = NULL;
+    b->claims = NULL;
+    free(b->keep);
+    free(b->fingerprints);
+    free(b->outcome);
     ib_order_free(&b->order);
     free(b->returned);
     free_flights(b);
     ib_buf_free(&b->output);
+    ib_buf_free(&b->base);
     ib_buf_free(&b->scratch);
     b->counts.seconds = ib_now_seconds() - b->started;
     result->counts = b->counts;
@@ -508,6 +696,7 @@ struct ib_batch *ib_batch_new(const struct ib_settings *s,
         .next_task = next_task,
         .remaining = remaining,
         .task_done = task_done,
+        .task_claim = task_claim,
         .task_lost = task_lost,
         .task_returned = task_returned,
         .tick = tick,
@@ -525,7 +714,7 @@ void ib_batch_free(struct ib_batch *b)
     free(b);
 }
 
-void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
+static void begin(struct ib_batch *b, struct ib_file_list *list,
                   struct ib_batch_result *result)
 {
     const struct ib_settings *s = b->s;
@@ -533,16 +722,29 @@ void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
     b->started = ib_now_seconds();
     b->counts.total = list->n;
     ib_buf_init(&b->output);
+    ib_buf_init(&b->base);
     ib_buf_init(&b->scratch);
-    ib_mark_collisions(s, list);
     memset(result, 0, sizeof(*result));
+    b->outcome = ib_xmalloc(sizeof(*b->outcome));
+    b->claims = ib_claims_new(s, list);
+    refuse_entries(b);
     b->goldens = ib_goldens_new(s);
+    b->manifest = ib_manifest_new(s);
+    b->fingerprints = ib_xcalloc((size_t)s->nrenditions, sizeof(uint64_t));
+    for (int r = 0; r < s->nrenditions; r++)
+        b->fingerprints[r] = ib_rendition_fingerprint(s, &s->renditions[r]);
     if (s->update || s->dry_run) {
-        b->state = ib_state_new(ib_settings_fingerprint(s), &s->shard);
+        b->state = ib_state_new(&s->shard);
         plan_work(b);
     }
     b->inputs_left = count_inputs(list);
-    if (s->dry_run) {
+}
+
+void ib_batch_run(struct ib_batch *b, struct ib_file_list *list,
+                  struct ib_batch_result *result)
+{
+    begin(b, list, result);
+    if (b->s->dry_run) {
         /* Nothing is started: every entry is reported as it stands. */
         for (size_t i = 0; i < list->n; i++)
             report_without_work(b, &list->v[i]);

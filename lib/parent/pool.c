@@ -97,6 +97,7 @@ struct ib_pool {
     struct ib_birth *births;
     struct slot **birth_slots;
     struct ib_buf frame; /* the next task, fetched ahead */
+    struct ib_buf reply; /* an answer to a CLAIM */
     uint64_t frame_id;
     int have_frame;
     int exhausted;
@@ -333,6 +334,19 @@ static void dispatch(struct ib_pool *p)
 
 /* ---- hearing from workers ---------------------------------------------- */
 
+/* A CLAIM: the batch's answer goes back down the task pipe, where the
+ * worker, which waits for it, takes it out from among the tasks queued. */
+static int answer_claim(struct ib_pool *p, struct slot *s, uint64_t id,
+                        const unsigned char *frame, size_t len)
+{
+    if (!p->hooks->task_claim ||
+        p->hooks->task_claim(p->hooks->ctx, id, frame, len, &p->reply) != 0)
+        return -1;
+    /* A worker that died meanwhile shows as EOF on its result pipe. */
+    ib_write_all(s->task_fd, p->reply.data, p->reply.len);
+    return 0;
+}
+
 /* One whole frame from the worker in s: 0, or -1 when it had no reason to
  * send it or the batch cannot read it. */
 static int handle_frame(struct ib_pool *p, struct slot *s,
@@ -347,6 +361,8 @@ static int handle_frame(struct ib_pool *p, struct slot *s,
         p->startup_failures = 0;
         return 0;
     }
+    if (type == IB_MSG_CLAIM && s->state == SLOT_BUSY && id == s->tasks[0])
+        return answer_claim(p, s, id, frame, len);
     if (type != IB_MSG_RESULT || s->state != SLOT_BUSY || id != s->tasks[0])
         return -1;
     if (p->hooks->task_done(p->hooks->ctx, id, frame, len) != 0)
@@ -599,6 +615,7 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
         ib_buf_init(&p->slots[i].in);
     }
     ib_buf_init(&p->frame);
+    ib_buf_init(&p->reply);
     return p;
 }
 
@@ -633,5 +650,6 @@ void ib_pool_free(struct ib_pool *p)
     free(p->births);
     free(p->birth_slots);
     ib_buf_free(&p->frame);
+    ib_buf_free(&p->reply);
     free(p);
 }

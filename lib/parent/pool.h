@@ -39,6 +39,11 @@ struct ib_pool_hooks {
      * nonsense, and the task lost. */
     int (*task_done)(void *ctx, uint64_t id, const unsigned char *frame,
                      size_t len);
+    /* A worker working on task id asks (a CLAIM frame): the answer, a
+     * frame, goes into reply and back to the worker. 0, or -1 when the
+     * frame does not decode (the worker is ended, the task lost). */
+    int (*task_claim)(void *ctx, uint64_t id, const unsigned char *frame,
+                      size_t len, struct ib_buf *reply);
     /* The worker (pid) holding task id died or was killed; reason says how
      * ("killed by SIGSEGV", "timed out after 60 s"), NULL when the batch is
      * being interrupted. */

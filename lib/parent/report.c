@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "imgbatch/format.h"
+#include "imgbatch/name.h"
+#include "imgbatch/outpath.h"
 #include "imgbatch/text.h"
 
 static const char *status_name(int status)
@@ -46,13 +49,58 @@ static void put_number(struct ib_buf *out, const char *name, long long v)
     ib_buf_put_str(out, text);
 }
 
-void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
-                           const char *output, const struct ib_outcome *o)
+static const char *const golden_names[] = {
+    "",        "match",   "mismatch", "missing-golden",
+    "created", "updated", "unchanged"};
+
+static void put_ms(struct ib_buf *out, long long usec)
 {
+    char ms[64];
+    snprintf(ms, sizeof(ms), ",\"ms\":%.1f", (double)usec / 1000.0);
+    ib_buf_put_str(out, ms);
+}
+
+static void put_pipeline(struct ib_buf *out, int pipeline)
+{
+    if (pipeline != IB_PIPELINE_NONE)
+        ib_buf_put_str(out, pipeline == IB_PIPELINE_DIRECT_JPEG
+                                ? ",\"pipeline\":\"direct-jpeg\""
+                                : ",\"pipeline\":\"libvips\"");
+}
+
+static void put_golden(struct ib_buf *out, const struct ib_output_outcome *oo)
+{
+    if (oo->golden == IB_GOLDEN_NONE)
+        return;
+    ib_buf_put_str(out, ",\"golden\":\"");
+    ib_buf_put_str(out, golden_names[oo->golden]);
+    ib_buf_put_str(out, "\",\"figures\":");
+    if (oo->error && oo->error[0])
+        ib_json_put_string(out, oo->error);
+    else
+        ib_buf_put_str(out, "null");
+}
+
+/* The output the input's own record speaks of: the first made. */
+static const struct ib_output_outcome *first_made(const struct ib_outcome *o)
+{
+    for (int i = 0; i < o->noutputs; i++)
+        if (o->outputs[i].status == IB_STATUS_OK)
+            return &o->outputs[i];
+    return NULL;
+}
+
+void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
+                           const struct ib_outcome *o)
+{
+    static const struct ib_output_outcome none = {.path = NULL};
+    const struct ib_output_outcome *first = first_made(o);
+    const struct ib_output_outcome *oo = first ? first : &none;
     ib_buf_put_str(out, "{\"type\":\"file\",");
     put_path_field(out, "input", e->path);
     ib_buf_putc(out, ',');
-    put_path_field(out, "output", o->status == IB_STATUS_OK ? output : NULL);
+    put_path_field(out, "output",
+                   o->status == IB_STATUS_OK && first ? first->path : NULL);
     ib_buf_put_str(out, ",\"status\":\"");
     ib_buf_put_str(out, status_name(o->status));
     ib_buf_put_str(out, "\",\"error\":");
@@ -62,28 +110,51 @@ void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
         ib_json_put_string(out, o->error);
     put_number(out, "in_w", o->in_w);
     put_number(out, "in_h", o->in_h);
-    put_number(out, "out_w", o->out_w);
-    put_number(out, "out_h", o->out_h);
+    put_number(out, "out_w", oo->out_w);
+    put_number(out, "out_h", oo->out_h);
     put_number(out, "in_bytes", o->in_bytes);
-    put_number(out, "out_bytes", o->out_bytes);
-    char ms[64];
-    snprintf(ms, sizeof(ms), ",\"ms\":%.1f", (double)o->usec / 1000.0);
-    ib_buf_put_str(out, ms);
-    if (o->status == IB_STATUS_OK && o->pipeline != IB_PIPELINE_NONE)
-        ib_buf_put_str(out, o->pipeline == IB_PIPELINE_DIRECT_JPEG
-                                ? ",\"pipeline\":\"direct-jpeg\""
-                                : ",\"pipeline\":\"libvips\"");
-    if (o->status == IB_STATUS_OK && o->golden != IB_GOLDEN_NONE) {
-        static const char *const names[] = {
-            "",        "match",   "mismatch", "missing-golden",
-            "created", "updated", "unchanged"};
-        ib_buf_put_str(out, ",\"golden\":\"");
-        ib_buf_put_str(out, names[o->golden]);
-        ib_buf_put_str(out, "\",\"figures\":");
-        if (o->error[0])
-            ib_json_put_string(out, o->error);
-        else
-            ib_buf_put_str(out, "null");
+    put_number(out, "out_bytes", oo->out_bytes);
+    put_ms(out, o->usec);
+    if (o->status == IB_STATUS_OK) {
+        put_pipeline(out, oo->pipeline);
+        put_golden(out, oo);
+    }
+    int made = 0;
+    for (int i = 0; i < o->noutputs; i++)
+        made += o->outputs[i].status == IB_STATUS_OK;
+    put_number(out, "outputs", made);
+    ib_buf_putc(out, '}');
+}
+
+void ib_report_format_output(struct ib_buf *out, const struct ib_entry *e,
+                             const char *variant,
+                             const struct ib_output_outcome *oo)
+{
+    ib_buf_put_str(out, "{\"type\":\"output\",");
+    put_path_field(out, "input", e->path);
+    ib_buf_putc(out, ',');
+    put_path_field(out, "output", oo->path && oo->path[0] ? oo->path : NULL);
+    ib_buf_put_str(out, ",\"variant\":");
+    ib_json_put_string(out, variant);
+    ib_buf_put_str(out, ",\"status\":\"");
+    ib_buf_put_str(out, status_name(oo->status));
+    ib_buf_put_str(out, "\",\"error\":");
+    if (oo->status == IB_STATUS_OK || !oo->error || !oo->error[0])
+        ib_buf_put_str(out, "null");
+    else
+        ib_json_put_string(out, oo->error);
+    if (oo->status == IB_STATUS_OK) {
+        ib_buf_put_str(out, ",\"format\":\"");
+        ib_buf_put_str(out, ib_format_name(oo->format));
+        ib_buf_putc(out, '"');
+    }
+    put_number(out, "w", oo->out_w);
+    put_number(out, "h", oo->out_h);
+    put_number(out, "bytes", oo->out_bytes);
+    put_ms(out, oo->usec);
+    if (oo->status == IB_STATUS_OK) {
+        put_pipeline(out, oo->pipeline);
+        put_golden(out, oo);
     }
     ib_buf_putc(out, '}');
 }
@@ -125,12 +196,50 @@ void ib_report_orphan(struct ib_report *r, const char *golden)
     write_line(r);
 }
 
+/* An input that failed (or was not tried) as a whole: each of its
+ * outputs with its status and reason, so that every input has a record
+ * per rendition. The path is the one it would have had, when known
+ * before it is made. */
+static void report_input_outcome(struct ib_report *r, const struct ib_entry *e,
+                                 const struct ib_settings *s,
+                                 const struct ib_outcome *o)
+{
+    struct ib_buf path;
+    ib_buf_init(&path);
+    struct ib_input_name in = {e->path, e->rel};
+    for (int i = 0; i < s->nrenditions; i++) {
+        const struct ib_rendition *rd = &s->renditions[i];
+        char why[256];
+        int known = !(rd->name && ib_name_is_late(rd->name)) &&
+                    ib_output_path(rd, s->outdir, &in, &IB_OUTPUT_UNKNOWN,
+                                   &path, why, sizeof(why)) == 0;
+        struct ib_output_outcome oo = {.status = o->status,
+                                       .path =
+                                           known ? ib_buf_cstr(&path) : NULL,
+                                       .error = o->error};
+        ib_buf_reset(&r->line);
+        ib_report_format_output(&r->line, e, rd->variant, &oo);
+        write_line(r);
+    }
+    ib_buf_free(&path);
+}
+
 void ib_report_file(struct ib_report *r, const struct ib_entry *e,
-                    const char *output, const struct ib_outcome *o)
+                    const struct ib_settings *s, const struct ib_outcome *o)
 {
     ib_buf_reset(&r->line);
-    ib_report_format_file(&r->line, e, output, o);
+    ib_report_format_file(&r->line, e, o);
     write_line(r);
+    if (o->noutputs) {
+        for (int i = 0; i < o->noutputs; i++) {
+            ib_buf_reset(&r->line);
+            ib_report_format_output(&r->line, e, s->renditions[i].variant,
+                                    &o->outputs[i]);
+            write_line(r);
+        }
+    } else if (e->state == IB_ENTRY_INPUT) {
+        report_input_outcome(r, e, s, o);
+    }
 }
 
 /* The peak resident memory of the parent and of the largest worker, in KiB

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <fts.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,9 +51,12 @@ static int is_hidden(const char *name)
     return name[0] == '.';
 }
 
-static int is_output_name(const char *name, const char *prefix)
+static int is_output_name(const char *name, const struct ib_scan_options *opts)
 {
-    return prefix[0] && strncmp(name, prefix, strlen(prefix)) == 0;
+    for (int i = 0; i < opts->npatterns; i++)
+        if (fnmatch(opts->output_patterns[i], name, FNM_PERIOD) == 0)
+            return 1;
+    return 0;
 }
 
 static long long mtime_ns(const struct stat *st)
@@ -160,7 +164,7 @@ static void visit_entry(struct ib_file_list *list, FTS *fts, FTSENT *e,
     }
     if (is_hidden(e->fts_name) ||
         !ib_scan_has_image_extension(e->fts_name, opts) ||
-        is_output_name(e->fts_name, opts->prefix))
+        is_output_name(e->fts_name, opts))
         return;
     if (e->fts_info == FTS_NS || e->fts_info == FTS_ERR) {
         add_entry(list, e->fts_path, rel, IB_ENTRY_ERROR, IB_WHY_STAT,
@@ -198,7 +202,7 @@ static void scan_file(struct ib_file_list *list, const char *path, size_t rel,
                       const struct ib_scan_options *opts)
 {
     struct stat st;
-    if (is_output_name(path + basename_offset(path), opts->prefix)) {
+    if (is_output_name(path + basename_offset(path), opts)) {
         add_entry(list, path, rel, IB_ENTRY_SKIPPED, IB_WHY_OUTPUT_NAME, 0);
         return;
     }
@@ -286,8 +290,7 @@ void ib_list_finish(struct ib_file_list *list)
     list->n = kept;
 }
 
-void ib_entry_reason(const struct ib_file_list *list, const struct ib_entry *e,
-                     char *buf, size_t len)
+void ib_entry_reason(const struct ib_entry *e, char *buf, size_t len)
 {
     switch (e->why) {
     case IB_WHY_OUTPUT_NAME:
@@ -301,16 +304,6 @@ void ib_entry_reason(const struct ib_file_list *list, const struct ib_entry *e,
         break;
     case IB_WHY_STAT: snprintf(buf, len, "%s", strerror(e->err)); break;
     case IB_WHY_DIR_CYCLE: snprintf(buf, len, "directory cycle"); break;
-    case IB_WHY_OUTPUT_IS_INPUT:
-        snprintf(buf, len, "its output would overwrite the input itself");
-        break;
-    case IB_WHY_OVERWRITES:
-        snprintf(buf, len, "its output would overwrite the input '%s'",
-                 list->v[e->other].path);
-        break;
-    case IB_WHY_COLLISION:
-        snprintf(buf, len, "same output as '%s'", list->v[e->other].path);
-        break;
     default: snprintf(buf, len, "%s", ""); break;
     }
 }

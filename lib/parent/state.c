@@ -1,13 +1,15 @@
 /* The state files of -u (see state.h). A file is text, one record a line:
  *
- *   imgbatch-state 1
+ *   imgbatch-state 2
  *   <fingerprint hex> <in size> <in mtime ns> <out size> <out mtime ns>
- *       <output name> <input path>          (tab-separated, one line)
+ *       <variant> <output> <input path>        (tab-separated, one line)
  *
- * with the two names escaped (%XX for bytes below 0x21, '%' and 0x7f), so
- * any name fits on a line. Records are kept per directory in an array
- * sorted by output name; a run reads a directory's file the first time one
- * of its outputs is checked. */
+ * with the output's path relative to the state file's folder, and the
+ * names escaped (%XX for bytes below 0x21, '%' and 0x7f), so any name fits
+ * on a line. Records are kept per folder in an array sorted by input and
+ * variant; a run reads a folder's file the first time one of its outputs
+ * is checked. A file of another version is read as empty: the run redoes
+ * its outputs, and writes version 2. */
 #define _DEFAULT_SOURCE
 #include "state.h"
 
@@ -26,9 +28,12 @@
 #include "imgbatch/tempfile.h"
 #include "imgbatch/version.h"
 
+#define HEADER "imgbatch-state 2"
+
 struct record {
-    char *name;  /* output file name, no directory */
-    char *input; /* input path as opened */
+    char *input;   /* input path as opened */
+    char *variant; /* the rendition's */
+    char *output;  /* relative to the folder of the state file */
     uint64_t fingerprint;
     long long in_size, in_mtime_ns, out_size, out_mtime_ns;
 };
@@ -41,7 +46,6 @@ struct dir_state {
 };
 
 struct ib_state {
-    uint64_t fingerprint;
     char file_name[64];
     struct dir_state *dirs;
     size_t ndirs, cap;
@@ -61,21 +65,26 @@ const char *ib_freshness_text(enum ib_freshness f)
 
 /* ---- fingerprint ------------------------------------------------------- */
 
-uint64_t ib_settings_fingerprint(const struct ib_settings *s)
+uint64_t ib_rendition_fingerprint(const struct ib_settings *s,
+                                  const struct ib_rendition *r)
 {
     char geometry[64];
-    ib_geometry_format(&s->geometry, geometry, sizeof(geometry));
+    ib_geometry_format(&r->geometry, geometry, sizeof(geometry));
     const struct ib_colour *c = &s->colour;
-    const struct ib_encoder *e = &s->encoder;
-    char text[1024];
+    const struct ib_encoder *e = &r->encoder;
+    const double *bg = r->background.rgb;
+    char text[1536];
     snprintf(text, sizeof(text),
-             "imgbatch %s vips %s|%s|crop %d|fmt %d|q %d|rot %d|page %d|"
-             "bg %g %g %g|meta %d|in %s|out %s|intent %d|keep %d|lin %d|"
+             "imgbatch %s vips %s|%s|fit %d|gravity %d %g %g|fmt %d|q %d|"
+             "rot %d|page %d|bg %g %g %g %d|meta %d|enlarge %d|name %s|"
+             "prefix %s|in %s|out %s|intent %d|keep %d|lin %d|"
              "jpeg %d %d %d|png %d %d|webp %d %d %d|avif %d",
              IMGBATCH_VERSION, IMGBATCH_VIPS_BUILD_VERSION, geometry,
-             (int)s->crop, (int)s->format, s->quality, s->no_rotate, s->page,
-             s->background[0], s->background[1], s->background[2],
-             s->keep_metadata, c->input_profile ? c->input_profile : "-",
+             (int)r->fit, (int)r->gravity.kind, r->gravity.x, r->gravity.y,
+             (int)r->format, r->quality, s->no_rotate, s->page, bg[0], bg[1],
+             bg[2], r->background.given, r->keep_metadata, r->no_enlarge,
+             r->name ? r->name : "-", r->prefix,
+             c->input_profile ? c->input_profile : "-",
              c->output_profile ? c->output_profile : "-", (int)c->intent,
              c->keep_profile, c->linear, e->jpeg_progressive, e->jpeg_optimize,
              (int)e->jpeg_subsample, e->png_compression, e->png_palette,
@@ -128,18 +137,20 @@ static int unescape(char *s)
     return 0;
 }
 
-/* ---- one directory ----------------------------------------------------- */
+/* ---- one folder -------------------------------------------------------- */
 
-static int by_name(const void *a, const void *b)
+static int by_key(const void *a, const void *b)
 {
-    return strcmp(((const struct record *)a)->name,
-                  ((const struct record *)b)->name);
+    const struct record *x = a, *y = b;
+    int c = strcmp(x->input, y->input);
+    return c ? c : strcmp(x->variant, y->variant);
 }
 
-static struct record *find(struct dir_state *d, const char *name)
+static struct record *find(struct dir_state *d, const char *input,
+                           const char *variant)
 {
-    struct record key = {.name = (char *)name};
-    return d->n ? bsearch(&key, d->v, d->n, sizeof(*d->v), by_name) : NULL;
+    struct record key = {.input = (char *)input, .variant = (char *)variant};
+    return d->n ? bsearch(&key, d->v, d->n, sizeof(*d->v), by_key) : NULL;
 }
 
 static void path_of(struct ib_state *st, const struct dir_state *d)
@@ -150,13 +161,15 @@ static void path_of(struct ib_state *st, const struct dir_state *d)
     ib_buf_put_str(&st->scratch, st->file_name);
 }
 
+#define FIELDS 8
+
 static int parse_record(char *line, struct record *r)
 {
-    char *fields[7];
-    for (int i = 0; i < 7; i++) {
+    char *fields[FIELDS];
+    for (int i = 0; i < FIELDS; i++) {
         fields[i] = line;
-        line = i < 6 ? strchr(line, '\t') : NULL;
-        if (i < 6 && !line)
+        line = i < FIELDS - 1 ? strchr(line, '\t') : NULL;
+        if (i < FIELDS - 1 && !line)
             return -1;
         if (line)
             *line++ = '\0';
@@ -167,19 +180,27 @@ static int parse_record(char *line, struct record *r)
     r->in_mtime_ns = strtoll(fields[2], NULL, 10);
     r->out_size = strtoll(fields[3], NULL, 10);
     r->out_mtime_ns = strtoll(fields[4], NULL, 10);
-    if (*end || unescape(fields[5]) || unescape(fields[6]) || !fields[5][0])
+    for (int i = 5; i < FIELDS; i++)
+        if (unescape(fields[i]) || !fields[i][0])
+            return -1;
+    if (*end)
         return -1;
-    r->name = ib_xstrdup(fields[5]);
-    r->input = ib_xstrdup(fields[6]);
+    r->variant = ib_xstrdup(fields[5]);
+    r->output = ib_xstrdup(fields[6]);
+    r->input = ib_xstrdup(fields[7]);
     return 0;
+}
+
+static void free_record(struct record *r)
+{
+    free(r->input);
+    free(r->variant);
+    free(r->output);
 }
 
 static void push(struct dir_state *d, const struct record *r)
 {
-    if (d->n == d->cap) {
-        d->cap = d->cap ? 2 * d->cap : 16;
-        d->v = ib_xrealloc(d->v, d->cap * sizeof(*d->v));
-    }
+    d->v = ib_xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
     d->v[d->n++] = *r;
 }
 
@@ -199,7 +220,7 @@ static void load(struct ib_state *st, struct dir_state *d)
             line[n - 1] = '\0';
         if (first) {
             first = 0;
-            if (strcmp(line, "imgbatch-state 1") != 0)
+            if (strcmp(line, HEADER) != 0)
                 break; /* another version: start afresh */
             continue;
         }
@@ -212,26 +233,19 @@ static void load(struct ib_state *st, struct dir_state *d)
     /* A file with no record (all pruned) leaves v NULL: qsort may not be
      * given it. */
     if (d->n > 1)
-        qsort(d->v, d->n, sizeof(*d->v), by_name);
+        qsort(d->v, d->n, sizeof(*d->v), by_key);
 }
 
-static struct dir_state *dir_for(struct ib_state *st, const char *output,
-                                 const char **name)
+static struct dir_state *dir_state(struct ib_state *st, const char *dir,
+                                   size_t len)
 {
-    const char *slash = strrchr(output, '/');
-    size_t len = slash ? (size_t)(slash - output) : 1;
-    const char *dir = slash ? output : ".";
-    *name = slash ? slash + 1 : output;
-    /* The list is sorted, so the directory is nearly always the last one
+    /* The list is sorted, so the folder is nearly always the last one
      * used: search from the end. */
     for (size_t i = st->ndirs; i-- > 0;)
         if (strlen(st->dirs[i].dir) == len &&
             memcmp(st->dirs[i].dir, dir, len) == 0)
             return &st->dirs[i];
-    if (st->ndirs == st->cap) {
-        st->cap = st->cap ? 2 * st->cap : 8;
-        st->dirs = ib_xrealloc(st->dirs, st->cap * sizeof(*st->dirs));
-    }
+    st->dirs = ib_xgrow(st->dirs, &st->cap, st->ndirs + 1, sizeof(*st->dirs));
     struct dir_state *d = &st->dirs[st->ndirs++];
     memset(d, 0, sizeof(*d));
     d->dir = ib_xmalloc(len + 1);
@@ -241,13 +255,68 @@ static struct dir_state *dir_for(struct ib_state *st, const char *output,
     return d;
 }
 
+static struct dir_state *dir_named(struct ib_state *st, const char *dir)
+{
+    return dir_state(st, dir, strlen(dir));
+}
+
+/* ---- paths relative to a folder ---------------------------------------- */
+
+/* The next component of *p (skipping "." ones and slashes): its length,
+ * *p moved past it; 0 at the end. */
+static size_t next_component(const char **p, const char **start)
+{
+    for (;;) {
+        while (**p == '/')
+            (*p)++;
+        *start = *p;
+        size_t n = strcspn(*p, "/");
+        *p += n;
+        if (n != 1 || **start != '.')
+            return n;
+    }
+}
+
+/* path relative to dir (both relative to one place, or both absolute):
+ * up out of dir as far as they differ, then down. */
+static void put_relative(struct ib_buf *out, const char *dir, const char *path)
+{
+    const char *d = dir, *p = path, *ds, *ps;
+    size_t dn, pn;
+    const char *rest = path;
+    for (;;) {
+        const char *d_at = d, *p_at = p;
+        dn = next_component(&d, &ds);
+        pn = next_component(&p, &ps);
+        if (dn == 0 || dn != pn || memcmp(ds, ps, dn) != 0) {
+            d = d_at;
+            rest = p_at;
+            break;
+        }
+    }
+    ib_buf_reset(out);
+    while (next_component(&d, &ds))
+        ib_buf_put_str(out, "../");
+    while (*rest == '/' || (rest[0] == '.' && rest[1] == '/'))
+        rest += rest[0] == '.' ? 2 : 1;
+    ib_buf_put_str(out, rest);
+    ib_buf_cstr(out);
+}
+
+static void put_joined(struct ib_buf *out, const char *dir, const char *rel)
+{
+    ib_buf_reset(out);
+    ib_buf_put_str(out, dir);
+    ib_buf_putc(out, '/');
+    ib_buf_put_str(out, rel);
+    ib_buf_cstr(out);
+}
+
 /* ---- the state --------------------------------------------------------- */
 
-struct ib_state *ib_state_new(uint64_t fingerprint,
-                              const struct ib_shard *shard)
+struct ib_state *ib_state_new(const struct ib_shard *shard)
 {
     struct ib_state *st = ib_xcalloc(1, sizeof(*st));
-    st->fingerprint = fingerprint;
     if (shard && shard->count > 1)
         snprintf(st->file_name, sizeof(st->file_name),
                  ".imgbatch-state.%u-of-%u", shard->index, shard->count);
@@ -263,10 +332,8 @@ void ib_state_free(struct ib_state *st)
         return;
     for (size_t i = 0; i < st->ndirs; i++) {
         struct dir_state *d = &st->dirs[i];
-        for (size_t j = 0; j < d->n; j++) {
-            free(d->v[j].name);
-            free(d->v[j].input);
-        }
+        for (size_t j = 0; j < d->n; j++)
+            free_record(&d->v[j]);
         free(d->v);
         free(d->dir);
     }
@@ -280,19 +347,30 @@ static long long mtime_ns(const struct stat *s)
     return (long long)s->st_mtim.tv_sec * 1000000000LL + s->st_mtim.tv_nsec;
 }
 
-enum ib_freshness ib_state_check(struct ib_state *st, const struct ib_entry *e,
-                                 const char *output)
+enum ib_freshness ib_state_check(struct ib_state *st, const char *dir,
+                                 const struct ib_entry *e, const char *variant,
+                                 uint64_t fingerprint, const char *output)
 {
-    const char *name;
-    struct dir_state *d = dir_for(st, output, &name);
-    struct record *r = find(d, name);
-    struct stat out;
-    if (!r || stat(output, &out) != 0)
+    struct dir_state *d = dir_named(st, dir);
+    struct record *r = find(d, e->path, variant);
+    if (!r)
         return IB_FRESH_NEW;
-    if (r->fingerprint != st->fingerprint)
+    put_joined(&st->scratch, d->dir, r->output);
+    struct stat out;
+    if (stat(ib_buf_cstr(&st->scratch), &out) != 0)
+        return IB_FRESH_NEW;
+    if (r->fingerprint != fingerprint)
         return IB_FRESH_SETTINGS_CHANGED;
-    if (r->in_size != e->size || r->in_mtime_ns != e->mtime_ns ||
-        strcmp(r->input, e->path) != 0)
+    if (output) {
+        struct ib_buf rel;
+        ib_buf_init(&rel);
+        put_relative(&rel, d->dir, output);
+        int moved = strcmp(ib_buf_cstr(&rel), r->output) != 0;
+        ib_buf_free(&rel);
+        if (moved)
+            return IB_FRESH_SETTINGS_CHANGED;
+    }
+    if (r->in_size != e->size || r->in_mtime_ns != e->mtime_ns)
         return IB_FRESH_INPUT_CHANGED;
     if (r->out_size != (long long)out.st_size ||
         r->out_mtime_ns != mtime_ns(&out))
@@ -300,24 +378,26 @@ enum ib_freshness ib_state_check(struct ib_state *st, const struct ib_entry *e,
     return IB_FRESH_UP_TO_DATE;
 }
 
-void ib_state_record(struct ib_state *st, const struct ib_entry *e,
-                     const char *output)
+void ib_state_record(struct ib_state *st, const char *dir,
+                     const struct ib_entry *e, const char *variant,
+                     uint64_t fingerprint, const char *output)
 {
-    const char *name;
-    struct dir_state *d = dir_for(st, output, &name);
+    struct dir_state *d = dir_named(st, dir);
     struct stat out;
     if (stat(output, &out) != 0)
         return;
-    struct record *r = find(d, name);
+    struct record *r = find(d, e->path, variant);
     if (!r) {
-        struct record fresh = {.name = ib_xstrdup(name)};
+        struct record fresh = {.input = ib_xstrdup(e->path),
+                               .variant = ib_xstrdup(variant)};
         push(d, &fresh);
-        qsort(d->v, d->n, sizeof(*d->v), by_name);
-        r = find(d, name);
+        qsort(d->v, d->n, sizeof(*d->v), by_key);
+        r = find(d, e->path, variant);
     }
-    free(r->input);
-    r->input = ib_xstrdup(e->path);
-    r->fingerprint = st->fingerprint;
+    put_relative(&st->scratch, d->dir, output);
+    free(r->output);
+    r->output = ib_xstrdup(ib_buf_cstr(&st->scratch));
+    r->fingerprint = fingerprint;
     r->in_size = e->size;
     r->in_mtime_ns = e->mtime_ns;
     r->out_size = (long long)out.st_size;
@@ -325,69 +405,97 @@ void ib_state_record(struct ib_state *st, const struct ib_entry *e,
     d->dirty = 1;
 }
 
-/* Removes the records (and outputs) of inputs that are gone. */
-static size_t prune_dir(struct ib_state *st, struct dir_state *d,
-                        void (*on_pruned)(void *, const char *, const char *),
-                        void *ctx)
+/* ---- prune ------------------------------------------------------------- */
+
+static int is_made(const char *variant, const char *const *variants, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(variant, variants[i]) == 0)
+            return 1;
+    return 0;
+}
+
+struct pruner {
+    const char *const *variants;
+    int nvariants;
+    void (*on_pruned)(void *ctx, const char *output, const char *input,
+                      const char *why);
+    void *ctx;
+    struct ib_buf path;
+};
+
+/* Why record r's output goes, or NULL: its input is gone, or its variant
+ * is no longer made. */
+static const char *prune_reason(const struct pruner *p, const struct record *r)
+{
+    struct stat in;
+    if (lstat(r->input, &in) != 0 && errno == ENOENT)
+        return "its input is gone";
+    if (!is_made(r->variant, p->variants, p->nvariants))
+        return "its variant is no longer made";
+    return NULL;
+}
+
+/* Removes the records (and outputs) that prune_reason names. */
+static size_t prune_dir(struct pruner *p, struct dir_state *d)
 {
     size_t kept = 0, removed = 0;
-    struct ib_buf out;
-    ib_buf_init(&out);
     for (size_t i = 0; i < d->n; i++) {
         struct record *r = &d->v[i];
-        struct stat in, o;
-        if (lstat(r->input, &in) == 0 || errno != ENOENT) {
+        const char *why = prune_reason(p, r);
+        if (!why) {
             d->v[kept++] = *r;
             continue;
         }
-        ib_buf_reset(&out);
-        ib_buf_put_str(&out, d->dir);
-        ib_buf_putc(&out, '/');
-        ib_buf_put_str(&out, r->name);
-        const char *path = ib_buf_cstr(&out);
+        put_joined(&p->path, d->dir, r->output);
+        const char *path = ib_buf_cstr(&p->path);
+        struct stat o;
         if (stat(path, &o) == 0 && (long long)o.st_size == r->out_size &&
             mtime_ns(&o) == r->out_mtime_ns && unlink(path) == 0) {
             removed++;
-            if (on_pruned)
-                on_pruned(ctx, path, r->input);
+            if (p->on_pruned)
+                p->on_pruned(p->ctx, path, r->input, why);
         }
-        free(r->name);
-        free(r->input);
+        free_record(r);
         d->dirty = 1;
     }
     d->n = kept;
-    ib_buf_free(&out);
-    (void)st;
     return removed;
 }
 
 size_t ib_state_prune(struct ib_state *st, const char *root,
+                      const char *const *variants, int nvariants,
                       void (*on_pruned)(void *ctx, const char *output,
-                                        const char *input),
+                                        const char *input, const char *why),
                       void *ctx)
 {
     char *roots[] = {(char *)root, NULL};
     FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
     if (!fts)
         return 0;
+    struct pruner p = {variants, nvariants, on_pruned, ctx, {0}};
+    ib_buf_init(&p.path);
     size_t removed = 0;
     FTSENT *e;
     while ((e = fts_read(fts))) {
         if (e->fts_info != FTS_F || strcmp(e->fts_name, st->file_name) != 0)
             continue;
-        const char *name;
-        struct dir_state *d = dir_for(st, e->fts_path, &name);
-        removed += prune_dir(st, d, on_pruned, ctx);
+        /* fts_name is a copy, not a pointer into fts_path. */
+        size_t len = e->fts_pathlen - e->fts_namelen;
+        removed += prune_dir(&p, dir_state(st, e->fts_path, len ? len - 1 : 0));
     }
     fts_close(fts);
+    ib_buf_free(&p.path);
     return removed;
 }
+
+/* ---- saving ------------------------------------------------------------ */
 
 static int save_dir(struct ib_state *st, struct dir_state *d)
 {
     struct ib_buf text;
     ib_buf_init(&text);
-    ib_buf_put_str(&text, "imgbatch-state 1\n");
+    ib_buf_put_str(&text, HEADER "\n");
     for (size_t i = 0; i < d->n; i++) {
         const struct record *r = &d->v[i];
         char nums[160];
@@ -395,7 +503,9 @@ static int save_dir(struct ib_state *st, struct dir_state *d)
                  r->fingerprint, r->in_size, r->in_mtime_ns, r->out_size,
                  r->out_mtime_ns);
         ib_buf_put_str(&text, nums);
-        put_escaped(&text, r->name);
+        put_escaped(&text, r->variant);
+        ib_buf_putc(&text, '\t');
+        put_escaped(&text, r->output);
         ib_buf_putc(&text, '\t');
         put_escaped(&text, r->input);
         ib_buf_putc(&text, '\n');

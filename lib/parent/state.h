@@ -1,24 +1,28 @@
 /* -u/--update: what was made from what, with which settings.
  *
- * Each output directory holds a small state file, `.imgbatch-state` (with
- * --shard K/N: `.imgbatch-state.K-of-N`, so parallel shards never write one
- * file), one record per output made: the settings fingerprint, the input's
- * path, size and mtime, and the output's size and mtime. It is written
- * whole and renamed into place at the end of a run, so it is never half
- * written; a run killed before then leaves the previous state, which can
- * only make the next run redo work, never skip what changed. */
+ * Beside each input's outputs (in the folder its outputs go to by default:
+ * the input's own, or its mirror below -o) a small state file,
+ * `.imgbatch-state` (with --shard K/N: `.imgbatch-state.K-of-N`, so
+ * parallel shards never write one file), holds one record per output made:
+ * the input's path, the output's variant, a fingerprint of the settings
+ * that made it, the input's size and mtime, and the output's path and its
+ * size and mtime. An output is looked up by its input and variant, so a
+ * name known only once made ({w}, {hash:N}) is found as well. The file is
+ * written whole and put in place atomically at the end of a run, so it is
+ * never half written; a run killed before then leaves the previous state,
+ * which can only make the next run redo work, never skip what changed. */
 #ifndef IMGBATCH_STATE_H
 #define IMGBATCH_STATE_H
 
 #include <stdint.h>
 
+#include "imgbatch/outpath.h"
 #include "imgbatch/scan.h"
 #include "imgbatch/settings.h"
-#include "imgbatch/shard.h"
 
 struct ib_state; /* every state file this run has read, by directory */
 
-/* Why an input needs work (or not). */
+/* Why an output needs work (or not). */
 enum ib_freshness {
     IB_FRESH_UP_TO_DATE,
     IB_FRESH_NEW,              /* no record, or no output */
@@ -29,30 +33,39 @@ enum ib_freshness {
 
 const char *ib_freshness_text(enum ib_freshness f);
 
-/* A fingerprint of every setting that changes an output's pixels or bytes,
- * and of the versions of imgbatch and libvips that made it. */
-uint64_t ib_settings_fingerprint(const struct ib_settings *s);
+/* A fingerprint of every setting that changes rendition r's pixels or
+ * bytes (the input's colour handling and page too), and of the versions of
+ * imgbatch and libvips that made it. */
+uint64_t ib_rendition_fingerprint(const struct ib_settings *s,
+                                  const struct ib_rendition *r);
 
-struct ib_state *ib_state_new(uint64_t fingerprint,
-                              const struct ib_shard *shard);
+/* The state of a run; shard may be NULL. */
+struct ib_state *ib_state_new(const struct ib_shard *shard);
 void ib_state_free(struct ib_state *st);
 
-/* Whether the input of entry e, whose output is `output`, needs work. */
-enum ib_freshness ib_state_check(struct ib_state *st, const struct ib_entry *e,
-                                 const char *output);
+/* Whether e's output for variant, made with fingerprint, needs work. dir
+ * is the folder the state is kept in for e (its default outputs' folder);
+ * output, when known, is where the output is to go now (a record of
+ * another path is stale). */
+enum ib_freshness ib_state_check(struct ib_state *st, const char *dir,
+                                 const struct ib_entry *e, const char *variant,
+                                 uint64_t fingerprint, const char *output);
 
-/* Records that output was just made from e. */
-void ib_state_record(struct ib_state *st, const struct ib_entry *e,
-                     const char *output);
+/* Records that output was just made from e for variant. */
+void ib_state_record(struct ib_state *st, const char *dir,
+                     const struct ib_entry *e, const char *variant,
+                     uint64_t fingerprint, const char *output);
 
 /* --prune: for every state file of this run's kind under root (a tree
  * walked without following symlinks), removes each output whose input no
- * longer exists, if the output is still the file imgbatch made (same size
- * and mtime), and forgets its record. on_pruned is called for each. Returns
- * the number of outputs removed. */
+ * longer exists, or whose variant is no longer made (not in variants),
+ * if the output is still the file imgbatch made (same size and mtime),
+ * and forgets its record. on_pruned is called for each. Returns the number
+ * of outputs removed. */
 size_t ib_state_prune(struct ib_state *st, const char *root,
+                      const char *const *variants, int nvariants,
                       void (*on_pruned)(void *ctx, const char *output,
-                                        const char *input),
+                                        const char *input, const char *why),
                       void *ctx);
 
 /* Writes every state file that changed. 0, or -1 with errno (the files that

@@ -122,9 +122,9 @@ static int parse_flags(struct cursor *c, struct ib_geometry *g)
         return fail(c, "'!' and '^' cannot be combined");
     if (seen_shrink && seen_enlarge)
         return fail(c, "'>' and '<' cannot be combined");
-    g->fit = seen_force  ? IB_FIT_FORCE
-             : seen_fill ? IB_FIT_FILL
-                         : IB_FIT_INSIDE;
+    g->flag = seen_force  ? IB_GEOM_EXACT
+              : seen_fill ? IB_GEOM_COVER
+                          : IB_GEOM_PLAIN;
     g->only = seen_shrink    ? IB_ONLY_SHRINK
               : seen_enlarge ? IB_ONLY_ENLARGE
                              : IB_ONLY_ANY;
@@ -231,7 +231,7 @@ int ib_geometry_parse(const char *text, struct ib_geometry *g, char *err,
 
     if (parse_flags(&c, g))
         return -1;
-    if (g->fit != IB_FIT_INSIDE &&
+    if (g->flag != IB_GEOM_PLAIN &&
         (g->kind != IB_GEOM_BOX || !g->width || !g->height))
         return fail(&c, "'!' and '^' need both a width and a height");
     return 0;
@@ -277,13 +277,13 @@ static void resolve_box(const struct ib_geometry *g, int dw, int dh, int crop,
         t->crop = 1;
         return;
     }
-    if (g->fit == IB_FIT_FORCE) {
+    if (g->flag == IB_GEOM_EXACT) {
         t->width = w;
         t->height = h;
         t->size = IB_SIZE_FORCE;
         return;
     }
-    if (g->fit == IB_FIT_FILL) {
+    if (g->flag == IB_GEOM_COVER) {
         /* Covering the box is fitting the side that needs the smaller
          * shrink: bound that one, leave the other free. */
         int wider = (long long)dw * g->height >= (long long)dh * g->width;
@@ -340,11 +340,44 @@ void ib_geometry_resolve(const struct ib_geometry *g, int display_w,
     }
 }
 
+void ib_target_shrink(const struct ib_target *t, int width, int height,
+                      int swap, double *hshrink, double *vshrink)
+{
+    int target_w = swap ? t->height : t->width;
+    int target_h = swap ? t->width : t->height;
+    *hshrink = (double)width / target_w;
+    *vshrink = (double)height / target_h;
+    /* Fit: the axis that needs the larger shrink wins; fill: the smaller. */
+    int horizontal = t->crop ? *hshrink < *vshrink : !(*hshrink < *vshrink);
+    if (t->size != IB_SIZE_FORCE) {
+        if (horizontal)
+            *vshrink = *hshrink;
+        else
+            *hshrink = *vshrink;
+    }
+    if (t->size == IB_SIZE_UP) {
+        *hshrink = *hshrink < 1 ? *hshrink : 1;
+        *vshrink = *vshrink < 1 ? *vshrink : 1;
+    } else if (t->size == IB_SIZE_DOWN) {
+        *hshrink = *hshrink > 1 ? *hshrink : 1;
+        *vshrink = *vshrink > 1 ? *vshrink : 1;
+    }
+    /* Never shrink an axis to nothing. */
+    *hshrink = *hshrink < width ? *hshrink : width;
+    *vshrink = *vshrink < height ? *vshrink : height;
+}
+
+int ib_jpeg_shrink_factor(double hshrink, double vshrink)
+{
+    double shrink = hshrink < vshrink ? hshrink : vshrink;
+    return shrink >= 16 ? 8 : shrink >= 8 ? 4 : shrink >= 4 ? 2 : 1;
+}
+
 static const char *flags_text(const struct ib_geometry *g)
 {
     static const char *const table[3][3] = {
         {"", ">", "<"}, {"!", "!>", "!<"}, {"^", "^>", "^<"}};
-    return table[g->fit][g->only];
+    return table[g->flag][g->only];
 }
 
 /* Writes v in fixed notation with every decimal the grammar allows and no

@@ -1,5 +1,7 @@
 #include "imgbatch/proto.h"
 
+#include "imgbatch/format.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,17 +78,34 @@ void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t)
 {
     begin_frame(out, IB_MSG_TASK);
     put_u64(out, t->id);
-    put_u8(out, (unsigned)t->format);
     put_str(out, t->input);
-    put_str(out, t->output);
-    put_str(out, t->golden ? t->golden : "");
-    put_str(out, t->diff ? t->diff : "");
+    put_u32(out, t->rel);
+    put_u32(out, (uint32_t)t->noutputs);
+    for (int i = 0; i < t->noutputs; i++) {
+        put_u8(out, (unsigned)t->outputs[i].action);
+        put_str(out, t->outputs[i].reason ? t->outputs[i].reason : "");
+    }
     end_frame(out);
 }
 
 static void put_i64(struct ib_buf *b, long long v)
 {
     put_u64(b, (uint64_t)v);
+}
+
+static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
+{
+    put_u8(out, (unsigned)o->status);
+    put_u32(out, (uint32_t)o->out_w);
+    put_u32(out, (uint32_t)o->out_h);
+    put_i64(out, o->out_bytes);
+    put_u32(out, (uint32_t)o->write_errno);
+    put_u8(out, (unsigned)o->golden);
+    put_u8(out, (unsigned)o->pipeline);
+    put_u8(out, (unsigned)o->format);
+    put_i64(out, o->usec);
+    put_str(out, o->path ? o->path : "");
+    put_str(out, o->error ? o->error : "");
 }
 
 void ib_proto_put_result(struct ib_buf *out, uint64_t id,
@@ -97,15 +116,37 @@ void ib_proto_put_result(struct ib_buf *out, uint64_t id,
     put_u8(out, (unsigned)o->status);
     put_u32(out, (uint32_t)o->in_w);
     put_u32(out, (uint32_t)o->in_h);
-    put_u32(out, (uint32_t)o->out_w);
-    put_u32(out, (uint32_t)o->out_h);
     put_i64(out, o->in_bytes);
-    put_i64(out, o->out_bytes);
     put_i64(out, o->usec);
     put_u32(out, (uint32_t)o->write_errno);
-    put_u8(out, (unsigned)o->golden);
-    put_u8(out, (unsigned)o->pipeline);
     put_str(out, o->error);
+    put_u32(out, (uint32_t)o->noutputs);
+    for (int i = 0; i < o->noutputs; i++)
+        put_output(out, &o->outputs[i]);
+    end_frame(out);
+}
+
+void ib_proto_put_claim(struct ib_buf *out, const struct ib_claim *c)
+{
+    begin_frame(out, IB_MSG_CLAIM);
+    put_u64(out, c->id);
+    put_u32(out, (uint32_t)c->n);
+    for (int i = 0; i < c->n; i++) {
+        put_u32(out, (uint32_t)c->v[i].index);
+        put_str(out, c->v[i].path);
+    }
+    end_frame(out);
+}
+
+void ib_proto_put_grant(struct ib_buf *out, const struct ib_grant *g)
+{
+    begin_frame(out, IB_MSG_GRANT);
+    put_u64(out, g->id);
+    put_u32(out, (uint32_t)g->n);
+    for (int i = 0; i < g->n; i++) {
+        put_u8(out, (unsigned)(g->v[i].ok != 0));
+        put_str(out, g->v[i].reason ? g->v[i].reason : "");
+    }
     end_frame(out);
 }
 
@@ -190,14 +231,32 @@ int ib_proto_frame(const unsigned char *data, size_t len, size_t *frame_len)
     return 1;
 }
 
+/* A count of outputs: at most IB_MAX_OUTPUTS. */
+static int get_count(struct reader *r)
+{
+    uint32_t n = get_u32(r);
+    if (n > IB_MAX_OUTPUTS) {
+        r->bad = 1;
+        return 0;
+    }
+    return (int)n;
+}
+
 static void decode_task(struct reader *r, struct ib_msg *m)
 {
-    m->task.id = get_u64(r);
-    m->task.format = (int)get_u8(r);
-    m->task.input = get_str(r);
-    m->task.output = get_str(r);
-    m->task.golden = get_str(r);
-    m->task.diff = get_str(r);
+    struct ib_task *t = &m->task;
+    t->id = get_u64(r);
+    t->input = get_str(r);
+    t->rel = get_u32(r);
+    t->noutputs = get_count(r);
+    for (int i = 0; i < t->noutputs && !r->bad; i++) {
+        t->outputs[i].action = (int)get_u8(r);
+        if (t->outputs[i].action > IB_OUTPUT_BLOCKED)
+            r->bad = 1;
+        t->outputs[i].reason = get_str(r);
+    }
+    if (!r->bad && t->input && t->rel > strlen(t->input))
+        r->bad = 1;
 }
 
 static void copy_error(struct ib_outcome *o, const char *s)
@@ -209,30 +268,70 @@ static void copy_error(struct ib_outcome *o, const char *s)
     o->error[n] = '\0';
 }
 
+static int get_enum(struct reader *r, unsigned max)
+{
+    unsigned v = get_u8(r);
+    if (v > max)
+        r->bad = 1;
+    return (int)v;
+}
+
+static void decode_output(struct reader *r, struct ib_output_outcome *o)
+{
+    o->status = get_enum(r, IB_STATUS_SKIPPED);
+    o->out_w = get_dim(r);
+    o->out_h = get_dim(r);
+    o->out_bytes = (long long)get_u64(r);
+    o->write_errno = (int)(get_u32(r) & 0xffff);
+    o->golden = get_enum(r, IB_GOLDEN_UNCHANGED);
+    o->pipeline = get_enum(r, IB_PIPELINE_DIRECT_JPEG);
+    o->format = get_enum(r, IB_FMT_COUNT - 1);
+    o->usec = (long long)get_u64(r);
+    o->path = get_str(r);
+    o->error = get_str(r);
+}
+
 static void decode_result(struct reader *r, struct ib_msg *m)
 {
     struct ib_outcome *o = &m->outcome;
     m->id = get_u64(r);
-    o->status = (int)get_u8(r);
-    if (o->status > IB_STATUS_SKIPPED)
-        r->bad = 1;
+    o->status = get_enum(r, IB_STATUS_SKIPPED);
     o->in_w = get_dim(r);
     o->in_h = get_dim(r);
-    o->out_w = get_dim(r);
-    o->out_h = get_dim(r);
     o->in_bytes = (long long)get_u64(r);
-    o->out_bytes = (long long)get_u64(r);
     o->usec = (long long)get_u64(r);
     o->write_errno = (int)(get_u32(r) & 0xffff);
-    o->golden = (int)get_u8(r);
-    if (o->golden > IB_GOLDEN_UNCHANGED)
-        r->bad = 1;
-    o->pipeline = (int)get_u8(r);
-    if (o->pipeline > IB_PIPELINE_DIRECT_JPEG)
-        r->bad = 1;
     const char *error = get_str(r);
     if (error)
         copy_error(o, error);
+    o->noutputs = get_count(r);
+    for (int i = 0; i < o->noutputs && !r->bad; i++)
+        decode_output(r, &o->outputs[i]);
+}
+
+static void decode_claim(struct reader *r, struct ib_msg *m)
+{
+    struct ib_claim *c = &m->claim;
+    c->id = get_u64(r);
+    c->n = get_count(r);
+    for (int i = 0; i < c->n && !r->bad; i++) {
+        uint32_t index = get_u32(r);
+        if (index >= IB_MAX_OUTPUTS)
+            r->bad = 1;
+        c->v[i].index = (int)(index % IB_MAX_OUTPUTS);
+        c->v[i].path = get_str(r);
+    }
+}
+
+static void decode_grant(struct reader *r, struct ib_msg *m)
+{
+    struct ib_grant *g = &m->grant;
+    g->id = get_u64(r);
+    g->n = get_count(r);
+    for (int i = 0; i < g->n && !r->bad; i++) {
+        g->v[i].ok = get_enum(r, 1);
+        g->v[i].reason = get_str(r);
+    }
 }
 
 int ib_proto_read_frame(int fd, struct ib_buf *buf, size_t *frame_len)
@@ -259,7 +358,9 @@ int ib_proto_peek(const unsigned char *frame, size_t len, int *type,
         return -1;
     struct reader r = {frame + 4, len - 4, 0};
     *type = (int)get_u8(&r);
-    *id = *type == IB_MSG_TASK || *type == IB_MSG_RESULT ? get_u64(&r) : 0;
+    int has_id = *type == IB_MSG_TASK || *type == IB_MSG_RESULT ||
+                 *type == IB_MSG_CLAIM || *type == IB_MSG_GRANT;
+    *id = has_id ? get_u64(&r) : 0;
     return r.bad ? -1 : 0;
 }
 
@@ -275,6 +376,8 @@ int ib_proto_decode(const unsigned char *frame, size_t len, struct ib_msg *m)
     case IB_MSG_READY: m->pid = get_u32(&r); break;
     case IB_MSG_TASK: decode_task(&r, m); break;
     case IB_MSG_RESULT: decode_result(&r, m); break;
+    case IB_MSG_CLAIM: decode_claim(&r, m); break;
+    case IB_MSG_GRANT: decode_grant(&r, m); break;
     case IB_MSG_START: break;
     default: return -1;
     }

@@ -5,26 +5,36 @@
 void ib_settings_defaults(struct ib_settings *s)
 {
     memset(s, 0, sizeof(*s));
-    s->geometry.kind = IB_GEOM_BOX;
-    s->geometry.width = 100;
-    s->geometry.height = 100;
-    s->format = IB_FMT_KEEP;
-    s->quality = 85;
-    s->prefix = "resized_";
     s->page = -1;
-    s->background[0] = s->background[1] = s->background[2] = 255;
     s->colour.intent = IB_INTENT_RELATIVE;
-    s->encoder.jpeg_progressive = -1;
-    s->encoder.jpeg_optimize = -1;
-    s->encoder.png_compression = -1;
-    s->encoder.png_palette = -1;
-    s->encoder.webp_lossless = -1;
-    s->encoder.webp_near_lossless = -1;
-    s->encoder.webp_effort = -1;
-    s->encoder.avif_effort = -1;
     s->timeout_s = 300;
     /* sharp's limitInputPixels default: 0x3FFF * 0x3FFF. */
     s->max_pixels = 268402689;
     s->shard.count = 1;
     ib_tolerance_defaults(&s->tolerance);
+}
+
+void ib_rendition_defaults(struct ib_rendition *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->variant = "default";
+    r->size_text = "100x100";
+    r->geometry.kind = IB_GEOM_BOX;
+    r->geometry.width = 100;
+    r->geometry.height = 100;
+    r->fit = IB_FIT_INSIDE;
+    r->gravity.kind = IB_GRAVITY_POINT;
+    r->gravity.x = r->gravity.y = 0.5;
+    r->format = IB_FMT_KEEP;
+    r->quality = 85;
+    r->prefix = "resized_";
+    r->background.rgb[0] = r->background.rgb[1] = r->background.rgb[2] = 255;
+    r->encoder.jpeg_progressive = -1;
+    r->encoder.jpeg_optimize = -1;
+    r->encoder.png_compression = -1;
+    r->encoder.png_palette = -1;
+    r->encoder.webp_lossless = -1;
+    r->encoder.webp_near_lossless = -1;
+    r->encoder.webp_effort = -1;
+    r->encoder.avif_effort = -1;
 }

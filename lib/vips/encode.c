@@ -27,7 +27,7 @@ VipsImage *ib_image_replace(VipsImage *in, int rc, VipsImage **out)
     return rc == 0 ? *out : NULL;
 }
 
-static VipsImage *flatten(const struct ib_settings *s, VipsImage *in)
+static VipsImage *flatten(const struct ib_rendition *r, VipsImage *in)
 {
     double scale = (in->Type == VIPS_INTERPRETATION_GREY16 ||
                     in->Type == VIPS_INTERPRETATION_RGB16)
@@ -36,7 +36,7 @@ static VipsImage *flatten(const struct ib_settings *s, VipsImage *in)
     double bg[3];
     int n = in->Bands - 1 < 3 ? in->Bands - 1 : 3;
     for (int i = 0; i < 3; i++)
-        bg[i] = s->background[i] * scale;
+        bg[i] = r->background.rgb[i] * scale;
     if (n == 1) /* grey: the background's luminance (Rec. 601) */
         bg[0] = (0.299 * bg[0] + 0.587 * bg[1] + 0.114 * bg[2]);
     VipsArrayDouble *array = vips_array_double_new(bg, n);
@@ -112,10 +112,11 @@ static void keep_only_profile(VipsImage *img)
 
 /* Applies the metadata policy; *strip says whether the saver must strip. */
 static VipsImage *apply_metadata_policy(const struct ib_settings *s,
+                                        const struct ib_rendition *r,
                                         VipsImage *img, int *strip)
 {
     *strip = 0;
-    if (s->keep_metadata) {
+    if (r->keep_metadata) {
         if (s->no_rotate)
             return img;
         if ((img = own_header(img)))
@@ -131,11 +132,11 @@ static VipsImage *apply_metadata_policy(const struct ib_settings *s,
     return img;
 }
 
-VipsImage *ib_prepare_for_format(const struct ib_settings *s, VipsImage *img,
+VipsImage *ib_prepare_for_format(const struct ib_rendition *r, VipsImage *img,
                                  int format)
 {
     if (!ib_format_has_alpha(format) && vips_image_hasalpha(img))
-        img = flatten(s, img);
+        img = flatten(r, img);
     if (img)
         img = fit_colour_space(img, format);
     return img;
@@ -165,13 +166,13 @@ static const char *saver_for(int format)
     }
 }
 
-static void set_format_options(const struct ib_settings *s, VipsOperation *op,
+static void set_format_options(const struct ib_rendition *r, VipsOperation *op,
                                int format)
 {
-    const struct ib_encoder *e = &s->encoder;
+    const struct ib_encoder *e = &r->encoder;
     VipsObject *o = VIPS_OBJECT(op);
     if (ib_format_is_lossy(format))
-        vips_object_set(o, "Q", s->quality, NULL);
+        vips_object_set(o, "Q", r->quality, NULL);
     switch (format) {
     case IB_FMT_JPEG:
         set_if_given(op, "interlace", e->jpeg_progressive);
@@ -187,7 +188,7 @@ static void set_format_options(const struct ib_settings *s, VipsOperation *op,
         set_if_given(op, "compression", e->png_compression);
         set_if_given(op, "palette", e->png_palette);
         if (e->png_palette > 0)
-            vips_object_set(o, "Q", s->quality, NULL);
+            vips_object_set(o, "Q", r->quality, NULL);
         break;
     case IB_FMT_WEBP:
         set_if_given(op, "lossless", e->webp_lossless);
@@ -211,8 +212,8 @@ static void set_format_options(const struct ib_settings *s, VipsOperation *op,
     }
 }
 
-int ib_encode(const struct ib_settings *s, VipsImage *img, int format,
-              VipsTarget *target)
+int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
+              VipsImage *img, int format, VipsTarget *target)
 {
     const char *saver = saver_for(format);
     if (!saver) {
@@ -221,7 +222,7 @@ int ib_encode(const struct ib_settings *s, VipsImage *img, int format,
     }
     int strip;
     g_object_ref(img);
-    VipsImage *ready = apply_metadata_policy(s, img, &strip);
+    VipsImage *ready = apply_metadata_policy(s, r, img, &strip);
     if (!ready)
         return -1;
     VipsOperation *op = vips_operation_new(saver);
@@ -231,7 +232,7 @@ int ib_encode(const struct ib_settings *s, VipsImage *img, int format,
     }
     vips_object_set(VIPS_OBJECT(op), "in", ready, "target", target, "strip",
                     strip, NULL);
-    set_format_options(s, op, format);
+    set_format_options(r, op, format);
     int rc = vips_cache_operation_buildp(&op);
     vips_object_unref_outputs(VIPS_OBJECT(op));
     g_object_unref(op);

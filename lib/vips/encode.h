@@ -15,17 +15,18 @@ typedef struct _VipsTarget VipsTarget;
  * the step has set it. */
 VipsImage *ib_image_replace(VipsImage *in, int rc, VipsImage **out);
 
-/* Prepares img for format: flattens alpha onto the background where the
- * format has none, brings colour spaces the format cannot hold to sRGB, and
- * applies the metadata policy (default: drop EXIF, XMP, IPTC, comments; keep
- * a colour profile only when the pixels are not sRGB). Takes img's
- * reference; returns a new one, or NULL with a libvips error set. */
-VipsImage *ib_prepare_for_format(const struct ib_settings *s, VipsImage *img,
+/* Prepares img for format: flattens alpha onto the rendition's background
+ * where the format has none, and brings colour spaces the format cannot
+ * hold to sRGB. Takes img's reference; returns a new one, or NULL with a
+ * libvips error set. */
+VipsImage *ib_prepare_for_format(const struct ib_rendition *r, VipsImage *img,
                                  int format);
 
-/* Encodes img into target with the settings' quality and encoder options.
- * 0, or -1 with a libvips error set. */
-int ib_encode(const struct ib_settings *s, VipsImage *img, int format,
-              VipsTarget *target);
+/* Encodes img into target with the rendition's quality, encoder options
+ * and metadata policy (default: drop EXIF, XMP, IPTC, comments; keep a
+ * colour profile only when the pixels are not sRGB, which the colour
+ * settings say). 0, or -1 with a libvips error set. */
+int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
+              VipsImage *img, int format, VipsTarget *target);
 
 #endif

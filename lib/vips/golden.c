@@ -17,14 +17,6 @@
 #include "imgbatch/fdio.h"
 #include "imgbatch/tempfile.h"
 
-static void fail_golden(struct ib_outcome *o, const char *what,
-                        const char *path, const char *why)
-{
-    o->status = IB_STATUS_FAILED;
-    o->golden = IB_GOLDEN_NONE;
-    snprintf(o->error, sizeof(o->error), "%s '%s': %s", what, path, why);
-}
-
 static int copy_fd(int from, int to)
 {
     char buf[65536];
@@ -57,61 +49,63 @@ static int install_golden(const char *output, const char *golden)
 
 /* --diff-dir: <base>.diff.png and <base>.sbs.png. A picture that cannot
  * be written costs the picture only (the page shows what exists). */
-static void write_pictures(const struct ib_settings *s, const struct ib_task *t)
+static void write_pictures(const struct ib_settings *s, const char *output,
+                           const char *golden, const char *pictures)
 {
-    if (ib_make_parent_dirs(t->diff) != 0)
+    if (ib_make_parent_dirs(pictures) != 0)
         return;
     struct ib_buf diff, sbs;
     ib_buf_init(&diff);
     ib_buf_init(&sbs);
-    ib_buf_put_str(&diff, t->diff);
+    ib_buf_put_str(&diff, pictures);
     ib_buf_put_str(&diff, ".diff.png");
-    ib_buf_put_str(&sbs, t->diff);
+    ib_buf_put_str(&sbs, pictures);
     ib_buf_put_str(&sbs, ".sbs.png");
     char err[256];
-    ib_compare_write_pictures(t->golden, t->output, &s->tolerance,
-                              ib_buf_cstr(&diff), ib_buf_cstr(&sbs), err,
-                              sizeof(err));
+    ib_compare_write_pictures(golden, output, &s->tolerance, ib_buf_cstr(&diff),
+                              ib_buf_cstr(&sbs), err, sizeof(err));
     ib_buf_free(&diff);
     ib_buf_free(&sbs);
 }
 
-void ib_golden_check(const struct ib_settings *s, const struct ib_task *t,
-                     struct ib_outcome *o)
+int ib_golden_check(const struct ib_settings *s, const char *output,
+                    const char *golden, const char *pictures, int *verdict,
+                    char *text, size_t text_len)
 {
-    if (o->status != IB_STATUS_OK || !t->golden || !t->golden[0])
-        return;
     struct stat st;
-    int exists = stat(t->golden, &st) == 0;
+    int exists = stat(golden, &st) == 0;
     struct ib_comparison c;
     char err[512] = "";
+    text[0] = '\0';
     if (exists) {
-        if (ib_compare_files(t->golden, t->output, &s->tolerance, &c, err,
+        if (ib_compare_files(golden, output, &s->tolerance, &c, err,
                              sizeof(err)) != 0 &&
             !s->update_golden) {
-            fail_golden(o, "cannot compare with golden", t->golden, err);
-            return;
+            snprintf(text, text_len, "cannot compare with golden '%s': %s",
+                     golden, err);
+            return -1;
         }
         if (!err[0])
-            ib_comparison_describe(&c, &s->tolerance, o->error,
-                                   sizeof(o->error));
+            ib_comparison_describe(&c, &s->tolerance, text, text_len);
     }
     int pass = exists && !err[0] && c.pass;
     if (!s->update_golden) {
-        o->golden = !exists ? IB_GOLDEN_MISSING
-                    : pass  ? IB_GOLDEN_MATCH
-                            : IB_GOLDEN_MISMATCH;
-        if (o->golden == IB_GOLDEN_MISMATCH && t->diff && t->diff[0])
-            write_pictures(s, t);
-        return;
+        *verdict = !exists ? IB_GOLDEN_MISSING
+                   : pass  ? IB_GOLDEN_MATCH
+                           : IB_GOLDEN_MISMATCH;
+        if (*verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
+            write_pictures(s, output, golden, pictures);
+        return 0;
     }
     if (pass) {
-        o->golden = IB_GOLDEN_UNCHANGED;
-        return;
+        *verdict = IB_GOLDEN_UNCHANGED;
+        return 0;
     }
-    if (install_golden(t->output, t->golden) != 0) {
-        fail_golden(o, "cannot write golden", t->golden, strerror(errno));
-        return;
+    if (install_golden(output, golden) != 0) {
+        snprintf(text, text_len, "cannot write golden '%s': %s", golden,
+                 strerror(errno));
+        return -1;
     }
-    o->golden = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
+    *verdict = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
+    return 0;
 }

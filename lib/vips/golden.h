@@ -3,12 +3,18 @@
 #ifndef IMGBATCH_GOLDEN_H
 #define IMGBATCH_GOLDEN_H
 
+#include <stddef.h>
+
 #include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
 
-/* Sets o->golden (and the figures in o->error) for an OK outcome of task
- * t; a golden that cannot be read or written fails the file. */
-void ib_golden_check(const struct ib_settings *s, const struct ib_task *t,
-                     struct ib_outcome *o);
+/* Compares output, just written, with golden (or, under --update-golden,
+ * makes it the golden): *verdict (enum ib_golden) and the figures in
+ * text. On a mismatch, with pictures set, writes pictures.diff.png and
+ * .sbs.png. 0, or -1 with why in text when the golden cannot be read or
+ * written. */
+int ib_golden_check(const struct ib_settings *s, const char *output,
+                    const char *golden, const char *pictures, int *verdict,
+                    char *text, size_t text_len);
 
 #endif

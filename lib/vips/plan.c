@@ -1,6 +1,8 @@
 /* Planning one file from its header (plan.h). */
 #include "plan.h"
 
+#include "fit.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -88,9 +90,28 @@ static int has_pages(const struct ib_plan *p)
     return 0;
 }
 
-/* --page N, or every frame of an animation that the output can hold. */
+static int animated(const struct ib_plan *p)
+{
+    return p->pages > 1 && (loader_is(p, "VipsForeignLoadNsgif") ||
+                            loader_is(p, "VipsForeignLoadWebp"));
+}
+
+int ib_plan_animates(const struct ib_plan *p, const int *formats, int n)
+{
+    for (int i = 0; i < n && animated(p); i++)
+        if (ib_format_can_animate(ib_plan_format(p, formats[i])))
+            return 1;
+    return 0;
+}
+
+int ib_plan_format(const struct ib_plan *p, int format)
+{
+    return format == IB_FMT_FROM_LOADER ? p->format : format;
+}
+
+/* --page N, or every frame of an animation that an output can hold. */
 static int choose_pages(const struct ib_settings *s, struct ib_plan *p,
-                        struct ib_outcome *o)
+                        int animate, struct ib_outcome *o)
 {
     if (s->page >= 0 && !has_pages(p)) {
         if (s->page == 0)
@@ -107,9 +128,7 @@ static int choose_pages(const struct ib_settings *s, struct ib_plan *p,
         snprintf(p->options, sizeof(p->options), ",page=%d", s->page);
         return 0;
     }
-    p->all_pages = p->pages > 1 && ib_format_can_animate(p->format) &&
-                   (loader_is(p, "VipsForeignLoadNsgif") ||
-                    loader_is(p, "VipsForeignLoadWebp"));
+    p->all_pages = animate && animated(p);
     if (p->all_pages)
         snprintf(p->options, sizeof(p->options), ",n=-1");
     return 0;
@@ -159,14 +178,18 @@ static const char *choose_input_profile(const struct ib_colour *c,
     return NULL;
 }
 
-/* The target for the image once upright: swap when the orientation turns
- * it a quarter. */
-void ib_plan_resolve_target(const struct ib_settings *s, struct ib_plan *p,
-                            int swap)
+void ib_plan_target(const struct ib_plan *p, const struct ib_rendition *r,
+                    struct ib_target *t, VipsInteresting *crop)
 {
-    ib_geometry_resolve(&s->geometry, swap ? p->height : p->width,
-                        swap ? p->width : p->height, s->crop != IB_CROP_NONE,
-                        &p->target);
+    ib_fit_target(r, p->swap ? p->height : p->width,
+                  p->swap ? p->width : p->height, t, crop);
+}
+
+int ib_plan_enlarges(const struct ib_plan *p, const struct ib_target *t)
+{
+    double h, v;
+    ib_target_shrink(t, p->width, p->height, p->swap, &h, &v);
+    return h < 1 || v < 1;
 }
 
 static void read_header(const struct ib_settings *s, struct ib_plan *p,
@@ -177,15 +200,13 @@ static void read_header(const struct ib_settings *s, struct ib_plan *p,
     p->pages = vips_image_get_n_pages(h);
     o->in_w = p->width;
     o->in_h = p->height;
-    if (p->format == IB_FMT_FROM_LOADER)
-        p->format = format_from_loader(p, h);
+    p->format = format_from_loader(p, h);
     p->tagged = vips_image_get_typeof(h, VIPS_META_ICC_NAME) != 0;
     p->bands = h->Bands;
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->input_profile = choose_input_profile(&s->colour, p, h);
     p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
-    ib_plan_resolve_target(s, p,
-                           !s->no_rotate && vips_image_get_orientation_swap(h));
+    p->swap = !s->no_rotate && vips_image_get_orientation_swap(h);
 }
 
 static const char *find_loader(const struct ib_loaders *l, struct ib_vips *v,
@@ -219,13 +240,10 @@ static VipsImage *load_header(const struct ib_input *in, const char *options)
                                       VIPS_FAIL_ON_ERROR, NULL);
 }
 
-/* Reads the header only and plans the rest. */
 int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
-                 struct ib_input *in, int format, struct ib_plan *p,
-                 struct ib_outcome *o)
+                 struct ib_input *in, struct ib_plan *p, struct ib_outcome *o)
 {
     memset(p, 0, sizeof(*p));
-    p->format = format;
     p->loader = find_loader(&s->loaders, v, in);
     if (!p->loader) {
         vips_error_clear();
@@ -241,14 +259,22 @@ int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
     }
     read_header(s, p, h, o);
     g_object_unref(h);
-    if (choose_pages(s, p, o) != 0)
+    return 0;
+}
+
+int ib_plan_pages(const struct ib_settings *s, struct ib_vips *v,
+                  struct ib_input *in, int animate, struct ib_plan *p,
+                  struct ib_outcome *o)
+{
+    if (choose_pages(s, p, animate, o) != 0)
         return -1;
     /* The header of the first page counted the pages; a later page may
      * have a size of its own. */
     if (s->page > 0) {
         char options[32];
         snprintf(options, sizeof(options), "page=%d", s->page);
-        if (!(h = load_header(in, options))) {
+        VipsImage *h = load_header(in, options);
+        if (!h) {
             ib_vips_fail(v, o);
             return -1;
         }
@@ -267,15 +293,6 @@ VipsSize ib_vips_size(enum ib_size_mode m)
     case IB_SIZE_DOWN: return VIPS_SIZE_DOWN;
     case IB_SIZE_FORCE: return VIPS_SIZE_FORCE;
     default: return VIPS_SIZE_BOTH;
-    }
-}
-
-VipsInteresting ib_vips_interesting(enum ib_crop c)
-{
-    switch (c) {
-    case IB_CROP_ATTENTION: return VIPS_INTERESTING_ATTENTION;
-    case IB_CROP_ENTROPY: return VIPS_INTERESTING_ENTROPY;
-    default: return VIPS_INTERESTING_CENTRE;
     }
 }
 

@@ -17,13 +17,13 @@ struct ib_plan {
     int width, height;  /* of the first (or chosen) page */
     int pages;          /* in the file */
     int all_pages;      /* load every frame (an animation stays one) */
-    int format;         /* output format, settled */
+    int format;         /* the input's own, for IB_FMT_FROM_LOADER */
     const char *input_profile;
     const char *output_profile;
     char options[64]; /* loader options */
-    struct ib_target target;
-    int orientation; /* EXIF, 1 when --no-rotate */
-    int tagged;      /* has an embedded ICC profile */
+    int orientation;  /* EXIF, 1 when --no-rotate */
+    int swap;         /* the orientation turns it a quarter */
+    int tagged;       /* has an embedded ICC profile */
     int bands;
 };
 
@@ -36,12 +36,32 @@ struct ib_input {
     VipsBlob *blob; /* NULL unless the memory path is needed */
 };
 
-/* Reads the header of in (the loader is found here, and may map in's
- * blob) and plans the rest for output format (IB_FMT_FROM_LOADER: the
- * input's). 0, or -1 with o failed. */
+/* Reads the header of in: the loader is found (which may map in's blob)
+ * and checked against the policy. 0, or -1 with o failed. */
 int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
-                 struct ib_input *in, int format, struct ib_plan *p,
-                 struct ib_outcome *o);
+                 struct ib_input *in, struct ib_plan *p, struct ib_outcome *o);
+
+/* Plans the load: every frame of an animation when animate (an output
+ * can hold them), else the primary image, or --page. Then checks
+ * --max-pixels. 0, or -1 with o failed. */
+int ib_plan_pages(const struct ib_settings *s, struct ib_vips *v,
+                  struct ib_input *in, int animate, struct ib_plan *p,
+                  struct ib_outcome *o);
+
+/* Whether any of the formats can hold the frames of an animation that
+ * the loader of a file (p->loader) reads as one. */
+int ib_plan_animates(const struct ib_plan *p, const int *formats, int n);
+
+/* The format an output of format written for this input is (the input's
+ * own for IB_FMT_FROM_LOADER). */
+int ib_plan_format(const struct ib_plan *p, int format);
+
+/* What to ask of thumbnail for rendition r of this input (fit.h). */
+void ib_plan_target(const struct ib_plan *p, const struct ib_rendition *r,
+                    struct ib_target *t, VipsInteresting *crop);
+
+/* Whether r would make an output larger than the input (either axis). */
+int ib_plan_enlarges(const struct ib_plan *p, const struct ib_target *t);
 
 /* --max-pixels against the plan's size (and frames). 0, or -1 with o
  * failed. */
@@ -53,14 +73,8 @@ int ib_plan_check_pixels(const struct ib_settings *s, const struct ib_plan *p,
 const char *ib_plan_output_profile(const struct ib_colour *c,
                                    const struct ib_plan *p);
 
-/* Sets p->target for the image once upright (swap: the orientation turns
- * it a quarter). */
-void ib_plan_resolve_target(const struct ib_settings *s, struct ib_plan *p,
-                            int swap);
-
 /* The settings in libvips' terms. */
 VipsSize ib_vips_size(enum ib_size_mode m);
-VipsInteresting ib_vips_interesting(enum ib_crop c);
 VipsIntent ib_vips_intent(enum ib_intent i);
 
 #endif

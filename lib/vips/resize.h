@@ -1,5 +1,5 @@
-/* Decode, resize, encode and write one file, in a worker (after fork(),
- * never in the parent): the driver of plan.h, jpeg/direct.h and write.h. */
+/* One input made into its outputs, in a worker (after fork(), never in
+ * the parent): the driver of plan.h, jpeg/direct.h and outputs.h. */
 #ifndef IMGBATCH_RESIZE_H
 #define IMGBATCH_RESIZE_H
 
@@ -7,6 +7,7 @@
 
 #include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
+#include "outputs.h"
 
 struct ib_resizer;
 
@@ -16,14 +17,17 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
                                   size_t err_len);
 void ib_resizer_free(struct ib_resizer *r);
 
-/* Resizes task->input into task->output (atomically: temp file + rename)
- * and fills the outcome. Never leaves a partial output. */
-void ib_resize_file(struct ib_resizer *r, const struct ib_task *task,
-                    struct ib_outcome *o);
+/* Makes task t's outputs and writes each (atomically: temp file and
+ * rename), asking claimer for names known only once made; fills the
+ * outcome, whose strings stay valid until the next call. Never leaves a
+ * partial output. */
+void ib_resize_input(struct ib_resizer *r, const struct ib_task *t,
+                     struct ib_outcome *o, const struct ib_claimer *claimer);
 
-/* Decodes, resizes and encodes an image held in memory, writing nothing:
- * the fuzzing entry point. Returns 0 when an image came out. */
+/* Decodes, resizes and encodes an image held in memory into t's outputs,
+ * writing nothing: the fuzzing entry point. Returns 0 when an output came
+ * out. */
 int ib_resize_memory(struct ib_resizer *r, const void *data, size_t len,
-                     int format, struct ib_outcome *o);
+                     const struct ib_task *t, struct ib_outcome *o);
 
 #endif

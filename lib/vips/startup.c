@@ -14,6 +14,7 @@ struct ib_vips {
     /* The last warning libvips or a codec logged while on this file. */
     GMutex log_lock;
     char last_warning[256];
+    long long memory_limit; /* --max-memory, 0 for none */
 };
 
 static void capture_log(const gchar *domain, GLogLevelFlags level,
@@ -103,18 +104,41 @@ void ib_vips_begin_file(struct ib_vips *v)
     v->last_warning[0] = '\0';
 }
 
-void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o)
+void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes)
+{
+    v->memory_limit = bytes;
+}
+
+/* libvips says "out of memory" with no hint that a limit of ours caused
+ * it. */
+static void explain_out_of_memory(const struct ib_vips *v, char *buf,
+                                  size_t len)
+{
+    size_t n = strlen(buf);
+    if (v->memory_limit > 0 && strstr(buf, "out of memory") && n + 1 < len)
+        snprintf(buf + n, len - n, " (over --max-memory %lld MiB)",
+                 v->memory_limit >> 20);
+}
+
+void ib_vips_reason(struct ib_vips *v, char *buf, size_t len)
 {
     const char *text = vips_error_buffer();
     size_t n = strcspn(text, "\n");
-    ib_outcome_fail(o, "%.*s", (int)n, text);
+    snprintf(buf, len, "%.*s", (int)n, text);
     vips_error_clear();
-    if (n)
-        return;
-    g_mutex_lock(&v->log_lock);
-    if (v->last_warning[0])
-        ib_outcome_fail(o, "%s", v->last_warning);
-    else
-        ib_outcome_fail(o, "cannot decode (the decoder gave no reason)");
-    g_mutex_unlock(&v->log_lock);
+    if (!n) {
+        g_mutex_lock(&v->log_lock);
+        snprintf(buf, len, "%s",
+                 v->last_warning[0]
+                     ? v->last_warning
+                     : "cannot decode (the decoder gave no reason)");
+        g_mutex_unlock(&v->log_lock);
+    }
+    explain_out_of_memory(v, buf, len);
+}
+
+void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o)
+{
+    o->status = IB_STATUS_FAILED;
+    ib_vips_reason(v, o->error, sizeof(o->error));
 }

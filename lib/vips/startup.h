@@ -27,9 +27,16 @@ int ib_vips_load_more(struct ib_vips *v);
 /* A new file: warnings logged before now are not its own. */
 void ib_vips_begin_file(struct ib_vips *v);
 
-/* Fails o with libvips' reason: the first line of its error buffer (the
+/* --max-memory, once the worker's address space is limited: a reason that
+ * says "out of memory" then names the limit. */
+void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes);
+
+/* libvips' reason for a failure: the first line of its error buffer (the
  * root cause: errors stack, root first), else the last warning logged for
  * this file. The error buffer is cleared. */
+void ib_vips_reason(struct ib_vips *v, char *buf, size_t len);
+
+/* Fails o with libvips' reason. */
 void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o);
 
 #endif

@@ -32,7 +32,6 @@
 
 #include "imgbatch/buf.h"
 #include "imgbatch/fdio.h"
-#include "golden.h"
 #include "heap.h"
 #include "imgbatch/proto.h"
 #include "resize.h"
@@ -104,15 +103,75 @@ static void limit_memory(long long allowance)
     setrlimit(RLIMIT_AS, &rl);
 }
 
-/* libvips says "out of memory" with no hint that a limit of ours caused it. */
-static void explain_out_of_memory(const struct ib_settings *s,
-                                  struct ib_outcome *o)
+/* ---- the pipes --------------------------------------------------------- */
+
+/* The worker's end of its pipes. The task pipe brings TASK frames, and
+ * the GRANT of a CLAIM: a task queued behind the current one may come
+ * first, so frames are taken from what was read by type. The frame worked
+ * on is copied out: what it decodes to points into it. */
+struct channel {
+    int task_fd, result_fd;
+    struct ib_buf in;    /* read: whole frames, then maybe part of one */
+    struct ib_buf frame; /* the last frame taken */
+    struct ib_buf out;
+    struct ib_msg *msg; /* decoded from frame */
+};
+
+/* The first whole frame of type in what was read (reading more as
+ * needed), moved into ch->frame and decoded. 0, or -1 at EOF or on a
+ * frame that does not decode. */
+static int take_frame(struct channel *ch, int type)
 {
-    size_t len = strlen(o->error);
-    if (s->max_memory > 0 && strstr(o->error, "out of memory") &&
-        len + 32 < sizeof(o->error))
-        snprintf(o->error + len, sizeof(o->error) - len,
-                 " (over --max-memory %lld MiB)", s->max_memory >> 20);
+    for (;;) {
+        size_t off = 0, len;
+        int found;
+        while ((found = ib_proto_frame(ch->in.data + off, ch->in.len - off,
+                                       &len)) == 1) {
+            int t;
+            uint64_t id;
+            if (ib_proto_peek(ch->in.data + off, len, &t, &id) != 0)
+                return -1;
+            if (t == type) {
+                ib_buf_reset(&ch->frame);
+                ib_buf_put(&ch->frame, ch->in.data + off, len);
+                memmove(ch->in.data + off, ch->in.data + off + len,
+                        ch->in.len - off - len);
+                ch->in.len -= len;
+                return ib_proto_decode(ch->frame.data, len, ch->msg) ||
+                               ch->msg->type != type
+                           ? -1
+                           : 0;
+            }
+            off += len;
+        }
+        unsigned char chunk[4096];
+        ssize_t n;
+        if (found < 0)
+            return -1;
+        while ((n = read(ch->task_fd, chunk, sizeof(chunk))) < 0 &&
+               errno == EINTR)
+            ;
+        if (n <= 0)
+            return -1;
+        ib_buf_put(&ch->in, chunk, (size_t)n);
+    }
+}
+
+static int send_frame(struct channel *ch)
+{
+    return ib_write_all(ch->result_fd, ch->out.data, ch->out.len);
+}
+
+/* outputs.h's claimer: a CLAIM, then its GRANT. */
+static int claim(void *ctx, const struct ib_claim *c, struct ib_grant *g)
+{
+    struct channel *ch = ctx;
+    ib_proto_put_claim(&ch->out, c);
+    if (send_frame(ch) != 0 || take_frame(ch, IB_MSG_GRANT) != 0 ||
+        ch->msg->grant.id != c->id)
+        return -1;
+    *g = ch->msg->grant;
+    return 0;
 }
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -127,26 +186,25 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
     if (!r)
         _exit(70);
     limit_memory(s->max_memory);
-    struct ib_buf in, out;
-    ib_buf_init(&in);
-    ib_buf_init(&out);
-    ib_proto_put_ready(&out, (uint32_t)getpid());
-    if (ib_write_all(result_fd, out.data, out.len) != 0)
+    struct channel ch = {task_fd, result_fd, {0}, {0}, {0}, NULL};
+    ch.msg = malloc(sizeof(*ch.msg));
+    struct ib_outcome *o = malloc(sizeof(*o));
+    if (!ch.msg || !o)
+        _exit(70);
+    struct ib_claimer claimer = {&ch, claim};
+    ib_proto_put_ready(&ch.out, (uint32_t)getpid());
+    if (send_frame(&ch) != 0)
         _exit(0);
-
-    size_t len;
-    while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
-        struct ib_msg m;
-        if (ib_proto_decode(in.data, len, &m) != 0 || m.type != IB_MSG_TASK)
-            _exit(71);
-        maybe_misbehave(m.task.input, result_fd);
-        struct ib_outcome o;
-        ib_resize_file(r, &m.task, &o);
-        explain_out_of_memory(s, &o);
-        ib_golden_check(s, &m.task, &o);
-        ib_proto_put_result(&out, m.task.id, &o);
-        ib_buf_consume(&in, len);
-        if (ib_write_all(result_fd, out.data, out.len) != 0)
+    while (take_frame(&ch, IB_MSG_TASK) == 0) {
+        /* The task is copied: a CLAIM's GRANT reuses the frame. */
+        struct ib_task task = ch.msg->task;
+        struct ib_buf frame = ch.frame;
+        ib_buf_init(&ch.frame);
+        maybe_misbehave(task.input, result_fd);
+        ib_resize_input(r, &task, o, &claimer);
+        ib_proto_put_result(&ch.out, task.id, o);
+        ib_buf_free(&frame);
+        if (send_frame(&ch) != 0)
             break;
         ib_heap_give_back(&heap);
     }

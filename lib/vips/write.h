@@ -9,7 +9,6 @@
 #include <stddef.h>
 #include <vips/vips.h>
 
-#include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
 #include "startup.h"
 
@@ -18,13 +17,29 @@
 struct ib_payload {
     VipsImage *img;
     int format;
-    unsigned char *bytes; /* malloc'd by the direct path */
+    unsigned char *bytes; /* malloc'd */
     size_t len;
 };
 
-/* Writes pl as output (o->out_bytes set). 0, or -1 with o failed. */
-int ib_write_output(const struct ib_settings *s, struct ib_vips *v,
-                    const struct ib_payload *pl, const char *output,
-                    struct ib_outcome *o);
+/* How a write went: the bytes written, or why not. */
+struct ib_write_result {
+    long long bytes;
+    int write_errno; /* of a failure to write (not to encode) */
+    char *error;     /* the caller's buffer for the reason */
+    size_t error_len;
+};
+
+/* Writes pl as output, encoded with rendition r's settings. 0, or -1 with
+ * the reason in w->error. */
+int ib_write_output(const struct ib_settings *s, const struct ib_rendition *r,
+                    struct ib_vips *v, const struct ib_payload *pl,
+                    const char *output, struct ib_write_result *w);
+
+/* Encodes img into memory as r's format: pl->bytes (malloc'd), pl->len.
+ * 0, or -1 with the reason in error. */
+int ib_encode_to_memory(const struct ib_settings *s,
+                        const struct ib_rendition *r, struct ib_vips *v,
+                        VipsImage *img, int format, struct ib_payload *pl,
+                        char *error, size_t error_len);
 
 #endif

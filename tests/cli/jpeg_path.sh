@@ -35,7 +35,7 @@ plain=$(find "$T/in" -type f | wc -l)
 # paths_of REPORT: "pipeline" of every ok file record, sorted and counted.
 paths_of() { jq -r 'select(.type == "file" and .status == "ok") | .pipeline' "$1" | sort | uniq -c | awk '{print $2 "=" $1}' | paste -sd' '; }
 # pipeline_of REPORT FILE: the "pipeline" of the input FILE in REPORT.
-pipeline_of() { jq -r --arg f "$2" 'select(.input == $f) | .pipeline' "$1"; }
+pipeline_of() { jq -r --arg f "$2" 'select(.type == "file" and .input == $f) | .pipeline' "$1"; }
 
 # same_output ARGS...: the batch with ARGS, through libvips and through the
 # direct path; the direct one must take every file and match libvips'

@@ -28,10 +28,10 @@ jq -e . "$T/report.json" > /dev/null || fail "report is not valid JSON"
 # Every UTF-8 name is exact in the report; the other through base64.
 for n in "${names[@]}"; do
     case $n in bytes-*) continue ;; esac
-    jq -s -e --arg in "$T/in/$n" 'map(select(.input == $in)) | length == 1' "$T/report.json" > /dev/null \
+    jq -s -e --arg in "$T/in/$n" 'map(select(.type == "file" and .input == $in)) | length == 1' "$T/report.json" > /dev/null \
         || fail "'$n' not exact in the report"
 done
-b64=$(jq -r 'select(.input_base64) | .input_base64' "$T/report.json")
+b64=$(jq -r 'select(.type == "file" and .input_base64) | .input_base64' "$T/report.json")
 [ "$(printf '%s' "$b64" | base64 -d)" = "$(printf '%s/bytes-\xff\xfe.jpg' "$T/in")" ] \
     || fail "non-UTF-8 name not exact in input_base64"
 

@@ -22,15 +22,29 @@ expect_file "$T/out/c/resized_x.png"
 expect_file "$T/out/c/resized_x.jpg"
 expect_no_file "$T/out/.hidden"
 
-# x.jpg and x.png both become resized_x.webp: the second is refused and
-# the first written, before any work.
+# x.jpg and x.png both become resized_x.webp: neither may have it (which
+# one would be chance), both fail naming the other, and nothing is
+# written there.
 rm -rf "$T/out"
 run ib -r -f webp -o "$T/out" "$T/in"
 expect_rc 1
 expect_stderr_has "imgbatch: '$T/in/c/x.png': same output as '$T/in/c/x.jpg'"
+expect_stderr_has "imgbatch: '$T/in/c/x.jpg': same output as '$T/in/c/x.png'"
+expect_stderr_has "2 resized, 2 failed, 0 skipped"
+expect_no_file "$T/out/c/resized_x.webp"
+# A file that cannot be read does not take the name from one that can:
+# x.png broken, x.jpg keeps resized_x.webp and x.png fails with its own
+# reason.
+printf 'not a PNG' > "$T/in/c/x.png"
+rm -rf "$T/out"
+run ib -r -f webp -o "$T/out" "$T/in"
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/in/c/x.png': "
+expect_stderr_lacks "same output as"
 expect_stderr_has "3 resized, 1 failed, 0 skipped"
-expect_dims "$T/out/c/resized_x.webp" 100 75   # from x.jpg, not x.png's 100x75 disc
-[ "$(vipsheader -f bands "$T/out/c/resized_x.webp")" = 3 ] || fail "x.png overwrote x.jpg's output"
+expect_dims "$T/out/c/resized_x.webp" 100 75
+[ "$(vipsheader -f bands "$T/out/c/resized_x.webp")" = 3 ] || fail "resized_x.webp is not x.jpg's"
+cp "$TESTDATA/samples/alpha.png" "$T/in/c/x.png"
 
 # An output directory inside the input tree is never scanned as input.
 run ib -r -o "$T/in/thumbs" "$T/in"

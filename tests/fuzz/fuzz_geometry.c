@@ -80,7 +80,7 @@ static void check_resolve(const char *text, const struct ib_geometry *g, int dw,
 static int same_geometry(const struct ib_geometry *a,
                          const struct ib_geometry *b)
 {
-    if (a->kind != b->kind || a->fit != b->fit || a->only != b->only)
+    if (a->kind != b->kind || a->flag != b->flag || a->only != b->only)
         return 0;
     switch (a->kind) {
     case IB_GEOM_BOX: return a->width == b->width && a->height == b->height;

@@ -27,18 +27,59 @@ static int same_str(const char *a, const char *b)
 
 static int same_task(const struct ib_task *a, const struct ib_task *b)
 {
-    return a->id == b->id && a->format == b->format &&
-           same_str(a->input, b->input) && same_str(a->output, b->output) &&
-           same_str(a->golden, b->golden) && same_str(a->diff, b->diff);
+    if (a->id != b->id || a->rel != b->rel || a->noutputs != b->noutputs ||
+        !same_str(a->input, b->input))
+        return 0;
+    for (int i = 0; i < a->noutputs; i++)
+        if (a->outputs[i].action != b->outputs[i].action ||
+            !same_str(a->outputs[i].reason, b->outputs[i].reason))
+            return 0;
+    return 1;
+}
+
+static int same_output(const struct ib_output_outcome *a,
+                       const struct ib_output_outcome *b)
+{
+    return a->status == b->status && a->out_w == b->out_w &&
+           a->out_h == b->out_h && a->out_bytes == b->out_bytes &&
+           a->write_errno == b->write_errno && a->golden == b->golden &&
+           a->pipeline == b->pipeline && a->format == b->format &&
+           same_str(a->path, b->path) && same_str(a->error, b->error);
 }
 
 static int same_outcome(const struct ib_outcome *a, const struct ib_outcome *b)
 {
-    return a->status == b->status && a->in_w == b->in_w && a->in_h == b->in_h &&
-           a->out_w == b->out_w && a->out_h == b->out_h &&
-           a->in_bytes == b->in_bytes && a->out_bytes == b->out_bytes &&
-           a->usec == b->usec && a->write_errno == b->write_errno &&
-           a->golden == b->golden && strcmp(a->error, b->error) == 0;
+    if (a->status != b->status || a->in_w != b->in_w || a->in_h != b->in_h ||
+        a->in_bytes != b->in_bytes || a->usec != b->usec ||
+        a->write_errno != b->write_errno || strcmp(a->error, b->error) != 0 ||
+        a->noutputs != b->noutputs)
+        return 0;
+    for (int i = 0; i < a->noutputs; i++)
+        if (!same_output(&a->outputs[i], &b->outputs[i]))
+            return 0;
+    return 1;
+}
+
+static int same_claim(const struct ib_claim *a, const struct ib_claim *b)
+{
+    if (a->id != b->id || a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->v[i].index != b->v[i].index ||
+            !same_str(a->v[i].path, b->v[i].path))
+            return 0;
+    return 1;
+}
+
+static int same_grant(const struct ib_grant *a, const struct ib_grant *b)
+{
+    if (a->id != b->id || a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->v[i].ok != b->v[i].ok ||
+            !same_str(a->v[i].reason, b->v[i].reason))
+            return 0;
+    return 1;
 }
 
 static int same_msg(const struct ib_msg *a, const struct ib_msg *b)
@@ -47,9 +88,12 @@ static int same_msg(const struct ib_msg *a, const struct ib_msg *b)
         return 0;
     switch (a->type) {
     case IB_MSG_READY: return a->pid == b->pid;
+    case IB_MSG_START: return 1;
     case IB_MSG_TASK: return same_task(&a->task, &b->task);
     case IB_MSG_RESULT:
         return a->id == b->id && same_outcome(&a->outcome, &b->outcome);
+    case IB_MSG_CLAIM: return same_claim(&a->claim, &b->claim);
+    case IB_MSG_GRANT: return same_grant(&a->grant, &b->grant);
     default: return 0;
     }
 }
@@ -60,6 +104,9 @@ static void encode(const struct ib_msg *m, struct ib_buf *out)
     case IB_MSG_READY: ib_proto_put_ready(out, m->pid); break;
     case IB_MSG_TASK: ib_proto_put_task(out, &m->task); break;
     case IB_MSG_RESULT: ib_proto_put_result(out, m->id, &m->outcome); break;
+    case IB_MSG_START: ib_proto_put_start(out); break;
+    case IB_MSG_CLAIM: ib_proto_put_claim(out, &m->claim); break;
+    case IB_MSG_GRANT: ib_proto_put_grant(out, &m->grant); break;
     default: fail("decoded an unknown message type");
     }
 }

@@ -1,6 +1,7 @@
 /* Fuzzes what a worker does with an untrusted file: find a loader, read the
- * header, plan, decode with shrink-on-load, fit to a 32x32 box and encode in
- * the input's format, all in memory through ib_resize_memory. The box is
+ * header, plan, decode once with shrink-on-load, and make three renditions
+ * of it, all in memory through ib_resize_memory: inside a 32x32 box in the
+ * input's format, cover 16x16 as PNG, contain 24x20 as WebP. The boxes are
  * small so that the seeds (16 to 64 pixels) are enlarged, kept and shrunk.
  *
  * --max-pixels is 4 megapixels so that a header promising a huge image is
@@ -8,8 +9,9 @@
  * the fuzzer run out of memory. The loader policy is the default one (no
  * SVG, PDF or untrusted loaders): those are the decoders users face.
  *
- * Invariants, each an abort(): a failure has a reason; an image that comes
- * out fits the box and is at least 1x1. */
+ * Invariants, each an abort(): a failure has a reason; every output comes
+ * out or none does; the inside one fits its box and is at least 1x1; cover
+ * and contain are exactly their boxes. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,15 +26,30 @@
  * settings it keeps a pointer to) live here for the whole process, as they
  * do in a worker. */
 static struct ib_settings settings;
+static struct ib_rendition renditions[3];
 static struct ib_resizer *resizer;
+
+static void rendition(struct ib_rendition *r, const char *variant, int w, int h,
+                      enum ib_fit fit, enum ib_format format)
+{
+    ib_rendition_defaults(r);
+    r->variant = variant;
+    r->geometry.width = w;
+    r->geometry.height = h;
+    r->fit = fit;
+    r->format = format;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     ib_settings_defaults(&settings);
-    settings.geometry.width = BOX;
-    settings.geometry.height = BOX;
+    rendition(&renditions[0], "inside", BOX, BOX, IB_FIT_INSIDE, IB_FMT_KEEP);
+    rendition(&renditions[1], "cover", 16, 16, IB_FIT_COVER, IB_FMT_PNG);
+    rendition(&renditions[2], "contain", 24, 20, IB_FIT_CONTAIN, IB_FMT_WEBP);
+    settings.renditions = renditions;
+    settings.nrenditions = 3;
     settings.max_pixels = 4 * 1000 * 1000;
     char err[256];
     resizer = ib_resizer_new(&settings, err, sizeof(err));
@@ -73,22 +90,36 @@ const char *__lsan_default_suppressions(void)
            "leak:libdav1d.so\n";
 }
 
-static void fail(const char *why, const struct ib_outcome *o)
+static void fail(const char *why, const struct ib_outcome *o, int i)
 {
-    fprintf(stderr, "fuzz_resize: %s (%dx%d in, %dx%d out)\n", why, o->in_w,
-            o->in_h, o->out_w, o->out_h);
+    const struct ib_output_outcome *out = &o->outputs[i];
+    fprintf(stderr, "fuzz_resize: %s: %s (%dx%d in, %dx%d out)\n",
+            renditions[i].variant, why, o->in_w, o->in_h, out->out_w,
+            out->out_h);
     abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct ib_outcome o;
-    if (ib_resize_memory(resizer, data, size, IB_FMT_FROM_LOADER, &o) != 0) {
+    static struct ib_outcome o;
+    struct ib_task t = {.id = 1, .input = "fuzz", .noutputs = 3};
+    if (ib_resize_memory(resizer, data, size, &t, &o) != 0) {
         if (!o.error[0])
-            fail("failed without a reason", &o);
+            fail("failed without a reason", &o, 0);
         return 0;
     }
-    if (o.out_w < 1 || o.out_h < 1 || o.out_w > BOX || o.out_h > BOX)
-        fail("the output does not fit the box", &o);
+    if (o.noutputs != 3)
+        fail("not one outcome per rendition", &o, 0);
+    for (int i = 0; i < 3; i++)
+        if (o.outputs[i].status != IB_STATUS_OK)
+            fail("one output failed, another did not", &o, i);
+    const struct ib_output_outcome *out = o.outputs;
+    if (out[0].out_w < 1 || out[0].out_h < 1 || out[0].out_w > BOX ||
+        out[0].out_h > BOX)
+        fail("the output does not fit the box", &o, 0);
+    if (out[1].out_w != 16 || out[1].out_h != 16)
+        fail("cover is not exactly its box", &o, 1);
+    if (out[2].out_w != 24 || out[2].out_h != 20)
+        fail("contain is not exactly its box", &o, 2);
     return 0;
 }

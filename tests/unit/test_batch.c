@@ -19,6 +19,7 @@
 #include "check.h"
 #include "imgbatch/batch.h"
 #include "imgbatch/fdio.h"
+#include "imgbatch/outpath.h"
 #include "imgbatch/tempfile.h"
 
 static char root[64];
@@ -60,7 +61,50 @@ static void read_input(const char *path, char *buf, size_t len)
     close(fd);
 }
 
-static void work(const struct ib_task *t, struct ib_outcome *o)
+/* Output r of task t: named as the real worker names it (outpath.h). */
+static const char *output_path(const struct ib_settings *s,
+                               const struct ib_task *t, int r,
+                               struct ib_buf *path)
+{
+    struct ib_input_name in = {t->input, t->rel};
+    char why[128];
+    CHECK(ib_output_path(&s->renditions[r], s->outdir, &in, &IB_OUTPUT_UNKNOWN,
+                         path, why, sizeof(why)) == 0);
+    return ib_buf_cstr(path);
+}
+
+/* The golden of an output: its path below -o, below the golden folder. */
+static int golden_exists(const struct ib_settings *s, const char *output)
+{
+    char golden[512];
+    snprintf(golden, sizeof(golden), "%s/%s", s->golden_dir,
+             output + strlen(s->outdir) + 1);
+    return access(golden, F_OK) == 0;
+}
+
+static void make_output(const struct ib_settings *s, const char *content,
+                        const char *path, struct ib_output_outcome *out,
+                        struct ib_outcome *o)
+{
+    out->path = path;
+    out->error = "";
+    if (ib_make_parent_dirs(path) != 0 ||
+        ib_write_file_atomic(path, content, strlen(content)) != 0) {
+        out->status = IB_STATUS_FAILED;
+        out->error = "cannot write";
+        ib_outcome_fail(o, "cannot write '%s'", path);
+        return;
+    }
+    out->status = IB_STATUS_OK;
+    out->out_w = out->out_h = 1;
+    out->out_bytes = (long long)strlen(content);
+    if (s->golden_dir)
+        out->golden =
+            golden_exists(s, path) ? IB_GOLDEN_MATCH : IB_GOLDEN_MISSING;
+}
+
+static void work(const struct ib_settings *s, const struct ib_task *t,
+                 struct ib_buf *paths, struct ib_outcome *o)
 {
     char content[256];
     read_input(t->input, content, sizeof(content));
@@ -71,23 +115,31 @@ static void work(const struct ib_task *t, struct ib_outcome *o)
         ib_outcome_fail(o, "%s", content + 5);
         return;
     }
-    if (strcmp(content, "nospace") == 0) {
-        ib_outcome_fail(o, "cannot write '%s': %s", t->output,
-                        strerror(ENOSPC));
-        o->write_errno = ENOSPC;
-        return;
-    }
-    if (ib_make_parent_dirs(t->output) != 0 ||
-        ib_write_file_atomic(t->output, content, strlen(content)) != 0) {
-        ib_outcome_fail(o, "cannot write '%s'", t->output);
-        return;
-    }
     o->status = IB_STATUS_OK;
-    o->out_w = o->out_h = 1;
-    o->out_bytes = (long long)strlen(content);
-    if (t->golden[0])
-        o->golden =
-            access(t->golden, F_OK) == 0 ? IB_GOLDEN_MATCH : IB_GOLDEN_MISSING;
+    o->noutputs = t->noutputs;
+    for (int r = 0; r < t->noutputs; r++) {
+        struct ib_output_outcome *out = &o->outputs[r];
+        const char *path = output_path(s, t, r, &paths[r]);
+        if (t->outputs[r].action != IB_OUTPUT_MAKE) {
+            out->status = t->outputs[r].action == IB_OUTPUT_KEEP
+                              ? IB_STATUS_SKIPPED
+                              : IB_STATUS_FAILED;
+            out->path = path;
+            out->error = t->outputs[r].reason;
+            if (out->status == IB_STATUS_FAILED)
+                ib_outcome_fail(o, "%s", out->error);
+            continue;
+        }
+        if (strcmp(content, "nospace") == 0) {
+            out->status = IB_STATUS_FAILED;
+            out->path = path;
+            out->error = "";
+            ib_outcome_fail(o, "cannot write '%s': %s", path, strerror(ENOSPC));
+            out->write_errno = o->write_errno = ENOSPC;
+            continue;
+        }
+        make_output(s, content, path, out, o);
+    }
 }
 
 static int prepare(void *ctx)
@@ -100,10 +152,11 @@ static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
                        int result_fd)
 {
     (void)ctx;
-    (void)s;
-    struct ib_buf in, out;
+    struct ib_buf in, out, paths[IB_MAX_OUTPUTS];
     ib_buf_init(&in);
     ib_buf_init(&out);
+    for (int i = 0; i < IB_MAX_OUTPUTS; i++)
+        ib_buf_init(&paths[i]);
     ib_proto_put_ready(&out, (uint32_t)getpid());
     if (ib_write_all(result_fd, out.data, out.len) != 0)
         _exit(0);
@@ -113,7 +166,7 @@ static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
         if (ib_proto_decode(in.data, len, &m) != 0)
             _exit(99);
         struct ib_outcome o;
-        work(&m.task, &o);
+        work(s, &m.task, paths, &o);
         ib_proto_put_result(&out, m.task.id, &o);
         if (ib_write_all(result_fd, out.data, out.len) != 0)
             _exit(0);
@@ -142,13 +195,14 @@ static const char *below_root(const char *path)
     return strncmp(path, root, n) == 0 ? path + n + 1 : path;
 }
 
-static void on_file(void *ctx, const struct ib_entry *e, const char *output,
+static void on_file(void *ctx, const struct ib_entry *e,
                     const struct ib_outcome *o)
 {
     struct seen *s = ctx;
     if (s->n == MAX_FILES)
         return;
     snprintf(s->input[s->n], sizeof(s->input[0]), "%s", below_root(e->path));
+    const char *output = o->noutputs ? o->outputs[0].path : NULL;
     snprintf(s->output[s->n], sizeof(s->output[0]), "%s",
              output ? below_root(output) : "");
     s->status[s->n] = o->status;
@@ -156,10 +210,11 @@ static void on_file(void *ctx, const struct ib_entry *e, const char *output,
     s->n++;
 }
 
-static void on_plan(void *ctx, const struct ib_entry *e, const char *output,
-                    const char *why)
+static void on_plan(void *ctx, const struct ib_entry *e, int rendition,
+                    const char *output, const char *why)
 {
     (void)e;
+    (void)rendition;
     (void)output;
     (void)why;
     struct seen *s = ctx;
@@ -206,7 +261,9 @@ static void run_batch(struct ib_settings *st, const char *dir, int workers_now,
                       struct ib_batch_result *result)
 {
     memset(seen, 0, sizeof(*seen));
-    struct ib_scan_options scan = {.prefix = st->prefix, .recursive = 1};
+    const char *patterns[] = {"resized_*"};
+    struct ib_scan_options scan = {
+        .recursive = 1, .output_patterns = patterns, .npatterns = 1};
     struct ib_file_list list;
     ib_list_init(&list);
     char path[512], err[256];
@@ -223,9 +280,14 @@ static void run_batch(struct ib_settings *st, const char *dir, int workers_now,
     ib_list_free(&list);
 }
 
+static struct ib_rendition rendition;
+
 static void settings(struct ib_settings *s, int jobs)
 {
     ib_settings_defaults(s);
+    ib_rendition_defaults(&rendition);
+    s->renditions = &rendition;
+    s->nrenditions = 1;
     s->jobs = jobs;
     s->timeout_s = 10;
 }
@@ -262,24 +324,35 @@ static void every_entry_once(void)
     CHECK(!exists("one/resized_b.jpg"));
 }
 
-/* a.jpg and a.png both become resized_a.webp: the second fails before any
- * work, naming the first, and the first is done. */
+/* Content that sniffs as a JPEG (sniff.h), for the fake worker to copy. */
+#define JPEG_OK "\xff\xd8\xff ok"
+
+/* a.jpg and a.png both become resized_a.webp. When both look readable,
+ * neither may have the name: both fail, each naming the other. When one
+ * cannot be read, the other keeps the name, and the unreadable one fails
+ * with its own reason. */
 static void clashes_before_work(void)
 {
-    write_file("clash/a.jpg", "ok");
-    write_file("clash/a.png", "fail:never handed out");
+    write_file("clash/a.jpg", JPEG_OK);
+    write_file("clash/a.png", JPEG_OK);
+    write_file("clash/b.jpg", JPEG_OK);
+    write_file("clash/b.png", "fail:not a PNG file");
     struct ib_settings s;
     settings(&s, 1);
-    s.format = IB_FMT_WEBP;
+    rendition.format = IB_FMT_WEBP;
     struct workers w = {0};
     struct seen seen;
     struct ib_batch_result r;
     run_batch(&s, "clash", 1, &w, &seen, &r);
     char want[256];
+    snprintf(want, sizeof(want), "same output as '%s/clash/a.png'", root);
+    expect(&seen, "clash/a.jpg", IB_STATUS_FAILED, want);
     snprintf(want, sizeof(want), "same output as '%s/clash/a.jpg'", root);
-    expect(&seen, "clash/a.jpg", IB_STATUS_OK, "");
     expect(&seen, "clash/a.png", IB_STATUS_FAILED, want);
-    CHECK(exists("clash/resized_a.webp"));
+    CHECK(!exists("clash/resized_a.webp"));
+    expect(&seen, "clash/b.jpg", IB_STATUS_OK, "");
+    expect(&seen, "clash/b.png", IB_STATUS_FAILED, "not a PNG file");
+    CHECK(exists("clash/resized_b.webp"));
 }
 
 /* One worker takes the largest file first. */

@@ -53,7 +53,7 @@ static void say(int fd, const struct ib_buf *frame)
 
 static void answer(int fd, uint64_t id)
 {
-    struct ib_outcome o;
+    static struct ib_outcome o;
     memset(&o, 0, sizeof(o));
     o.status = IB_STATUS_OK;
     struct ib_buf frame;
@@ -119,7 +119,7 @@ static void fake_worker(void *ctx, int task_fd, int result_fd)
     say(result_fd, &out);
     size_t len;
     while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
-        struct ib_msg m;
+        static struct ib_msg m;
         if (ib_proto_decode(in.data, len, &m) != 0)
             _exit(99);
         act(m.task.input, task_fd, result_fd, m.task.id, &in, len);
@@ -143,7 +143,8 @@ static int next_task(void *ctx, struct ib_buf *frame)
         return 0;
     int id = r->queue[0];
     memmove(r->queue, r->queue + 1, sizeof(r->queue[0]) * (size_t)--r->nqueued);
-    struct ib_task t = {(uint64_t)id, 1, r->inputs[id], "", "", ""};
+    static struct ib_task t;
+    t = (struct ib_task){.id = (uint64_t)id, .input = r->inputs[id]};
     ib_proto_put_task(frame, &t);
     return 1;
 }
@@ -158,7 +159,7 @@ static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
                      size_t len)
 {
     struct run *r = ctx;
-    struct ib_msg m;
+    static struct ib_msg m;
     if (r->reject_results || ib_proto_decode(frame, len, &m) != 0)
         return -1;
     CHECK_INT(m.id, id);

@@ -6,29 +6,73 @@
 #include "check.h"
 #include "imgbatch/proto.h"
 
+static struct ib_msg m; /* large: not on the stack */
+
+/* A task of one input with an output of each kind. */
+static struct ib_task a_task(uint64_t id, const char *input)
+{
+    struct ib_task t = {.id = id, .input = input, .rel = 3, .noutputs = 3};
+    t.outputs[0] = (struct ib_task_output){IB_OUTPUT_MAKE, ""};
+    t.outputs[1] = (struct ib_task_output){IB_OUTPUT_KEEP, ""};
+    t.outputs[2] =
+        (struct ib_task_output){IB_OUTPUT_BLOCKED, "same output as 'in/a.png'"};
+    return t;
+}
+
 static void task_round_trip(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {42,
-                        3,
-                        "in/a b\n[x].jpg",
-                        "out/resized_a.jpg",
-                        "golden/resized_a.jpg",
-                        "diff/resized_a.jpg"};
+    struct ib_task t = a_task(42, "in/a b\n[x].jpg");
     ib_proto_put_task(&b, &t);
     size_t len = 0;
     CHECK_INT(ib_proto_frame(b.data, b.len, &len), 1);
     CHECK_INT(len, b.len);
-    struct ib_msg m;
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_TASK);
     CHECK_INT(m.task.id, 42);
-    CHECK_INT(m.task.format, 3);
     CHECK_STR(m.task.input, "in/a b\n[x].jpg");
-    CHECK_STR(m.task.output, "out/resized_a.jpg");
-    CHECK_STR(m.task.golden, "golden/resized_a.jpg");
-    CHECK_STR(m.task.diff, "diff/resized_a.jpg");
+    CHECK_INT(m.task.rel, 3);
+    CHECK_INT(m.task.noutputs, 3);
+    CHECK_INT(m.task.outputs[1].action, IB_OUTPUT_KEEP);
+    CHECK_INT(m.task.outputs[2].action, IB_OUTPUT_BLOCKED);
+    CHECK_STR(m.task.outputs[2].reason, "same output as 'in/a.png'");
+    /* rel beyond the input's name is nonsense. */
+    t.rel = 99;
+    ib_proto_put_task(&b, &t);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), -1);
+    ib_buf_free(&b);
+}
+
+static void claim_round_trip(void)
+{
+    struct ib_buf b;
+    ib_buf_init(&b);
+    struct ib_claim c = {.id = 9, .n = 2};
+    c.v[0].index = 0, c.v[0].path = "out/a-320w.webp";
+    c.v[1].index = 5, c.v[1].path = "out/a-640w.webp";
+    ib_proto_put_claim(&b, &c);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
+    CHECK_INT(m.type, IB_MSG_CLAIM);
+    CHECK_INT(m.claim.id, 9);
+    CHECK_INT(m.claim.n, 2);
+    CHECK_INT(m.claim.v[1].index, 5);
+    CHECK_STR(m.claim.v[1].path, "out/a-640w.webp");
+    int type;
+    uint64_t id;
+    CHECK_INT(ib_proto_peek(b.data, b.len, &type, &id), 0);
+    CHECK_INT(type, IB_MSG_CLAIM);
+    CHECK_INT(id, 9);
+    struct ib_grant g = {.id = 9, .n = 2};
+    g.v[0].ok = 1, g.v[0].reason = "";
+    g.v[1].ok = 0, g.v[1].reason = "same output as 'in/b.jpg'";
+    ib_proto_put_grant(&b, &g);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
+    CHECK_INT(m.type, IB_MSG_GRANT);
+    CHECK_INT(m.grant.n, 2);
+    CHECK_INT(m.grant.v[0].ok, 1);
+    CHECK_INT(m.grant.v[1].ok, 0);
+    CHECK_STR(m.grant.v[1].reason, "same output as 'in/b.jpg'");
     ib_buf_free(&b);
 }
 
@@ -36,18 +80,39 @@ static void result_round_trip(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_outcome o;
+    static struct ib_outcome o;
     memset(&o, 0, sizeof(o));
     o.status = IB_STATUS_FAILED;
-    o.in_w = 65535, o.in_h = 1, o.out_w = 0, o.out_h = 0;
+    o.in_w = 65535, o.in_h = 1;
     o.in_bytes = 5000000000LL;
     o.usec = 1234567;
     o.write_errno = 28;
-    o.golden = IB_GOLDEN_MISMATCH;
-    o.pipeline = IB_PIPELINE_DIRECT_JPEG;
     strcpy(o.error, "VipsJpeg: Premature end of input file");
+    o.noutputs = 2;
+    o.outputs[0] = (struct ib_output_outcome){IB_STATUS_OK,
+                                              320,
+                                              240,
+                                              10240,
+                                              0,
+                                              IB_GOLDEN_MISMATCH,
+                                              IB_PIPELINE_DIRECT_JPEG,
+                                              1,
+                                              1234,
+                                              "out/a.jpg",
+                                              "max-diff 200 at 1,1"};
+    o.outputs[1] = (struct ib_output_outcome){
+        IB_STATUS_FAILED,
+        0,
+        0,
+        0,
+        28,
+        0,
+        0,
+        0,
+        0,
+        "out/a.webp",
+        "cannot write 'out/a.webp': No space left on device"};
     ib_proto_put_result(&b, 7, &o);
-    struct ib_msg m;
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_RESULT);
     CHECK_INT(m.id, 7);
@@ -56,9 +121,16 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.in_bytes, 5000000000LL);
     CHECK_INT(m.outcome.usec, 1234567);
     CHECK_INT(m.outcome.write_errno, 28);
-    CHECK_INT(m.outcome.golden, IB_GOLDEN_MISMATCH);
-    CHECK_INT(m.outcome.pipeline, IB_PIPELINE_DIRECT_JPEG);
     CHECK_STR(m.outcome.error, "VipsJpeg: Premature end of input file");
+    CHECK_INT(m.outcome.noutputs, 2);
+    CHECK_INT(m.outcome.outputs[0].out_w, 320);
+    CHECK_INT(m.outcome.outputs[0].out_bytes, 10240);
+    CHECK_INT(m.outcome.outputs[0].golden, IB_GOLDEN_MISMATCH);
+    CHECK_INT(m.outcome.outputs[0].pipeline, IB_PIPELINE_DIRECT_JPEG);
+    CHECK_STR(m.outcome.outputs[0].path, "out/a.jpg");
+    CHECK_STR(m.outcome.outputs[0].error, "max-diff 200 at 1,1");
+    CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
+    CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 
     ib_proto_put_ready(&b, 4321);
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
@@ -81,12 +153,11 @@ static void short_frames(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", "", ""};
+    struct ib_task t = a_task(1, "a.jpg");
     ib_proto_put_task(&b, &t);
     for (size_t n = 0; n < b.len; n++) {
         size_t len;
         CHECK_INT(ib_proto_frame(b.data, n, &len), 0);
-        struct ib_msg m;
         CHECK_INT(ib_proto_decode(b.data, n, &m), -1);
     }
     ib_buf_free(&b);
@@ -96,9 +167,8 @@ static void damaged_frames(void)
 {
     struct ib_buf b;
     ib_buf_init(&b);
-    struct ib_task t = {1, 1, "a.jpg", "resized_a.jpg", "", ""};
+    struct ib_task t = a_task(1, "a.jpg");
     ib_proto_put_task(&b, &t);
-    struct ib_msg m;
     size_t len;
 
     /* A zero or absurd length is not a frame at all. */
@@ -118,12 +188,12 @@ static void damaged_frames(void)
     copy[b.len - 1] = 'x';
     CHECK_INT(ib_proto_decode(copy, b.len, &m), -1);
     memcpy(copy, b.data, b.len);
-    copy[4 + 1 + 8 + 1 + 4 + 1] = '\0'; /* inside "a.jpg" */
+    copy[4 + 1 + 8 + 4 + 1] = '\0'; /* inside "a.jpg" */
     CHECK_INT(ib_proto_decode(copy, b.len, &m), -1);
 
     /* A string length that runs past the frame. */
     memcpy(copy, b.data, b.len);
-    copy[4 + 1 + 8 + 1] = 200;
+    copy[4 + 1 + 8] = 200;
     CHECK_INT(ib_proto_decode(copy, b.len, &m), -1);
     free(copy);
 
@@ -136,11 +206,14 @@ static void damaged_frames(void)
     CHECK_INT(ib_proto_decode(longer.data, longer.len, &m), -1);
     ib_buf_free(&longer);
 
-    /* A result with a status out of range. */
-    struct ib_outcome o;
+    /* A result with a status out of range, or too many outputs. */
+    static struct ib_outcome o;
     memset(&o, 0, sizeof(o));
     ib_proto_put_result(&b, 1, &o);
     b.data[4 + 1 + 8] = 9;
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), -1);
+    ib_proto_put_result(&b, 1, &o);
+    b.data[b.len - 4] = IB_MAX_OUTPUTS + 1; /* the count, last */
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), -1);
     ib_buf_free(&b);
 }
@@ -156,7 +229,6 @@ static void back_to_back(void)
     ib_proto_put_ready(&a, 2);
     ib_buf_put(&all, a.data, a.len);
     size_t len;
-    struct ib_msg m;
     CHECK_INT(ib_proto_frame(all.data, all.len, &len), 1);
     CHECK_INT(ib_proto_decode(all.data, len, &m), 0);
     CHECK_INT(m.pid, 1);
@@ -171,6 +243,7 @@ static void back_to_back(void)
 int main(void)
 {
     task_round_trip();
+    claim_round_trip();
     result_round_trip();
     short_frames();
     damaged_frames();

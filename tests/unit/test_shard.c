@@ -84,7 +84,7 @@ static void filtering(void)
 {
     struct ib_file_list l;
     ib_list_init(&l);
-    struct ib_scan_options opts = {.prefix = "resized_"};
+    struct ib_scan_options opts = {0};
     char name[64];
     for (int i = 0; i < 100; i++) {
         snprintf(name, sizeof(name), "/nonexistent/f%03d.jpg", i);

@@ -1,8 +1,9 @@
 /* The -u state (state.h) on real files: what a record says about an
  * input and its output after a save and a fresh load, each way an input
- * can need work again, names with every awkward byte, a save that leaves
- * no temp file, a file from another version or with damaged lines, shard
- * state files, and --prune. */
+ * can need work again, names with every awkward byte, outputs in other
+ * folders than the state's, a save that leaves no temp file, a file from
+ * another version or with damaged lines, shard state files, and --prune
+ * (inputs gone, variants no longer made). */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include "state.h"
 
 static char root[64];
+static uint64_t fp = 42;
 static char path_buf[512];
 
 static const char *at(const char *rel)
@@ -74,39 +76,44 @@ static void freshness(void)
     struct ib_entry e = input("in.jpg", in_path, sizeof(in_path));
     snprintf(out_path, sizeof(out_path), "%s", at("resized_in.jpg"));
 
-    struct ib_state *st = ib_state_new(42, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_NEW);
-    ib_state_record(st, &e, out_path);
+    struct ib_state *st = (fp = 42, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
+    ib_state_record(st, root, &e, "v", fp, out_path);
     CHECK_INT(ib_state_save(st), 0);
     ib_state_free(st);
     CHECK_INT(files_named(".imgbatch-state"), 1);
     CHECK_INT(files_named(".imgbatch-state."), 0); /* no temp file left */
 
-    st = ib_state_new(42, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_UP_TO_DATE);
+    st = (fp = 42, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_UP_TO_DATE);
     ib_state_free(st);
 
-    st = ib_state_new(43, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_SETTINGS_CHANGED);
+    st = (fp = 43, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_SETTINGS_CHANGED);
     ib_state_free(st);
 
     struct ib_entry touched = e;
     touched.mtime_ns += 1;
-    st = ib_state_new(42, NULL);
-    CHECK_INT(ib_state_check(st, &touched, out_path), IB_FRESH_INPUT_CHANGED);
+    st = (fp = 42, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &touched, "v", fp, out_path),
+              IB_FRESH_INPUT_CHANGED);
     struct ib_entry grown = e;
     grown.size += 1;
-    CHECK_INT(ib_state_check(st, &grown, out_path), IB_FRESH_INPUT_CHANGED);
+    CHECK_INT(ib_state_check(st, root, &grown, "v", fp, out_path),
+              IB_FRESH_INPUT_CHANGED);
     ib_state_free(st);
 
     set_mtime("resized_in.jpg", 1000000);
-    st = ib_state_new(42, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_OUTPUT_CHANGED);
+    st = (fp = 42, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_OUTPUT_CHANGED);
     ib_state_free(st);
 
     unlink(out_path);
-    st = ib_state_new(42, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_NEW);
+    st = (fp = 42, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
     ib_state_free(st);
     CHECK_STR(ib_freshness_text(IB_FRESH_OUTPUT_CHANGED), "output changed");
 }
@@ -119,7 +126,7 @@ static void odd_names(void)
                                         "sp ace.jpg"};
     char in[5][512], out[5][512];
     struct ib_entry e[5];
-    struct ib_state *st = ib_state_new(7, NULL);
+    struct ib_state *st = (fp = 7, ib_state_new(NULL));
     for (int i = 0; i < 5; i++) {
         write_file(names[i], "x");
         e[i] = input(names[i], in[i], sizeof(in[i]));
@@ -127,13 +134,14 @@ static void odd_names(void)
         snprintf(rel, sizeof(rel), "resized_%s", names[i]);
         write_file(rel, "y");
         snprintf(out[i], sizeof(out[i]), "%s", at(rel));
-        ib_state_record(st, &e[i], out[i]);
+        ib_state_record(st, root, &e[i], "v", fp, out[i]);
     }
     CHECK_INT(ib_state_save(st), 0);
     ib_state_free(st);
-    st = ib_state_new(7, NULL);
+    st = (fp = 7, ib_state_new(NULL));
     for (int i = 0; i < 5; i++)
-        CHECK_INT(ib_state_check(st, &e[i], out[i]), IB_FRESH_UP_TO_DATE);
+        CHECK_INT(ib_state_check(st, root, &e[i], "v", fp, out[i]),
+                  IB_FRESH_UP_TO_DATE);
     ib_state_free(st);
 }
 
@@ -147,13 +155,13 @@ static void damaged_files(void)
     struct ib_entry e = input("d.jpg", in_path, sizeof(in_path));
     snprintf(out_path, sizeof(out_path), "%s", at("resized_d.jpg"));
     write_file(".imgbatch-state", "imgbatch-state 0\n");
-    struct ib_state *st = ib_state_new(1, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_NEW);
+    struct ib_state *st = (fp = 1, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
     ib_state_free(st);
     write_file(".imgbatch-state",
                "imgbatch-state 1\nnot a record\n0000000000000001\t1\n");
-    st = ib_state_new(1, NULL);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_NEW);
+    st = (fp = 1, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
     ib_state_free(st);
 }
 
@@ -166,26 +174,30 @@ static void shard_files(void)
     struct ib_entry e = input("s.jpg", in_path, sizeof(in_path));
     snprintf(out_path, sizeof(out_path), "%s", at("resized_s.jpg"));
     struct ib_shard shard = {2, 4};
-    struct ib_state *st = ib_state_new(5, &shard);
-    ib_state_record(st, &e, out_path);
+    struct ib_state *st = (fp = 5, ib_state_new(&shard));
+    ib_state_record(st, root, &e, "v", fp, out_path);
     CHECK_INT(ib_state_save(st), 0);
     ib_state_free(st);
     CHECK_INT(files_named(".imgbatch-state.2-of-4"), 1);
-    st = ib_state_new(5, &shard);
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_UP_TO_DATE);
+    st = (fp = 5, ib_state_new(&shard));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_UP_TO_DATE);
     ib_state_free(st);
-    st = ib_state_new(5, NULL); /* the unsharded file knows nothing of it */
-    CHECK_INT(ib_state_check(st, &e, out_path), IB_FRESH_NEW);
+    st = (fp = 5,
+          ib_state_new(NULL)); /* the unsharded file knows nothing of it */
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
     ib_state_free(st);
 }
 
 static int pruned;
 static char pruned_output[512];
 
-static void on_pruned(void *ctx, const char *output, const char *input_path)
+static void on_pruned(void *ctx, const char *output, const char *input_path,
+                      const char *why)
 {
     (void)ctx;
     (void)input_path;
+    (void)why;
     pruned++;
     snprintf(pruned_output, sizeof(pruned_output), "%s", output);
 }
@@ -203,17 +215,18 @@ static void prune(void)
     struct ib_entry e2 = input("p2.jpg", in2, sizeof(in2));
     snprintf(out1, sizeof(out1), "%s", at("resized_p1.jpg"));
     snprintf(out2, sizeof(out2), "%s", at("resized_p2.jpg"));
-    struct ib_state *st = ib_state_new(9, NULL);
-    ib_state_record(st, &e1, out1);
-    ib_state_record(st, &e2, out2);
+    struct ib_state *st = (fp = 9, ib_state_new(NULL));
+    ib_state_record(st, root, &e1, "v", fp, out1);
+    ib_state_record(st, root, &e2, "v", fp, out2);
     CHECK_INT(ib_state_save(st), 0);
     ib_state_free(st);
 
     unlink(in1);
     unlink(in2);
     write_file("resized_p2.jpg", "changed by someone");
-    st = ib_state_new(9, NULL);
-    CHECK_INT(ib_state_prune(st, root, on_pruned, NULL), 1);
+    st = (fp = 9, ib_state_new(NULL));
+    static const char *const variants[] = {"v"};
+    CHECK_INT(ib_state_prune(st, root, variants, 1, on_pruned, NULL), 1);
     CHECK_INT(pruned, 1);
     CHECK_STR(pruned_output, out1);
     CHECK(access(out1, F_OK) != 0);
@@ -223,8 +236,8 @@ static void prune(void)
     /* Forgotten: the input's return is new work. */
     write_file("p2.jpg", "b");
     struct ib_entry back = input("p2.jpg", in2, sizeof(in2));
-    st = ib_state_new(9, NULL);
-    CHECK_INT(ib_state_check(st, &back, out2), IB_FRESH_NEW);
+    st = (fp = 9, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &back, "v", fp, out2), IB_FRESH_NEW);
     ib_state_free(st);
 }
 
@@ -233,22 +246,71 @@ static void prune(void)
 static void fingerprints(void)
 {
     struct ib_settings a, b;
+    struct ib_rendition x, y;
     ib_settings_defaults(&a);
     ib_settings_defaults(&b);
-    CHECK(ib_settings_fingerprint(&a) == ib_settings_fingerprint(&b));
-    b.quality = 84;
-    CHECK(ib_settings_fingerprint(&a) != ib_settings_fingerprint(&b));
-    ib_settings_defaults(&b);
-    b.encoder.webp_effort = 3;
-    CHECK(ib_settings_fingerprint(&a) != ib_settings_fingerprint(&b));
-    ib_settings_defaults(&b);
-    b.geometry.width = 99;
-    CHECK(ib_settings_fingerprint(&a) != ib_settings_fingerprint(&b));
+    ib_rendition_defaults(&x);
+    ib_rendition_defaults(&y);
+    uint64_t base = ib_rendition_fingerprint(&a, &x);
+    CHECK(ib_rendition_fingerprint(&b, &y) == base);
+    y.quality = 84;
+    CHECK(ib_rendition_fingerprint(&b, &y) != base);
+    ib_rendition_defaults(&y);
+    y.encoder.webp_effort = 3;
+    CHECK(ib_rendition_fingerprint(&b, &y) != base);
+    ib_rendition_defaults(&y);
+    y.geometry.width = 99;
+    CHECK(ib_rendition_fingerprint(&b, &y) != base);
+    ib_rendition_defaults(&y);
+    y.fit = IB_FIT_CONTAIN;
+    CHECK(ib_rendition_fingerprint(&b, &y) != base);
+    ib_rendition_defaults(&y);
+    y.name = "{stem}-{w}.{ext}";
+    CHECK(ib_rendition_fingerprint(&b, &y) != base);
+    ib_rendition_defaults(&y);
+    b.colour.linear = 1;
+    CHECK(ib_rendition_fingerprint(&b, &y) != base);
     /* What changes no byte of an output does not count. */
     ib_settings_defaults(&b);
     b.jobs = 7;
     b.timeout_s = 1;
-    CHECK(ib_settings_fingerprint(&a) == ib_settings_fingerprint(&b));
+    CHECK(ib_rendition_fingerprint(&b, &y) == base);
+}
+
+/* An output in another folder than the state's (a --name with a folder
+ * in it) is found through its record, and a variant no longer made is
+ * pruned while the others stay. */
+static void elsewhere_and_variants(void)
+{
+    char in_path[512], out1[512], out2[512];
+    write_file("e.jpg", "input");
+    mkdir(at("sub"), 0755);
+    write_file("sub/e-320.jpg", "output");
+    write_file("e-640.jpg", "output");
+    struct ib_entry e = input("e.jpg", in_path, sizeof(in_path));
+    snprintf(out1, sizeof(out1), "%s", at("sub/e-320.jpg"));
+    snprintf(out2, sizeof(out2), "%s", at("e-640.jpg"));
+    struct ib_state *st = (fp = 11, ib_state_new(NULL));
+    ib_state_record(st, root, &e, "320", fp, out1);
+    ib_state_record(st, root, &e, "640", fp, out2);
+    CHECK_INT(ib_state_save(st), 0);
+    ib_state_free(st);
+    st = ib_state_new(NULL);
+    /* Found by input and variant, whatever its name is now. */
+    CHECK_INT(ib_state_check(st, root, &e, "320", fp, NULL),
+              IB_FRESH_UP_TO_DATE);
+    CHECK_INT(ib_state_check(st, root, &e, "320", fp, out1),
+              IB_FRESH_UP_TO_DATE);
+    CHECK_INT(ib_state_check(st, root, &e, "320", fp, out2),
+              IB_FRESH_SETTINGS_CHANGED);
+    CHECK_INT(ib_state_check(st, root, &e, "1280", fp, NULL), IB_FRESH_NEW);
+    pruned = 0;
+    static const char *const only_640[] = {"640"};
+    CHECK_INT(ib_state_prune(st, root, only_640, 1, on_pruned, NULL), 1);
+    CHECK_STR(pruned_output, out1);
+    CHECK(access(out1, F_OK) != 0);
+    CHECK(access(out2, F_OK) == 0);
+    ib_state_free(st);
 }
 
 int main(void)
@@ -260,6 +322,7 @@ int main(void)
     damaged_files();
     shard_files();
     prune();
+    elsewhere_and_variants();
     fingerprints();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

@@ -30,20 +30,24 @@ struct ib_batch_counts {
 
 struct ib_batch_hooks {
     void *ctx;
-    /* Every entry once: output is NULL when none was planned. */
-    void (*on_file)(void *ctx, const struct ib_entry *e, const char *output,
+    /* Every entry once, with what became of it and of each of its
+     * outputs (o->outputs[i] is rendition i's; none when the input itself
+     * failed, or needed no work). */
+    void (*on_file)(void *ctx, const struct ib_entry *e,
                     const struct ib_outcome *o);
     /* About ten times a second while work is under way. May be NULL. */
     void (*on_tick)(void *ctx, const struct ib_batch_counts *c);
-    /* --dry-run: every input that would be worked on, and why (the text
-     * of an enum ib_freshness). May be NULL otherwise. */
-    void (*on_plan)(void *ctx, const struct ib_entry *e, const char *output,
-                    const char *why);
+    /* --dry-run: every output that would be made, and why (the text of an
+     * enum ib_freshness). May be NULL otherwise. */
+    void (*on_plan)(void *ctx, const struct ib_entry *e, int rendition,
+                    const char *output, const char *why);
     /* --golden: a golden file that no input of this run makes. May be
      * NULL. */
     void (*on_orphan)(void *ctx, const char *golden);
-    /* --prune: an output removed because its input is gone. May be NULL. */
-    void (*on_pruned)(void *ctx, const char *output, const char *input);
+    /* --prune: an output removed, and why (its input is gone, its variant
+     * is no longer made). May be NULL. */
+    void (*on_pruned)(void *ctx, const char *output, const char *input,
+                      const char *why);
 };
 
 enum ib_batch_end {
@@ -60,6 +64,7 @@ struct ib_batch_result {
     char err[256];
     int state_errno;     /* -u: the state could not be saved (errno) */
     int diff_page_errno; /* --diff-dir: index.html not written (errno) */
+    int manifest_errno;  /* --manifest: not written (errno) */
 };
 
 /* What the batch's workers run: the caller's choice (the vips module, for

@@ -15,10 +15,11 @@ enum ib_geom_kind {
     IB_GEOM_AREA,    /* N@: at most N pixels in all */
 };
 
-enum ib_geom_fit {
-    IB_FIT_INSIDE, /* default: fit inside the box, keep the aspect ratio */
-    IB_FIT_FORCE,  /* '!': exactly WxH, aspect ratio ignored */
-    IB_FIT_FILL,   /* '^': cover the box, keep the aspect ratio */
+/* The flag a box geometry may carry, ImageMagick's. */
+enum ib_geom_flag {
+    IB_GEOM_PLAIN, /* default: fit inside the box, keep the aspect ratio */
+    IB_GEOM_EXACT, /* '!': exactly WxH, aspect ratio ignored */
+    IB_GEOM_COVER, /* '^': cover the box, keep the aspect ratio */
 };
 
 enum ib_geom_only {
@@ -29,7 +30,7 @@ enum ib_geom_only {
 
 struct ib_geometry {
     enum ib_geom_kind kind;
-    enum ib_geom_fit fit;
+    enum ib_geom_flag flag;
     enum ib_geom_only only;
     int width;      /* IB_GEOM_BOX; 0 when not given */
     int height;     /* IB_GEOM_BOX; 0 when not given */
@@ -59,6 +60,17 @@ int ib_geometry_parse(const char *text, struct ib_geometry *g, char *err,
  * filled and cropped whatever its fit flag. */
 void ib_geometry_resolve(const struct ib_geometry *g, int display_w,
                          int display_h, int crop, struct ib_target *t);
+
+/* libvips' thumbnail's calculate_shrink: how much to shrink each axis of
+ * a WxH image (as stored) so that, turned upright (swap: a quarter turn),
+ * it meets t. Above 1 shrinks, below 1 enlarges. */
+void ib_target_shrink(const struct ib_target *t, int width, int height,
+                      int swap, double *hshrink, double *vshrink);
+
+/* libvips' thumbnail's JPEG shrink-on-load factor (1, 2, 4 or 8) for a
+ * WxH image shrunk by the smaller of hshrink and vshrink: a bit above the
+ * target, leaving at least a factor of two to the resize. */
+int ib_jpeg_shrink_factor(double hshrink, double vshrink);
 
 /* Writes the canonical form of g (for reports and the update record). */
 void ib_geometry_format(const struct ib_geometry *g, char *buf, size_t len);

@@ -1,5 +1,6 @@
-/* The machine-readable report: NDJSON, one "file" object per input, then
- * one "summary" object. The schema is documented in the README. */
+/* The machine-readable report: NDJSON, one "file" object per input, each
+ * followed by one "output" object per rendition, then one "summary"
+ * object. The schema is documented in the README. */
 #ifndef IMGBATCH_REPORT_H
 #define IMGBATCH_REPORT_H
 
@@ -8,7 +9,7 @@
 #include "imgbatch/batch.h"
 #include "imgbatch/buf.h"
 
-#define IB_REPORT_VERSION 1
+#define IB_REPORT_VERSION 2
 
 struct ib_report {
     FILE *f;
@@ -19,8 +20,9 @@ struct ib_report {
 
 /* Opens PATH ("-" = stdout). 0, or -1 with errno set. */
 int ib_report_open(struct ib_report *r, const char *path);
+/* The input's "file" record, then an "output" record for each output. */
 void ib_report_file(struct ib_report *r, const struct ib_entry *e,
-                    const char *output, const struct ib_outcome *o);
+                    const struct ib_settings *s, const struct ib_outcome *o);
 void ib_report_summary(struct ib_report *r, const struct ib_batch_result *b,
                        int interrupted_by, int exit_code);
 /* Closes; returns 0 or the errno of the first failed write or the close. */
@@ -31,6 +33,11 @@ int ib_report_close(struct ib_report *r);
 
 /* Formats one "file" record (no newline) into out: shared with tests. */
 void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
-                           const char *output, const struct ib_outcome *o);
+                           const struct ib_outcome *o);
+
+/* Formats one "output" record (no newline) into out. */
+void ib_report_format_output(struct ib_buf *out, const struct ib_entry *e,
+                             const char *variant,
+                             const struct ib_output_outcome *oo);
 
 #endif

@@ -17,16 +17,14 @@ enum ib_entry_state {
 /* Why an entry is skipped or in error (beyond errno). */
 enum ib_entry_why {
     IB_WHY_NONE,
-    IB_WHY_OUTPUT_NAME,     /* skipped: named like one of our outputs */
-    IB_WHY_NOT_REGULAR,     /* error: a FIFO, device or socket */
-    IB_WHY_UNREADABLE_DIR,  /* error: a directory that cannot be listed */
-    IB_WHY_STAT,            /* error: stat() failed (err) */
-    IB_WHY_DIR_CYCLE,       /* error: a directory that contains itself */
-    IB_WHY_OUTPUT_IS_INPUT, /* error: its output would be the input itself */
-    IB_WHY_OVERWRITES,      /* error: its output is another input (other) */
-    IB_WHY_COLLISION,       /* error: another input has its output (other) */
-    IB_WHY_UP_TO_DATE,      /* skipped (-u): its output is up to date */
-    IB_WHY_DRY_RUN,         /* skipped (--dry-run): announced, not done */
+    IB_WHY_OUTPUT_NAME,    /* skipped: named like one of our outputs */
+    IB_WHY_NOT_REGULAR,    /* error: a FIFO, device or socket */
+    IB_WHY_UNREADABLE_DIR, /* error: a directory that cannot be listed */
+    IB_WHY_STAT,           /* error: stat() failed (err) */
+    IB_WHY_DIR_CYCLE,      /* error: a directory that contains itself */
+    IB_WHY_REFUSED,        /* error: every output refused (claims.h says why) */
+    IB_WHY_UP_TO_DATE,     /* skipped (-u): its outputs are up to date */
+    IB_WHY_DRY_RUN,        /* skipped (--dry-run): announced, not done */
 };
 
 struct ib_entry {
@@ -35,7 +33,6 @@ struct ib_entry {
     unsigned char state; /* enum ib_entry_state */
     unsigned char why;   /* enum ib_entry_why */
     int err;             /* errno, where why needs one */
-    unsigned other;      /* index of the other entry, for collisions */
     long long size;      /* bytes, from the scan (0 when unknown) */
     long long mtime_ns;
 };
@@ -49,7 +46,10 @@ struct ib_file_list {
 
 struct ib_scan_options {
     int recursive;
-    const char *prefix; /* names starting with it are outputs; "" = none */
+    /* Names matching one of these (fnmatch) are outputs of ours, never
+     * inputs (outpath.h, ib_output_pattern). */
+    const char *const *output_patterns;
+    int npatterns;
     /* A directory never to descend into (the output tree when it lies inside
      * an input tree); dev 0 and ino 0 for none. */
     dev_t avoid_dev;
@@ -87,8 +87,7 @@ int ib_scan_has_image_extension(const char *name,
                                 const struct ib_scan_options *opts);
 
 /* Writes why an entry is skipped or in error, as one line of text. */
-void ib_entry_reason(const struct ib_file_list *list, const struct ib_entry *e,
-                     char *buf, size_t len);
+void ib_entry_reason(const struct ib_entry *e, char *buf, size_t len);
 
 /* The part of an entry's path below its PATH argument. */
 static inline const char *ib_entry_rel(const struct ib_entry *e)

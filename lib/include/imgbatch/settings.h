@@ -1,11 +1,17 @@
 /* Everything a batch is asked to do, as the CLI parsed it. Workers inherit
- * it through fork(), so it never crosses the protocol. */
+ * it through fork(), so it never crosses the protocol.
+ *
+ * What is asked of each output is a rendition: an input makes one output
+ * per rendition (several with -s and -f lists, --variant or a recipe),
+ * each with its own size, fit, format, name and encoder settings. What is
+ * asked of the input (its page, orientation, colour handling) and of the
+ * run is in ib_settings itself. */
 #ifndef IMGBATCH_SETTINGS_H
 #define IMGBATCH_SETTINGS_H
 
-#include "imgbatch/tolerance.h"
 #include "imgbatch/format.h"
 #include "imgbatch/geometry.h"
+#include "imgbatch/tolerance.h"
 
 /* --shard K/N: one of N disjoint parts of the input list (shard.h). */
 struct ib_shard {
@@ -13,11 +19,27 @@ struct ib_shard {
     unsigned count; /* N: 1 = no sharding */
 };
 
-enum ib_crop {
-    IB_CROP_NONE,
-    IB_CROP_CENTRE,
-    IB_CROP_ATTENTION,
-    IB_CROP_ENTROPY,
+/* How an output fills its box (sharp's names). */
+enum ib_fit {
+    IB_FIT_INSIDE,  /* within WxH, aspect kept (WxH) */
+    IB_FIT_COVER,   /* fills WxH, aspect kept, the overflow cropped */
+    IB_FIT_CONTAIN, /* within WxH, aspect kept, padded to exactly WxH */
+    IB_FIT_FILL,    /* exactly WxH, aspect ignored (WxH!) */
+    IB_FIT_OUTSIDE, /* covers WxH, aspect kept, not cropped (WxH^) */
+};
+
+/* Where a crop or a pad puts the image: a point (fractions of the room
+ * left over on each axis: 0,0 top left, 0.5,0.5 the centre), or for a
+ * crop libvips' smartcrop strategies. */
+enum ib_gravity_kind {
+    IB_GRAVITY_POINT,
+    IB_GRAVITY_ATTENTION,
+    IB_GRAVITY_ENTROPY,
+};
+
+struct ib_gravity {
+    enum ib_gravity_kind kind;
+    double x, y; /* IB_GRAVITY_POINT */
 };
 
 /* Mirrors VipsIntent without including libvips here. */
@@ -60,19 +82,40 @@ struct ib_loaders {
     int allow_untrusted; /* ImageMagick's fallback and the like */
 };
 
-struct ib_settings {
+/* A colour under transparency: for formats without alpha, and the
+ * padding of contain (transparent, for formats with alpha, unless
+ * given). */
+struct ib_background {
+    double rgb[3];
+    int given;
+};
+
+/* One output of each input. */
+struct ib_rendition {
+    const char *variant;   /* its name: {variant}, the report, -u */
+    const char *size_text; /* the geometry as written: {size} */
     struct ib_geometry geometry;
-    enum ib_crop crop;
+    enum ib_fit fit;
+    struct ib_gravity gravity;
     enum ib_format format; /* IB_FMT_KEEP: the input's */
     int quality;           /* 1..100, lossy formats */
-    const char *prefix;
+    struct ib_background background;
+    int keep_metadata; /* EXIF, XMP, IPTC, comments */
+    /* Skip the output, with the reason "would enlarge", rather than make
+     * it larger than the input (--no-enlarge; '>' with several). */
+    int no_enlarge;
+    const char *name;   /* --name template; NULL: prefix + input's name */
+    const char *prefix; /* for the default name */
+    struct ib_encoder encoder;
+};
+
+struct ib_settings {
+    const struct ib_rendition *renditions;
+    int nrenditions;
     const char *outdir; /* NULL: beside each input */
     int no_rotate;
-    int page;             /* -1: the primary image (animations: all) */
-    double background[3]; /* flattening colour for formats without alpha */
-    int keep_metadata;    /* EXIF, XMP, IPTC, comments */
+    int page; /* -1: the primary image (animations: all) */
     struct ib_colour colour;
-    struct ib_encoder encoder;
     struct ib_loaders loaders;
     int jobs;
     double timeout_s;     /* per file; 0 = none */
@@ -97,8 +140,15 @@ struct ib_settings {
     struct ib_tolerance tolerance;
     /* --diff-dir DIR: pictures of each mismatch and an index.html. */
     const char *diff_dir;
+    /* --manifest FILE: every input's outputs, for srcset. */
+    const char *manifest;
 };
 
+/* Every run-level setting at its default; no rendition. */
 void ib_settings_defaults(struct ib_settings *s);
+
+/* A rendition at the defaults: 100x100 inside, the input's format,
+ * quality 85, white background, "resized_" prefix. */
+void ib_rendition_defaults(struct ib_rendition *r);
 
 #endif

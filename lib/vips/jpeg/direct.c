@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "imgbatch/alloc.h"
+#include "imgbatch/clock.h"
 #include "jpegpath.h"
 #include "plan.h"
 #include "resizecache.h"
@@ -47,13 +48,22 @@ static int colour_applies(const struct ib_settings *s)
            !s->colour.keep_profile && !s->colour.linear;
 }
 
-/* A JPEG to JPEG with nothing that needs the full pipeline: no colour
+/* JPEGs to JPEGs with nothing that needs the full pipeline: no colour
  * handling beyond the default, no metadata to keep, no page. Whether the
  * file is a plain JPEG, its header says (ib_jpeg_open). */
-static int applies(const struct ib_settings *s, int format)
+static int applies(const struct ib_settings *s, const struct ib_outs *outs)
 {
-    return (format == IB_FMT_FROM_LOADER || format == IB_FMT_JPEG) &&
-           colour_applies(s) && !s->keep_metadata && s->page <= 0;
+    if (!colour_applies(s) || s->page > 0)
+        return 0;
+    for (int i = 0; i < outs->n; i++) {
+        const struct ib_out *out = &outs->v[i];
+        if (out->action == IB_OUTPUT_KEEP)
+            continue;
+        if ((out->format != IB_FMT_FROM_LOADER && out->format != IB_FMT_JPEG) ||
+            out->r->keep_metadata)
+            return 0;
+    }
+    return 1;
 }
 
 /* The plan libvips' header would give (plan.c's read_header), from
@@ -72,39 +82,107 @@ static void plan_from_jpeg(const struct ib_settings *s,
     p->bands = h->bands;
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->orientation = s->no_rotate ? 1 : h->orientation;
-    ib_plan_resolve_target(s, p, p->orientation >= 5 && p->orientation <= 8);
+    p->swap = p->orientation >= 5 && p->orientation <= 8;
 }
 
 static void make_job(const struct ib_direct *d, const struct ib_plan *p,
-                     const struct ib_jpeg_header *h, struct ib_jpeg_job *job)
+                     const struct ib_jpeg_header *h, const struct ib_out *out,
+                     struct ib_jpeg_job *job)
 {
     const struct ib_settings *s = d->s;
-    const struct ib_encoder *e = &s->encoder;
+    const struct ib_rendition *r = out->r;
+    const struct ib_encoder *e = &r->encoder;
+    memset(job, 0, sizeof(*job));
     job->width = p->width;
     job->height = p->height;
     job->orientation = p->orientation;
-    job->target = p->target;
-    job->crop = ib_vips_interesting(s->crop);
+    job->target = out->target;
+    job->crop = out->crop;
+    job->rendition = r;
     job->to_srgb = p->output_profile != NULL;
     job->intent = ib_vips_intent(s->colour.intent);
     job->srgb = d->srgb;
     job->resizes = d->resizes;
     job->icc = h->icc;
     job->icc_len = h->icc_len;
-    job->encoding.quality = s->quality;
+    job->encoding.quality = r->quality;
     job->encoding.progressive = e->jpeg_progressive > 0;
     job->encoding.optimize = e->jpeg_optimize > 0;
     /* libvips' automatic mode: 4:2:0 below quality 90. */
     job->encoding.subsample = e->jpeg_subsample == IB_SUBSAMPLE_AUTO
-                                  ? s->quality < 90
+                                  ? r->quality < 90
                                   : e->jpeg_subsample == IB_SUBSAMPLE_ON;
 }
 
-enum ib_direct_result ib_direct_run(struct ib_direct *d, int format,
-                                    const struct ib_jpeg_input *in,
-                                    struct ib_payload *pl, struct ib_outcome *o)
+static int to_make(const struct ib_out *out)
 {
-    if (!d || !applies(d->s, format))
+    return out->action != IB_OUTPUT_KEEP && !out->skip;
+}
+
+/* Each output's target, as libvips would plan it; the shrink-on-load of
+ * the largest, which the decode is made at. */
+static int plan_outputs(const struct ib_direct *d, const struct ib_plan *p,
+                        const struct ib_jpeg_header *h, struct ib_outs *outs,
+                        struct ib_jpeg_job *jobs)
+{
+    int shrink = 8;
+    for (int i = 0; i < outs->n; i++) {
+        struct ib_out *out = &outs->v[i];
+        out->format = IB_FMT_JPEG;
+        ib_plan_target(p, out->r, &out->target, &out->crop);
+        if (out->r->no_enlarge && ib_plan_enlarges(p, &out->target)) {
+            out->skip = 1;
+            snprintf(out->error, sizeof(out->error), "would enlarge");
+        }
+        make_job(d, p, h, out, &jobs[i]);
+        int own = ib_jpeg_path_shrink(&jobs[i]);
+        if (to_make(out) && own < shrink)
+            shrink = own;
+    }
+    return shrink;
+}
+
+static void drop_made(struct ib_outs *outs)
+{
+    for (int i = 0; i < outs->n; i++) {
+        free(outs->v[i].pl.bytes);
+        outs->v[i].pl.bytes = NULL;
+    }
+}
+
+/* Every output from one decode. 0, or -1 when libjpeg or libvips found
+ * fault (nothing kept: libvips does the file again). */
+static int make_outputs(struct ib_outs *outs, struct ib_jpeg_job *jobs,
+                        const struct ib_pixels *decoded)
+{
+    for (int i = 0; i < outs->n; i++) {
+        struct ib_out *out = &outs->v[i];
+        struct ib_pixels px;
+        if (!to_make(out))
+            continue;
+        long long start = ib_now_usec();
+        if (ib_jpeg_path_render(&jobs[i], decoded, &px) != 0 ||
+            ib_jpeg_encode(&px, &jobs[i].encoding, &out->pl.bytes,
+                           &out->pl.len) != 0) {
+            ib_pixels_free(&px);
+            drop_made(outs);
+            return -1;
+        }
+        out->pl.format = IB_FMT_JPEG;
+        out->w = px.width;
+        out->h = px.height;
+        out->pipeline = IB_PIPELINE_DIRECT_JPEG;
+        out->usec += ib_now_usec() - start;
+        ib_pixels_free(&px);
+    }
+    return 0;
+}
+
+enum ib_direct_result ib_direct_make(struct ib_direct *d,
+                                     const struct ib_jpeg_input *in,
+                                     struct ib_outs *outs, struct ib_outcome *o)
+{
+    if (!d || !applies(d->s, outs) || ib_outs_to_make(outs) == 0)
         return IB_DIRECT_DECLINED;
     struct ib_jpeg_header h;
     struct ib_jpeg_reader *jpeg = ib_jpeg_open(in, &h);
@@ -113,19 +191,20 @@ enum ib_direct_result ib_direct_run(struct ib_direct *d, int format,
     struct ib_plan p;
     plan_from_jpeg(d->s, &h, &p, o);
     enum ib_direct_result res = IB_DIRECT_FAILED;
+    struct ib_jpeg_job jobs[IB_MAX_OUTPUTS];
+    struct ib_pixels decoded;
     if (ib_plan_check_pixels(d->s, &p, o) == 0) {
-        struct ib_jpeg_job job;
-        make_job(d, &p, &h, &job);
-        res = ib_jpeg_path_run(&job, jpeg, &pl->bytes, &pl->len, &o->out_w,
-                               &o->out_h) == 0
-                  ? IB_DIRECT_DONE
-                  : IB_DIRECT_DECLINED;
+        int shrink = plan_outputs(d, &p, &h, outs, jobs);
+        res = IB_DIRECT_DECLINED;
+        if (ib_outs_to_make(outs) > 0 &&
+            ib_jpeg_path_decode(&jobs[0], jpeg, shrink, &decoded) == 0) {
+            if (make_outputs(outs, jobs, &decoded) == 0)
+                res = IB_DIRECT_DONE;
+            ib_pixels_free(&decoded);
+        }
     }
     ib_jpeg_close(jpeg);
-    if (res == IB_DIRECT_DONE) {
-        pl->img = NULL;
-        pl->format = IB_FMT_JPEG;
-        o->pipeline = IB_PIPELINE_DIRECT_JPEG;
-    }
+    if (res == IB_DIRECT_DONE)
+        o->status = IB_STATUS_OK;
     return res;
 }

@@ -8,7 +8,7 @@
 #include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
 #include "jpegio.h"
-#include "write.h"
+#include "outputs.h"
 
 struct ib_direct;
 
@@ -19,17 +19,18 @@ struct ib_direct *ib_direct_new(const struct ib_settings *s);
 void ib_direct_free(struct ib_direct *d);
 
 enum ib_direct_result {
-    IB_DIRECT_DONE,     /* pl holds the encoded output */
+    IB_DIRECT_DONE,     /* every output to make was made, in memory */
     IB_DIRECT_FAILED,   /* the plan refused the file: o says why */
     IB_DIRECT_DECLINED, /* libvips must do the file */
 };
 
-/* Runs the path on in, for output format (IB_FMT_FROM_LOADER: the
- * input's). On IB_DIRECT_DONE, pl->bytes is malloc'd (the caller frees
- * it) and o has the sizes and the pipeline. d may be NULL. */
-enum ib_direct_result ib_direct_run(struct ib_direct *d, int format,
-                                    const struct ib_jpeg_input *in,
-                                    struct ib_payload *pl,
-                                    struct ib_outcome *o);
+/* Runs the path on in for the outputs of outs: a plain JPEG whose outputs
+ * are all JPEGs, decoded once at the shrink of the largest. On
+ * IB_DIRECT_DONE each output to make holds its bytes, size and pipeline,
+ * and o is ok. d may be NULL. */
+enum ib_direct_result ib_direct_make(struct ib_direct *d,
+                                     const struct ib_jpeg_input *in,
+                                     struct ib_outs *outs,
+                                     struct ib_outcome *o);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "encode.h"
+#include "fit.h"
 #include "srgb.h"
 
 /* Decoded pixels beyond this go through libvips, which streams them: the
@@ -20,46 +21,21 @@ static int swaps_axes(int orientation)
     return orientation >= 5 && orientation <= 8;
 }
 
-/* thumbnail's calculate_shrink: how much to shrink each axis of a WxH image
- * (as stored) so that, once upright, it fits (or fills, when cropping) the
- * target box. */
+/* thumbnail's calculate_shrink for the job's target, on a WxH image as
+ * stored. */
 static void calculate_shrink(const struct ib_jpeg_job *job, int width,
                              int height, double *hshrink, double *vshrink)
 {
-    const struct ib_target *t = &job->target;
-    int rotate = swaps_axes(job->orientation);
-    int target_w = rotate ? t->height : t->width;
-    int target_h = rotate ? t->width : t->height;
-    *hshrink = (double)width / target_w;
-    *vshrink = (double)height / target_h;
-    /* Fit: the axis that needs the larger shrink wins; fill: the smaller. */
-    int horizontal = t->crop ? *hshrink < *vshrink : !(*hshrink < *vshrink);
-    if (t->size != IB_SIZE_FORCE) {
-        if (horizontal)
-            *vshrink = *hshrink;
-        else
-            *hshrink = *vshrink;
-    }
-    if (t->size == IB_SIZE_UP) {
-        *hshrink = *hshrink < 1 ? *hshrink : 1;
-        *vshrink = *vshrink < 1 ? *vshrink : 1;
-    } else if (t->size == IB_SIZE_DOWN) {
-        *hshrink = *hshrink > 1 ? *hshrink : 1;
-        *vshrink = *vshrink > 1 ? *vshrink : 1;
-    }
-    /* Never shrink an axis to nothing. */
-    *hshrink = *hshrink < width ? *hshrink : width;
-    *vshrink = *vshrink < height ? *vshrink : height;
+    ib_target_shrink(&job->target, width, height, swaps_axes(job->orientation),
+                     hshrink, vshrink);
 }
 
-/* thumbnail's find_jpegshrink: block-shrink in the decoder to a bit above
- * the target, leaving at least a factor of two to vips_resize. */
+/* thumbnail's find_jpegshrink. */
 static int jpeg_shrink(const struct ib_jpeg_job *job)
 {
     double h, v;
     calculate_shrink(job, job->width, job->height, &h, &v);
-    double shrink = h < v ? h : v;
-    return shrink >= 16 ? 8 : shrink >= 8 ? 4 : shrink >= 4 ? 2 : 1;
+    return ib_jpeg_shrink_factor(h, v);
 }
 
 /* libjpeg rounds a scaled size up, libvips' loader down (it drops the last
@@ -173,39 +149,92 @@ static VipsImage *transform_to_srgb(const struct ib_jpeg_job *job,
     return ib_image_replace(in, rc, &out);
 }
 
+/* The size a shrink of a WxH image comes out at: libvips' reduce rounds
+ * to nearest. */
+static int reduced(int n, double shrink)
+{
+    int size = (int)(n / shrink + 0.5);
+    return size > 0 ? size : 1;
+}
+
+/* Decoded at another shrink than the job's own (renditions: the largest
+ * output's), the job's output would round to another size, a pixel off:
+ * it is asked for the size it has alone, exactly. When it enlarges, the
+ * sizes are left as the shrink makes them. */
+static void exact_shrink(const struct ib_jpeg_job *job,
+                         const struct ib_pixels *decoded, double *h, double *v)
+{
+    int own = jpeg_shrink(job);
+    int w = job->width / own, ht = job->height / own;
+    double oh, ov;
+    if (w == decoded->width || w < 1 || ht < 1)
+        return;
+    calculate_shrink(job, w, ht, &oh, &ov);
+    if (oh < 1 || ov < 1 || *h < 1 || *v < 1)
+        return;
+    *h = (double)decoded->width / reduced(w, oh);
+    *v = (double)decoded->height / reduced(ht, ov);
+}
+
 static VipsImage *resize_decoded(const struct ib_jpeg_job *job,
                                  const struct ib_pixels *decoded)
 {
     double h, v;
     calculate_shrink(job, decoded->width, decoded->height, &h, &v);
+    exact_shrink(job, decoded, &h, &v);
     return ib_resize_pixels(job->resizes, decoded, h, v);
 }
 
-int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
-                     unsigned char **out, size_t *out_len, int *out_w,
-                     int *out_h)
+int ib_jpeg_path_shrink(const struct ib_jpeg_job *job)
+{
+    return jpeg_shrink(job);
+}
+
+int ib_jpeg_path_decode(const struct ib_jpeg_job *job,
+                        struct ib_jpeg_reader *jpeg, int shrink,
+                        struct ib_pixels *decoded)
+{
+    if (ib_jpeg_read(jpeg, shrink, MAX_DECODED_BYTES, decoded) != 0)
+        return -1;
+    trim_to_libvips_size(decoded, job->width, job->height, shrink);
+    return 0;
+}
+
+int ib_jpeg_path_render(const struct ib_jpeg_job *job,
+                        const struct ib_pixels *decoded, struct ib_pixels *out)
 {
     /* converted: the cached transform's output, which img may wrap. */
-    struct ib_pixels decoded, converted = {0}, resized = {0};
-    int shrink = jpeg_shrink(job);
-    if (ib_jpeg_read(jpeg, shrink, MAX_DECODED_BYTES, &decoded) != 0)
-        return -1;
-    trim_to_libvips_size(&decoded, job->width, job->height, shrink);
-    VipsImage *img = resize_decoded(job, &decoded);
+    struct ib_pixels converted = {0};
+    memset(out, 0, sizeof(*out));
+    VipsImage *img = resize_decoded(job, decoded);
     if (img)
         img = transform_to_srgb(job, img, &converted);
     if (img)
         img = rotate_upright(job, img);
     if (img)
         img = crop(job, img);
+    if (img && job->rendition)
+        img = ib_fit_finish(job->rendition, IB_FMT_JPEG, img);
     int rc =
-        img && img->Bands == decoded.bands && img->BandFmt == VIPS_FORMAT_UCHAR
-            ? compute_here(img, &resized)
+        img && img->Bands == decoded->bands && img->BandFmt == VIPS_FORMAT_UCHAR
+            ? compute_here(img, out)
             : -1;
     if (img)
         g_object_unref(img);
-    ib_pixels_free(&decoded);
     ib_pixels_free(&converted);
+    vips_error_clear();
+    return rc;
+}
+
+int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
+                     unsigned char **out, size_t *out_len, int *out_w,
+                     int *out_h)
+{
+    struct ib_pixels decoded, resized = {0};
+    if (ib_jpeg_path_decode(job, jpeg, jpeg_shrink(job), &decoded) != 0)
+        return -1;
+    int rc = ib_jpeg_path_render(job, &decoded, &resized);
+    ib_pixels_free(&decoded);
     if (rc == 0)
         rc = ib_jpeg_encode(&resized, &job->encoding, out, out_len);
     if (rc == 0) {
@@ -213,6 +242,5 @@ int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
         *out_h = resized.height;
     }
     ib_pixels_free(&resized);
-    vips_error_clear();
     return rc;
 }

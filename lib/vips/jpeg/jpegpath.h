@@ -14,6 +14,7 @@
 #include <vips/vips.h>
 
 #include "imgbatch/geometry.h"
+#include "imgbatch/settings.h"
 #include "jpegio.h"
 #include "resizecache.h"
 #include "srgb.h"
@@ -23,6 +24,8 @@ struct ib_jpeg_job {
     int orientation;         /* EXIF 1..8; 1 when not rotating */
     struct ib_target target; /* resolved for the upright image */
     VipsInteresting crop;    /* when target.crop */
+    /* The rest of the output's fit, ib_fit_finish's (fit.h); NULL: none. */
+    const struct ib_rendition *rendition;
     /* Transform from the embedded profile to sRGB, with this intent,
      * through the cached transforms when they take the profile (srgb may
      * be NULL: libvips' transform then does it). */
@@ -35,9 +38,26 @@ struct ib_jpeg_job {
     struct ib_jpeg_encoding encoding;
 };
 
-/* Resizes the JPEG whose header jpeg has read; on success *out holds the
- * encoded output (malloc'd) and out_w/out_h its size. -1 when the path
- * cannot do it cleanly: nothing is reported then, the caller uses libvips. */
+/* The job's shrink-on-load factor, libvips' for its target. */
+int ib_jpeg_path_shrink(const struct ib_jpeg_job *job);
+
+/* Decodes the JPEG whose header jpeg has read at 1/shrink, as libvips'
+ * loader would (its size trimmed alike). 0, or -1 when the path cannot
+ * do it cleanly. Once per reader. */
+int ib_jpeg_path_decode(const struct ib_jpeg_job *job,
+                        struct ib_jpeg_reader *jpeg, int shrink,
+                        struct ib_pixels *decoded);
+
+/* The job's output from decoded pixels (of any shrink): resized, to sRGB,
+ * upright, cropped or padded. 0, or -1 (nothing reported: the caller uses
+ * libvips). */
+int ib_jpeg_path_render(const struct ib_jpeg_job *job,
+                        const struct ib_pixels *decoded, struct ib_pixels *out);
+
+/* Resizes the JPEG whose header jpeg has read: decoded at the job's own
+ * shrink, rendered and encoded. On success *out holds the encoded output
+ * (malloc'd) and out_w/out_h its size. -1 when the path cannot do it
+ * cleanly: nothing is reported then, the caller uses libvips. */
 int ib_jpeg_path_run(const struct ib_jpeg_job *job, struct ib_jpeg_reader *jpeg,
                      unsigned char **out, size_t *out_len, int *out_w,
                      int *out_h);
