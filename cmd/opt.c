@@ -147,11 +147,9 @@ static int count_use(const struct opt_table *t, const struct opt *o,
     size_t i = canonical(t, o);
     if (!o->arg || (o->flags & OPT_REPEATABLE) || !seen[i]++)
         return 0;
-    char name[96];
-    return opt_usage_error(t, context, "%s given twice: it takes one value%s",
-                           what(&t->opts[i], name, sizeof(name)),
-                           t->opts[i].flags & OPT_LIST ? " (or a list: a,b)"
-                                                       : "");
+    return opt_usage_error(
+        t, context, "--%s given twice: it takes one value%s", t->opts[i].name,
+        t->opts[i].flags & OPT_LIST ? " (or a list: a,b)" : "");
 }
 
 int opt_parse(const struct opt_table *t, int argc, char **argv,

@@ -586,9 +586,13 @@ static int parse_all(int argc, char **argv, struct cli *c, struct recipe *r,
     if (rc == 0 && c->recipe) {
         const char *path = c->recipe;
         char why[512];
-        if (recipe_read(path, &c->strings, r, why, sizeof(why)))
+        int read = recipe_read(path, &c->strings, r, why, sizeof(why));
+        if (read == RECIPE_UNREADABLE)
             return opt_usage_error(&cli_options, NULL,
                                    "cannot read recipe '%s': %s", path, why);
+        if (read == RECIPE_BAD_LINE)
+            return opt_usage_error(&cli_options, NULL, "recipe '%s' %s", path,
+                                   why);
         struct string_list none = {0};
         set_defaults(c);
         c->variant_specs = none;

@@ -143,7 +143,7 @@ int recipe_read(const char *path, struct ib_arena *a, struct recipe *r,
     r->path = path;
     char *text;
     if (read_text(path, &text, why, why_len))
-        return -1;
+        return RECIPE_UNREADABLE;
     int rc = 0, line = 0;
     char *save = NULL;
     for (char *p = text; rc == 0 && p; p = save) {
@@ -163,7 +163,7 @@ int recipe_read(const char *path, struct ib_arena *a, struct recipe *r,
     free(text);
     if (rc)
         recipe_free(r);
-    return rc;
+    return rc ? RECIPE_BAD_LINE : 0;
 }
 
 void recipe_free(struct recipe *r)

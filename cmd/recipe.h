@@ -35,8 +35,13 @@ struct recipe {
     int nsections;
 };
 
-/* Reads path into r, its strings in a. 0, or -1 with why ("line 3: ..."
- * or the reason the file cannot be read). */
+enum {
+    RECIPE_UNREADABLE = -1, /* why: the errno text */
+    RECIPE_BAD_LINE = -2,   /* why: "line 3: ..." */
+};
+
+/* Reads path into r, its strings in a. 0, or RECIPE_UNREADABLE or
+ * RECIPE_BAD_LINE with why. */
 int recipe_read(const char *path, struct ib_arena *a, struct recipe *r,
                 char *why, size_t why_len);
 void recipe_free(struct recipe *r);

@@ -87,12 +87,14 @@ static void default_size(struct output_opts *o)
 }
 
 /* Rendition r of o, with its size i and format j. */
-static int make(const struct output_opts *o, int i, int j,
+static int make(struct builder *b, const struct output_opts *o, int i, int j,
                 struct ib_rendition *r, const char *context)
 {
     *r = o->r;
     r->geometry = o->sizes.g[i];
-    r->size_text = o->sizes.text[i];
+    /* o may be a variant's copy of the options: the text must outlive it. */
+    r->size_text = ib_arena_store(&b->c->strings, o->sizes.text[i],
+                                  strlen(o->sizes.text[i]));
     r->format = o->formats.n ? o->formats.f[j] : IB_FMT_KEEP;
     return settle_fit(o, r, context) || settle_gravity(o, r, context) ? -1 : 0;
 }
@@ -169,7 +171,7 @@ static int cross_product(struct builder *b)
     for (int i = 0; i < o->sizes.n; i++)
         for (int j = 0; j < formats; j++) {
             struct ib_rendition *r = next_slot(b, NULL);
-            if (!r || make(o, i, j, r, NULL))
+            if (!r || make(b, o, i, j, r, NULL))
                 return -1;
             const char *format =
                 o->formats.n > 1 ? ib_format_name(o->formats.f[j]) : NULL;
@@ -211,32 +213,39 @@ static int variant(struct builder *b, const char *name, int argc, char **argv,
         return USAGE(context, "a variant makes one output: give it one size "
                               "(-s) and at most one format (-f)");
     struct ib_rendition *r = next_slot(b, context);
-    if (!r || make(&o, 0, 0, r, context))
+    if (!r || make(b, &o, 0, 0, r, context))
         return -1;
     r->variant = name;
     return 0;
 }
 
-/* --variant '[NAME:] OPTIONS'. */
+/* --variant '[NAME:] OPTIONS'. A colon after a first word that is not an
+ * option names the variant; else it is v1, v2, ... by its place. */
 static int variant_spec(struct builder *b, const char *spec, int index)
 {
     const char *colon = strchr(spec, ':');
     size_t lead = strspn(spec, " ");
-    const char *name;
+    const char *options = spec, *name;
     char auto_name[16];
-    if (colon &&
-        valid_variant_name(spec + lead, (size_t)(colon - spec - lead))) {
-        name = ib_arena_store(&b->c->strings, spec + lead,
-                              (size_t)(colon - spec - lead));
-        spec = colon + 1;
+    if (colon && spec[lead] != '-') {
+        size_t n = (size_t)(colon - spec - lead);
+        while (n && spec[lead + n - 1] == ' ')
+            n--;
+        if (!valid_variant_name(spec + lead, n))
+            return USAGE(NULL,
+                         "invalid --variant '%s': a variant's name is "
+                         "letters, digits, '-', '_' and '.', not '%.*s'",
+                         spec, (int)n, spec + lead);
+        name = ib_arena_store(&b->c->strings, spec + lead, n);
+        options = colon + 1;
     } else {
         snprintf(auto_name, sizeof(auto_name), "v%d", index + 1);
         name = ib_arena_store(&b->c->strings, auto_name, strlen(auto_name));
     }
     char **words, why[128];
     int nwords;
-    int rc = opt_split_words(spec, "variant", &b->c->strings, &words, &nwords,
-                             why, sizeof(why));
+    int rc = opt_split_words(options, "variant", &b->c->strings, &words,
+                             &nwords, why, sizeof(why));
     if (rc == 0)
         rc = variant(b, name, nwords, words, NULL, NULL);
     else

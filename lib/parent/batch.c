@@ -463,8 +463,11 @@ static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
 {
     struct ib_batch *b = ctx;
     struct ib_entry *e = land(b, id);
+    size_t index = (size_t)(e - b->list->v);
     for (int r = 0; r < b->s->nrenditions; r++) {
-        ib_temp_path(output_of(b, e, r), pid, &b->scratch);
+        /* A name known once made is in the claims, if it got that far. */
+        const char *late = ib_claims_late_path(b->claims, index, r);
+        ib_temp_path(late ? late : output_of(b, e, r), pid, &b->scratch);
         unlink(ib_buf_cstr(&b->scratch));
     }
     if (reason) /* else interrupted: not the file's fault, not reported */

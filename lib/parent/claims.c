@@ -310,6 +310,10 @@ int ib_claims_late(struct ib_claims *c, size_t i, int r, const char *path,
 {
     uint32_t who = (uint32_t)(i * c->nr + (size_t)r);
     const struct ib_entry *input = find_input(c->list, path);
+    if (input == &c->list->v[i]) {
+        snprintf(why, why_len, "its output would overwrite the input itself");
+        return -1;
+    }
     if (input) {
         snprintf(why, why_len, "its output would overwrite the input '%s'",
                  input->path);
@@ -333,4 +337,13 @@ int ib_claims_late(struct ib_claims *c, size_t i, int r, const char *path,
     if (++c->used * 2 > c->mask + 1)
         grow(c);
     return 0;
+}
+
+const char *ib_claims_late_path(const struct ib_claims *c, size_t i, int r)
+{
+    uint32_t who = (uint32_t)(i * c->nr + (size_t)r);
+    for (size_t k = c->nlates; k-- > 0;)
+        if (c->lates[k].who == who)
+            return c->lates[k].path;
+    return NULL;
 }

@@ -46,4 +46,7 @@ enum ib_claim_state ib_claims_state(struct ib_claims *c, size_t i, int r,
 int ib_claims_late(struct ib_claims *c, size_t i, int r, const char *path,
                    char *why, size_t why_len);
 
+/* The path output r of entry i claimed at run time, or NULL. */
+const char *ib_claims_late_path(const struct ib_claims *c, size_t i, int r);
+
 #endif

@@ -114,6 +114,9 @@ static VipsArrayDouble *pad_value(const struct ib_rendition *r, int format,
     if (!transparent(r, format)) {
         if (colours < 3) /* grey: the colour's luminance (Rec. 601) */
             v[0] = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) * scale;
+        else if (img->Type == VIPS_INTERPRETATION_CMYK) /* kept CMYK: */
+            for (int i = 0; i < 3; i++) /* the ink that leaves it, no K */
+                v[i] = (255 - rgb[i]) * scale;
         else
             for (int i = 0; i < 3; i++)
                 v[i] = rgb[i] * scale;

@@ -60,6 +60,8 @@ void ib_outs_begin(struct ib_outs *outs, const struct ib_settings *s,
         out->blocked = t->outputs[i].reason;
         out->format = ib_output_format(out->r, &outs->in);
         out->crop = VIPS_INTERESTING_NONE;
+        if (out->action == IB_OUTPUT_KEEP)
+            snprintf(out->error, sizeof(out->error), "up to date");
         if (!ib_out_is_late(out))
             name_out(outs, out, s->outdir, &out->path);
     }
