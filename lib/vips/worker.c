@@ -124,8 +124,10 @@ static int take_frame(struct channel *ch, int type)
 {
     for (;;) {
         size_t off = 0, len;
-        int found;
-        while ((found = ib_proto_frame(ch->in.data + off, ch->in.len - off,
+        int found = 0;
+        /* (An empty buffer has no data pointer to offset.) */
+        while (off < ch->in.len &&
+               (found = ib_proto_frame(ch->in.data + off, ch->in.len - off,
                                        &len)) == 1) {
             int t;
             uint64_t id;
@@ -193,9 +195,8 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         _exit(70);
     struct ib_claimer claimer = {&ch, claim};
     ib_proto_put_ready(&ch.out, (uint32_t)getpid());
-    if (send_frame(&ch) != 0)
-        _exit(0);
-    while (take_frame(&ch, IB_MSG_TASK) == 0) {
+    int alive = send_frame(&ch) == 0;
+    while (alive && take_frame(&ch, IB_MSG_TASK) == 0) {
         /* The task is copied: a CLAIM's GRANT reuses the frame. */
         struct ib_task task = ch.msg->task;
         struct ib_buf frame = ch.frame;
@@ -204,9 +205,15 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         ib_resize_input(r, &task, o, &claimer);
         ib_proto_put_result(&ch.out, task.id, o);
         ib_buf_free(&frame);
-        if (send_frame(&ch) != 0)
-            break;
+        alive = send_frame(&ch) == 0;
         ib_heap_give_back(&heap);
     }
+    /* Freed, though the process ends: valgrind's leak check runs on the
+     * workers, and an optimised frame may keep no pointer to them. */
+    free(o);
+    free(ch.msg);
+    ib_buf_free(&ch.in);
+    ib_buf_free(&ch.frame);
+    ib_buf_free(&ch.out);
     _exit(0);
 }

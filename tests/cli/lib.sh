@@ -18,9 +18,15 @@ fail() {
 }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 
-# Under a wrapper (valgrind) one worker unless the test asks for more:
+# Under a wrapper (valgrind) one worker unless the test asks for some:
 # every worker pays libvips' start-up under valgrind, seconds each.
-ib() { ${IMGBATCH_WRAPPER:-} "$IMGBATCH" ${IMGBATCH_WRAPPER:+-j1} "$@"; }
+ib() {
+    local jobs=${IMGBATCH_WRAPPER:+-j1} a
+    for a in "$@"; do
+        case $a in -j* | --jobs*) jobs= ;; esac
+    done
+    ${IMGBATCH_WRAPPER:-} "$IMGBATCH" $jobs "$@"
+}
 
 # ib_again: ib for a run that repeats what an earlier run of the same test
 # took through the worker under the wrapper, with other parent options (a
