@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The compare subcommand. It runs no pool, so this process loads the vips
  * module (vipsmodule.h) and starts libvips itself; the batch's parent
  * still never does. Its options come from a table of its own, whose

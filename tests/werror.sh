@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # -Werror is the packager's choice (IMGBATCH_WERROR, off by default): a
 # plain configure compiles without it, IMGBATCH_WERROR=ON with it. Under
 # CI=true the build under test must be one with it, as scripts/test

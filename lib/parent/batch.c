@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parent's side of a batch: walks the list in the hand-out order
  * (order.h), reports what needs no work (skipped entries, scan errors,
  * clashes) as it goes, hands the rest to the pool as tasks, and turns what

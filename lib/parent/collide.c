@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output clashes are found with a hash table of 64-bit hashes of output
  * paths (16 bytes an input, not a copy of every path); a hash match is
  * confirmed by rebuilding the other output path. An output that is another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finds, before any work, inputs whose outputs would clash: with the input
  * itself, with another input, or with another input's output. */
 #ifndef IMGBATCH_COLLIDE_H

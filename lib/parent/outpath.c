@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output naming: <dir>/<prefix><name>, where <dir> is the input's own
  * directory, or a root (--output, --golden, --diff-dir) plus the input's
  * path below its PATH argument.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where each input's output goes and in which format. Pure string work in
  * the parent, so collisions are found before any worker starts. */
 #ifndef IMGBATCH_OUTPATH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* -u/--update: what was made from what, with which settings.
  *
  * Each output directory holds a small state file, `.imgbatch-state` (with

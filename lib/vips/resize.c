@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One file through libvips (resize.h): open it ourselves (file names with
  * '[' are never parsed, a FIFO never blocks us), try the direct JPEG path,
  * else plan from the header (plan.h), thumbnail with shrink-on-load,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decode, resize, encode and write one file, in a worker (after fork(),
  * never in the parent): the driver of plan.h, jpeg/direct.h and write.h. */
 #ifndef IMGBATCH_RESIZE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes what a worker does with an untrusted file: find a loader, read the
  * header, plan, decode with shrink-on-load, fit to a 32x32 box and encode in
  * the input's format, all in memory through ib_resize_memory. The box is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scanner on a real directory tree with every awkward kind of entry,
  * and output naming and clash detection on the list it builds. */
 #define _DEFAULT_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The machine-readable report: NDJSON, one "file" object per input, then
  * one "summary" object. The schema is documented in the README. */
 #ifndef IMGBATCH_REPORT_H
