@@ -21,7 +21,7 @@ static const struct opt options[] = {
      .help = "show this help and exit"},
 };
 
-static const struct opt_table table = {
+const struct opt_table compare_options = {
     .program = "imgbatch compare",
     .opts = options,
     .n = sizeof(options) / sizeof(options[0]),
@@ -33,7 +33,7 @@ static void print_help(void)
           "Compare two images by decoded pixels (8-bit sRGB with alpha).\n"
           "\n",
           stdout);
-    opt_print_help(&table, stdout);
+    opt_print_help(&compare_options, stdout);
     fputs("\n"
           "Exit status: 0 match, 1 mismatch, 2 an image could not be read or "
           "a\n"
@@ -65,7 +65,7 @@ int compare_main(int argc, char **argv)
     ib_tolerance_defaults(&t);
     const struct opt *exit_opt;
     int first;
-    int rc = opt_parse(&table, argc, argv, &t, &exit_opt, &first);
+    int rc = opt_parse(&compare_options, argc, argv, &t, &exit_opt, &first);
     if (rc < 0)
         return EXIT_SETUP;
     if (rc > 0) {
@@ -73,7 +73,7 @@ int compare_main(int argc, char **argv)
         return EXIT_ALL_DONE;
     }
     if (argc - first != 2) {
-        opt_usage_error(&table, "compare needs EXPECTED and ACTUAL");
+        opt_usage_error(&compare_options, "compare needs EXPECTED and ACTUAL");
         return EXIT_SETUP;
     }
     char err[1024];
