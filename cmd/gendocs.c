@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/* gendocs: the man page, written at build time from the option tables
+ * (cli_options in options.c, compare_options in compare.c). An entry added
+ * to a table reaches --help and the man page with no other change:
+ * nothing below names an option. What no table holds (the description,
+ * the exit statuses, the examples) is written here, once.
+ *
+ *   gendocs DIR DATE   writes DIR/imgbatch.1, dated DATE, whole or not at
+ *                      all
+ *
+ * Hidden entries (aliases) are left out, as --help leaves them out. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "exitcodes.h"
+#include "imgbatch/tempfile.h"
+#include "imgbatch/version.h"
+#include "opt.h"
+#include "options.h"
+
+/* What the command line gives: the man page's date (YYYY-MM-DD; from
+ * SOURCE_DATE_EPOCH when set, for a reproducible build). */
+struct context {
+    const char *date;
+};
+
+static int listed(const struct opt *o)
+{
+    return !(o->flags & OPT_HIDDEN);
+}
+
+/* The entry's argument has candidates a shell can list. */
+static int has_values(const struct opt *o)
+{
+    return o->arg && o->complete == OPT_COMPLETE_VALUES && o->values;
+}
+
+/* How long the first line of the help is: a shell shows one line. */
+static int summary_len(const struct opt *o)
+{
+    return (int)strcspn(o->help, "\n");
+}
+
+/* ---- the man page ------------------------------------------------------ */
+
+/* Text on a roff input line. A backslash is \e; a '-' that starts a word,
+ * and every '-' of such a word ("--max-diff"), is \- so that options
+ * render and search as typed, while a hyphen inside a word ("multi-page")
+ * stays one. A line may not start with a control character. */
+static void roff_text(FILE *f, const char *s, size_t len)
+{
+    int in_option = 0;
+    if (len > 0 && (s[0] == '.' || s[0] == '\''))
+        fputs("\\&", f);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '-' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '('))
+            in_option = 1;
+        else if (s[i] == ' ')
+            in_option = 0;
+        if (s[i] == '\\')
+            fputs("\\e", f);
+        else if (s[i] == '-' && in_option)
+            fputs("\\-", f);
+        else
+            fputc(s[i], f);
+    }
+}
+
+static void roff_line(FILE *f, const char *s)
+{
+    roff_text(f, s, strlen(s));
+    fputc('\n', f);
+}
+
+/* Filled text as input lines of at most ROFF_WIDTH bytes (past a long
+ * word), broken at spaces: roff joins them again, and a reader of the
+ * source (or mandoc -T lint) sees short lines. */
+#define ROFF_WIDTH 72
+
+static void roff_fill(FILE *f, const char *s, size_t len)
+{
+    while (len > ROFF_WIDTH) {
+        size_t cut = ROFF_WIDTH;
+        while (cut > 0 && s[cut] != ' ')
+            cut--;
+        if (cut == 0)
+            cut = strcspn(s, " ") < len ? strcspn(s, " ") : len;
+        roff_text(f, s, cut);
+        fputc('\n', f);
+        s += cut, len -= cut;
+        while (len > 0 && *s == ' ')
+            s++, len--;
+    }
+    roff_text(f, s, len);
+    fputc('\n', f);
+}
+
+/* "\fB\-s\fR, \fB\-\-size\fR \fIGEOMETRY\fR": the tag of an entry. */
+static void man_tag(FILE *f, const struct opt *o)
+{
+    if (o->key)
+        fprintf(f, "\\fB\\-%c\\fR, ", o->key);
+    char name[128];
+    snprintf(name, sizeof(name), "--%s", o->name);
+    fputs("\\fB", f);
+    roff_text(f, name, strlen(name));
+    fputs("\\fR", f);
+    if (o->arg) {
+        fputs(" \\fI", f);
+        roff_text(f, o->arg, strlen(o->arg));
+        fputs("\\fR", f);
+    }
+    fputc('\n', f);
+}
+
+/* The help: its first line filled, the lines after it ('\n') as written,
+ * for they are aligned lists; then the entry's values. */
+static void man_help(FILE *f, const struct opt *o)
+{
+    const char *rest = o->help + summary_len(o);
+    roff_fill(f, o->help, (size_t)summary_len(o));
+    if (*rest) {
+        fputs(".nf\n", f);
+        while (*rest) {
+            rest++;
+            size_t len = strcspn(rest, "\n");
+            roff_text(f, rest, len);
+            fputc('\n', f);
+            rest += len;
+        }
+        fputs(".fi\n", f);
+    }
+    if (!has_values(o))
+        return;
+    fputs(".br\nNamed values:\n", f);
+    for (size_t i = 0; o->values[i]; i++) {
+        fputs("\\fB", f);
+        roff_text(f, o->values[i], strlen(o->values[i]));
+        fputs(o->values[i + 1] ? "\\fR,\n" : "\\fR.\n", f);
+    }
+}
+
+/* Every listed entry of t, under its group's title as in --help. */
+static void man_options(FILE *f, const struct opt_table *t)
+{
+    int group = -1;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct opt *o = &t->opts[i];
+        if (!listed(o))
+            continue;
+        if (t->groups && o->group != group && t->groups[o->group])
+            fprintf(f, ".SS %s\n", t->groups[o->group]);
+        group = o->group;
+        fputs(".TP\n", f);
+        man_tag(f, o);
+        man_help(f, o);
+    }
+}
+
+/* No hyphenation, no stretched spaces: option names and paths must read
+ * as typed. */
+static const char man_head[] =
+    ".nh\n"
+    ".ad l\n"
+    ".SH NAME\n"
+    "imgbatch \\- resize folders of images with libvips, safely and in "
+    "parallel\n"
+    ".SH SYNOPSIS\n"
+    ".B imgbatch\n"
+    "[\\fIOPTION\\fR]... \\fIPATH\\fR...\n"
+    ".br\n"
+    ".B imgbatch compare\n"
+    "[\\fIOPTION\\fR]... \\fIEXPECTED ACTUAL\\fR\n"
+    ".SH DESCRIPTION\n"
+    "\\fBimgbatch\\fR resizes every image in each \\fIPATH\\fR (a file, or a\n"
+    "directory of image files) into a new file named\n"
+    "\\fI<prefix><name>\\fR "
+    "(\\fBresized_\\fR\\fIname\\fR by default), beside its input or under\n"
+    "\\fB\\-\\-output\\fR.\n"
+    "Each file is decoded, resized and written by one of a pool of worker\n"
+    "processes: a corrupt or hostile image fails alone, with its reason on\n"
+    "one line; a worker that crashes or hangs is replaced; an output is\n"
+    "never half-written and an input never overwritten.\n"
+    ".PP\n"
+    "A directory contributes its image files, chosen by extension\n"
+    "(jpg, jpeg, png, webp, tif, tiff, gif, heic, heif, avif, jxl; svg, svgz\n"
+    "and pdf with \\fB\\-\\-allow\\-svg\\fR or \\fB\\-\\-allow\\-pdf\\fR);\n"
+    "\\fB\\-r\\fR descends into subdirectories.\n"
+    "A file named on the command line is taken whatever its extension.\n"
+    "Hidden files, imgbatch's own outputs and its temp files are never\n"
+    "inputs, and the list is sorted by path.\n"
+    "A failure is one line on standard error naming the file and the\n"
+    "reason; at the end a summary line counts the files resized, failed and\n"
+    "skipped.\n"
+    ".SH OPTIONS\n";
+
+static const char man_compare[] =
+    ".SH COMPARE\n"
+    ".B imgbatch compare\n"
+    "[\\fIOPTION\\fR]... \\fIEXPECTED ACTUAL\\fR\n"
+    ".PP\n"
+    "Compares two images by decoded pixels (8-bit sRGB with alpha, through\n"
+    "their colour profiles), as \\fB\\-\\-golden\\fR compares each output\n"
+    "with its golden, prints the figures and exits 0 on a match, 1 on a\n"
+    "mismatch and 2 when an image cannot be read or on a usage error.\n"
+    "Its options:\n";
+
+/* The statuses of exitcodes.h, as --help words them. */
+static const struct {
+    int code;
+    const char *meaning;
+} exit_statuses[] = {
+    {EXIT_ALL_DONE, "Every input done, or nothing to do."},
+    {EXIT_SOME_FAILED, "Some inputs failed."},
+    {EXIT_SETUP, "A usage or set-up error: a bad option, an unreadable PATH, "
+                 "no workers, every write failing."},
+    {EXIT_LOCKED, "The --lock file is held by another run."},
+    {EXIT_SIGINT, "Interrupted by SIGINT."},
+    {EXIT_SIGTERM, "Interrupted by SIGTERM."},
+};
+
+static void man_exit_status(FILE *f)
+{
+    fputs(".SH EXIT STATUS\n", f);
+    for (size_t i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]);
+         i++) {
+        fprintf(f, ".TP\n.B %d\n", exit_statuses[i].code);
+        roff_fill(f, exit_statuses[i].meaning,
+                  strlen(exit_statuses[i].meaning));
+    }
+}
+
+/* What each example does, then the command. */
+static const char *const examples[][2] = {
+    {"Fit every image of photos/ into 100x100, as photos/resized_*:",
+     "imgbatch photos/"},
+    {"Exactly 100x100, whatever the aspect ratio, as WebP, into thumbs/:",
+     "imgbatch -s '100x100!' -f webp -o thumbs photos/"},
+    {"Keep a thumbnail tree up to date from cron, one run at a time, silent "
+     "unless a file failed:",
+     "imgbatch --quiet -u --lock thumbs.lock -r -o thumbs uploads/"},
+    {"Check a test suite's outputs against its goldens, with pictures of "
+     "each mismatch:",
+     "imgbatch -o out --golden tests/golden --diff-dir diff fixtures/"},
+    {"One of four parts of a tree, in a Slurm job array:",
+     "sbatch --array=0-3 --wrap 'imgbatch --shard auto -r -o out photos/'"},
+    {"Compare two files within the default tolerance:",
+     "imgbatch compare golden.jpg out.jpg"},
+};
+
+static void man_examples(FILE *f)
+{
+    fputs(".SH EXAMPLES\n", f);
+    for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+        fputs(i ? ".PP\n" : "", f);
+        roff_fill(f, examples[i][0], strlen(examples[i][0]));
+        fputs(".PP\n.RS\n.nf\n", f);
+        roff_line(f, examples[i][1]);
+        fputs(".fi\n.RE\n", f);
+    }
+}
+
+static void write_man(FILE *f, const struct context *c)
+{
+    fputs(".\\\" SPDX-License-Identifier: MIT\n"
+          ".\\\" Written by gendocs from imgbatch's option tables: do not "
+          "edit.\n",
+          f);
+    fprintf(f, ".TH IMGBATCH 1 %s \"imgbatch %s\" \"User Commands\"\n", c->date,
+            IMGBATCH_VERSION);
+    fputs(man_head, f);
+    man_options(f, &cli_options);
+    fputs(man_compare, f);
+    man_options(f, &compare_options);
+    man_exit_status(f);
+    man_examples(f);
+    fputs(".SH SEE ALSO\n.BR vipsthumbnail (1)\n", f);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+/* Writes DIR/NAME whole, from what print() prints. */
+static int emit(const char *dir, const char *name, const struct context *c,
+                void (*print)(FILE *, const struct context *))
+{
+    char *text = NULL, path[4096];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        fprintf(stderr, "gendocs: %s\n", strerror(errno));
+        return -1;
+    }
+    print(f, c);
+    int rc = fclose(f);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (rc == 0)
+        rc = ib_write_file_atomic(path, text, len);
+    if (rc != 0)
+        fprintf(stderr, "gendocs: cannot write '%s': %s\n", path,
+                strerror(errno));
+    free(text);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: gendocs DIR DATE\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+    struct context c = {.date = argv[2]};
+    int rc = 0;
+    rc |= emit(dir, "imgbatch.1", &c, write_man);
+    return rc ? 1 : 0;
+}
