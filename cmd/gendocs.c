@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* gendocs: the man page, written at build time from the option tables
- * (cli_options in options.c, compare_options in compare.c). An entry added
- * to a table reaches --help and the man page with no other change:
- * nothing below names an option. What no table holds (the description,
- * the exit statuses, the examples) is written here, once.
+/* gendocs: the man page and the bash, zsh and fish completions, written at
+ * build time from the option tables (cli_options in options.c,
+ * compare_options in compare.c). An entry added to a table reaches --help,
+ * the man page and the three shells with no other change: nothing below
+ * names an option. What no table holds (the description, the exit
+ * statuses, the examples) is written here, once.
  *
- *   gendocs DIR DATE   writes DIR/imgbatch.1, dated DATE, whole or not at
- *                      all
+ *   gendocs DIR DATE   writes DIR/imgbatch.1 (dated DATE), DIR/imgbatch.bash,
+ *                      DIR/_imgbatch and DIR/imgbatch.fish, each whole or
+ *                      not at all
  *
- * Hidden entries (aliases) are left out, as --help leaves them out. */
+ * Each shell gets the first line of an entry's help as its description,
+ * its values (OPT_COMPLETE_VALUES) as the argument's candidates, files or
+ * directories for OPT_COMPLETE_FILE and _DIR, and nothing for any other
+ * argument (a size, a number: nothing a shell could guess). Hidden entries
+ * (aliases) are left out everywhere, as --help leaves them out. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +27,19 @@
 #include "imgbatch/version.h"
 #include "opt.h"
 #include "options.h"
+
+/* A table and the name its completion functions get. */
+struct table {
+    const struct opt_table *t;
+    const char *id;
+};
+
+static const struct table tables[] = {
+    {&cli_options, "main"},
+    {&compare_options, "compare"},
+};
+
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* What the command line gives: the man page's date (YYYY-MM-DD; from
  * SOURCE_DATE_EPOCH when set, for a reproducible build). */
@@ -281,6 +300,336 @@ static void write_man(FILE *f, const struct context *c)
     fputs(".SH SEE ALSO\n.BR vipsthumbnail (1)\n", f);
 }
 
+/* ---- bash -------------------------------------------------------------- */
+
+/* s in single quotes, for any shell: a quote inside is '\''. */
+static void sh_quoted(FILE *f, const char *s, size_t len)
+{
+    fputc('\'', f);
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(s[i], f);
+    fputc('\'', f);
+}
+
+static void sh_quoted_str(FILE *f, const char *s)
+{
+    sh_quoted(f, s, strlen(s));
+}
+
+/* "-f|--format": a case pattern. */
+static void bash_pattern(FILE *f, const struct opt *o)
+{
+    if (o->key)
+        fprintf(f, "-%c|", o->key);
+    fprintf(f, "--%s", o->name);
+}
+
+/* The case arm for the word after an entry that takes an argument: its
+ * values, files, directories, or nothing at all. */
+static void bash_argument(FILE *f, const struct opt *o)
+{
+    fputs("    ", f);
+    bash_pattern(f, o);
+    fputs(")", f);
+    if (has_values(o)) {
+        fputs(" _imgbatch_words \"$1\" '", f);
+        for (size_t i = 0; o->values[i]; i++)
+            fprintf(f, "%s%s", i ? " " : "", o->values[i]);
+        fputs("'", f);
+    } else if (o->complete == OPT_COMPLETE_FILE) {
+        fputs(" _imgbatch_files \"$1\"", f);
+    } else if (o->complete == OPT_COMPLETE_DIR) {
+        fputs(" _imgbatch_dirs \"$1\"", f);
+    }
+    fputs(" ;;\n", f);
+}
+
+/* Every listed name of t, for compgen -W. */
+static void bash_names(FILE *f, const struct opt_table *t)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < t->n; i++) {
+        const struct opt *o = &t->opts[i];
+        if (!listed(o))
+            continue;
+        if (o->key)
+            fprintf(f, "%s-%c", sep, o->key), sep = " ";
+        fprintf(f, "%s--%s", sep, o->name), sep = " ";
+    }
+}
+
+/* _imgbatch_ID CUR PREV: COMPREPLY for the word CUR after the word PREV,
+ * or status 1 when CUR is an operand. */
+static void bash_table(FILE *f, const struct table *tb)
+{
+    const struct opt_table *t = tb->t;
+    fprintf(f, "\n# %s\n_imgbatch_%s()\n{\n    case $2 in\n", t->program,
+            tb->id);
+    for (size_t i = 0; i < t->n; i++)
+        if (listed(&t->opts[i]) && t->opts[i].arg)
+            bash_argument(f, &t->opts[i]);
+    fputs("    *)\n"
+          "        [[ $1 == -* ]] || return 1\n"
+          "        _imgbatch_words \"$1\" '",
+          f);
+    bash_names(f, t);
+    fputs("' ;;\n    esac\n}\n", f);
+}
+
+static const char bash_head[] =
+    "# SPDX-License-Identifier: MIT\n"
+    "# bash completion for imgbatch, written by gendocs from its option\n"
+    "# tables: do not edit.\n"
+    "\n"
+    "_imgbatch_words()\n"
+    "{\n"
+    "    mapfile -t COMPREPLY < <(compgen -W \"$2\" -- \"$1\")\n"
+    "}\n"
+    "\n"
+    "# Outside a completion (a test calling _imgbatch) compopt has nothing\n"
+    "# to set, and says so.\n"
+    "_imgbatch_files()\n"
+    "{\n"
+    "    compopt -o filenames 2> /dev/null\n"
+    "    mapfile -t COMPREPLY < <(compgen -f -- \"$1\")\n"
+    "}\n"
+    "\n"
+    "_imgbatch_dirs()\n"
+    "{\n"
+    "    compopt -o filenames 2> /dev/null\n"
+    "    mapfile -t COMPREPLY < <(compgen -d -- \"$1\")\n"
+    "}\n";
+
+static const char bash_main[] =
+    "\n"
+    "_imgbatch()\n"
+    "{\n"
+    "    local cur=${COMP_WORDS[COMP_CWORD]} prev=\n"
+    "    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
+    "    # --name=VALUE: bash splits the word at '=' (COMP_WORDBREAKS).\n"
+    "    if [[ $cur == = ]]; then\n"
+    "        cur=\n"
+    "    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then\n"
+    "        prev=${COMP_WORDS[COMP_CWORD - 2]}\n"
+    "    fi\n"
+    "    COMPREPLY=()\n"
+    "    if [[ ${COMP_WORDS[1]-} == compare ]] && ((COMP_CWORD > 1)); then\n"
+    "        _imgbatch_compare \"$cur\" \"$prev\" || _imgbatch_files \"$cur\"\n"
+    "        return 0\n"
+    "    fi\n"
+    "    _imgbatch_main \"$cur\" \"$prev\" && return 0\n"
+    "    _imgbatch_files \"$cur\"\n"
+    "    if ((COMP_CWORD == 1)) && [[ compare == \"$cur\"* ]]; then\n"
+    "        COMPREPLY+=(compare)\n"
+    "    fi\n"
+    "    return 0\n"
+    "}\n"
+    "\n"
+    "complete -F _imgbatch imgbatch\n";
+
+static void write_bash(FILE *f, const struct context *c)
+{
+    (void)c;
+    fputs(bash_head, f);
+    for (size_t i = 0; i < NTABLES; i++)
+        bash_table(f, &tables[i]);
+    fputs(bash_main, f);
+}
+
+/* ---- zsh --------------------------------------------------------------- */
+
+/* What ends each part of a spec: "--name=[EXPLANATION]:MESSAGE:(VALUE ...)" */
+#define ZSH_EXPLANATION "[]\\"
+#define ZSH_MESSAGE ":\\"
+#define ZSH_VALUE " ()\\"
+
+/* Text inside an _arguments spec, itself inside single quotes: the
+ * characters of special that would end the text are escaped with a
+ * backslash. */
+static void zsh_text(FILE *f, const char *s, size_t len, const char *special)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (strchr(special, s[i]))
+            fputc('\\', f);
+        if (s[i] == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(s[i], f);
+    }
+}
+
+/* The message and action of an entry's argument: ":MODE:(a b c)". */
+static void zsh_action(FILE *f, const struct opt *o)
+{
+    fputc(':', f);
+    zsh_text(f, o->arg, strlen(o->arg), ZSH_MESSAGE);
+    fputc(':', f);
+    if (has_values(o)) {
+        fputc('(', f);
+        for (size_t i = 0; o->values[i]; i++) {
+            fputs(i ? " " : "", f);
+            zsh_text(f, o->values[i], strlen(o->values[i]), ZSH_VALUE);
+        }
+        fputc(')', f);
+    } else if (o->complete == OPT_COMPLETE_FILE) {
+        fputs("_files", f);
+    } else if (o->complete == OPT_COMPLETE_DIR) {
+        fputs("_files -/", f);
+    } else {
+        fputc(' ', f); /* a message, no candidates */
+    }
+}
+
+/* One spec, for the short name (key) or the long one (key 0). An entry's
+ * two names exclude each other; --help and --version exclude the rest. */
+static void zsh_spec(FILE *f, const struct opt *o, int key)
+{
+    fputs("    '", f);
+    if (o->flags & OPT_EXIT)
+        fputs("(- *)", f);
+    else if (o->key)
+        fprintf(f, "(-%c --%s)", o->key, o->name);
+    if (key)
+        fprintf(f, "-%c%s", key, o->arg ? "+" : "");
+    else
+        fprintf(f, "--%s%s", o->name, o->arg ? "=" : "");
+    fputc('[', f);
+    zsh_text(f, o->help, (size_t)summary_len(o), ZSH_EXPLANATION);
+    fputc(']', f);
+    if (o->arg)
+        zsh_action(f, o);
+    fputs("' \\\n", f);
+}
+
+static void zsh_table(FILE *f, const struct table *tb, const char *operands)
+{
+    const struct opt_table *t = tb->t;
+    fprintf(f, "\n# %s\n_imgbatch_%s() {\n  _arguments -s -S \\\n", t->program,
+            tb->id);
+    for (size_t i = 0; i < t->n; i++) {
+        const struct opt *o = &t->opts[i];
+        if (!listed(o))
+            continue;
+        if (o->key)
+            zsh_spec(f, o, o->key);
+        zsh_spec(f, o, 0);
+    }
+    fprintf(f, "    %s\n}\n", operands);
+}
+
+static const char zsh_head[] =
+    "#compdef imgbatch\n"
+    "# SPDX-License-Identifier: MIT\n"
+    "# zsh completion for imgbatch, written by gendocs from its option\n"
+    "# tables: do not edit.\n"
+    "\n"
+    "# An operand: a file or a directory, or the subcommand first.\n"
+    "_imgbatch_operand() {\n"
+    "  if (( CURRENT == 2 )); then\n"
+    "    _alternative 'subcommands:subcommand:(compare)' "
+    "'files:file or directory:_files'\n"
+    "  else\n"
+    "    _files\n"
+    "  fi\n"
+    "}\n";
+
+static const char zsh_main[] =
+    "\n"
+    "_imgbatch() {\n"
+    "  if (( CURRENT > 2 )) && [[ ${words[2]} == compare ]]; then\n"
+    "    shift words\n"
+    "    (( CURRENT-- ))\n"
+    "    _imgbatch_compare\n"
+    "  else\n"
+    "    _imgbatch_main\n"
+    "  fi\n"
+    "}\n"
+    "\n"
+    "# Autoloaded from fpath this file is _imgbatch's body: it runs the\n"
+    "# function it has just defined. Sourced, it registers it.\n"
+    "if [[ $funcstack[1] == _imgbatch ]]; then\n"
+    "  _imgbatch \"$@\"\n"
+    "else\n"
+    "  compdef _imgbatch imgbatch\n"
+    "fi\n";
+
+static void write_zsh(FILE *f, const struct context *c)
+{
+    (void)c;
+    fputs(zsh_head, f);
+    zsh_table(f, &tables[0], "'*:file or directory:_imgbatch_operand'");
+    zsh_table(f, &tables[1],
+              "'1:expected image:_files' "
+              "'2:actual image:_files'");
+    fputs(zsh_main, f);
+}
+
+/* ---- fish -------------------------------------------------------------- */
+
+/* "complete -c imgbatch -n COND -s f -l format -x -a 'jpg png' -d '...'" */
+static void fish_entry(FILE *f, const struct opt *o, const char *condition)
+{
+    fprintf(f, "complete -c imgbatch -n '%s'", condition);
+    if (o->key)
+        fprintf(f, " -s %c", o->key);
+    fprintf(f, " -l %s", o->name);
+    if (has_values(o)) {
+        fputs(" -x -a '", f);
+        for (size_t i = 0; o->values[i]; i++)
+            fprintf(f, "%s%s", i ? " " : "", o->values[i]);
+        fputc('\'', f);
+    } else if (o->arg && o->complete == OPT_COMPLETE_FILE) {
+        fputs(" -r -F", f);
+    } else if (o->arg && o->complete == OPT_COMPLETE_DIR) {
+        fputs(" -x -a '(__fish_complete_directories (commandline -ct))'", f);
+    } else if (o->arg) {
+        fputs(" -x", f);
+    }
+    fputs(" -d ", f);
+    sh_quoted(f, o->help, (size_t)summary_len(o));
+    fputc('\n', f);
+}
+
+static void fish_table(FILE *f, const struct opt_table *t,
+                       const char *condition)
+{
+    fprintf(f, "\n# %s\n", t->program);
+    for (size_t i = 0; i < t->n; i++)
+        if (listed(&t->opts[i]))
+            fish_entry(f, &t->opts[i], condition);
+}
+
+static const char fish_head[] =
+    "# SPDX-License-Identifier: MIT\n"
+    "# fish completion for imgbatch, written by gendocs from its option\n"
+    "# tables: do not edit. Operands are files and directories, fish's\n"
+    "# default.\n"
+    "\n"
+    "# The words so far start \"imgbatch compare\": its options apply.\n"
+    "function __imgbatch_compare\n"
+    "    set -l words (commandline -opc)\n"
+    "    test (count $words) -ge 2; and test $words[2] = compare\n"
+    "end\n"
+    "\n"
+    "function __imgbatch_first_word\n"
+    "    test (count (commandline -opc)) -eq 1\n"
+    "end\n"
+    "\n"
+    "complete -c imgbatch -n __imgbatch_first_word -a compare -d ";
+
+static void write_fish(FILE *f, const struct context *c)
+{
+    (void)c;
+    fputs(fish_head, f);
+    sh_quoted_str(f, "compare two images by decoded pixels");
+    fputc('\n', f);
+    fish_table(f, &cli_options, "not __imgbatch_compare");
+    fish_table(f, &compare_options, "__imgbatch_compare");
+}
+
 /* ---- files ------------------------------------------------------------- */
 
 /* Writes DIR/NAME whole, from what print() prints. */
@@ -316,5 +665,8 @@ int main(int argc, char **argv)
     struct context c = {.date = argv[2]};
     int rc = 0;
     rc |= emit(dir, "imgbatch.1", &c, write_man);
+    rc |= emit(dir, "imgbatch.bash", &c, write_bash);
+    rc |= emit(dir, "_imgbatch", &c, write_zsh);
+    rc |= emit(dir, "imgbatch.fish", &c, write_fish);
     return rc ? 1 : 0;
 }
