@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The compare subcommand. It runs no pool, so this process loads the vips
  * module (vipsmodule.h) and starts libvips itself; the batch's parent
  * still never does. Its options come from a table of its own, whose
@@ -20,7 +21,7 @@ static const struct opt options[] = {
      .help = "show this help and exit"},
 };
 
-static const struct opt_table table = {
+const struct opt_table compare_options = {
     .program = "imgbatch compare",
     .opts = options,
     .n = sizeof(options) / sizeof(options[0]),
@@ -32,7 +33,7 @@ static void print_help(void)
           "Compare two images by decoded pixels (8-bit sRGB with alpha).\n"
           "\n",
           stdout);
-    opt_print_help(&table, stdout);
+    opt_print_help(&compare_options, stdout);
     fputs("\n"
           "Exit status: 0 match, 1 mismatch, 2 an image could not be read or "
           "a\n"
@@ -65,7 +66,7 @@ int compare_main(int argc, char **argv)
     const struct opt *exit_opt;
     int first;
     struct opt_targets to = {{&t, NULL}, NULL};
-    int rc = opt_parse(&table, argc, argv, &to, &exit_opt, &first);
+    int rc = opt_parse(&compare_options, argc, argv, &to, &exit_opt, &first);
     if (rc < 0)
         return EXIT_SETUP;
     if (rc > 0) {
@@ -73,7 +74,8 @@ int compare_main(int argc, char **argv)
         return EXIT_ALL_DONE;
     }
     if (argc - first != 2) {
-        opt_usage_error(&table, NULL, "compare needs EXPECTED and ACTUAL");
+        opt_usage_error(&compare_options, NULL,
+                        "compare needs EXPECTED and ACTUAL");
         return EXIT_SETUP;
     }
     char err[1024];

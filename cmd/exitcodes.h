@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* imgbatch's exit statuses, as documented in --help and the README. */
 #ifndef IMGBATCH_CMD_EXITCODES_H
 #define IMGBATCH_CMD_EXITCODES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* imgbatch: the command line. It parses options, builds the file list,
  * runs the batch and turns what happened into lines, a report and an exit
  * status. All the work is in lib/. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The option table's parser and help (opt.h). */
 #define _GNU_SOURCE
 #include "opt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Options declared once, in a table (as git's parse-options): each entry
  * has its names, its argument, its help text, how its value is parsed and
  * checked, and where it goes. The getopt table, --help, the one format of

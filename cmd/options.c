@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* imgbatch's options: the one table (opt.h) they are declared in, and the
  * checks that span several of them. Every value is checked here, so a
  * usage error always stops the run before any work, with a message that

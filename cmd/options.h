@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* imgbatch's command line: the option table (opt.h), and the settings it
  * fills for the library, with the renditions the size and format lists,
  * the --variant specs and a --recipe make. */

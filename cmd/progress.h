@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The progress line on a terminal: one line redrawn in place (done/total,
  * failed, files/s, ETA), at most ten times a second, cleared before any
  * other line is printed. */

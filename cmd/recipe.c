@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading a recipe (recipe.h). The file is read whole: it is small, and
  * every string the options keep must live as long as the run. */
 #define _POSIX_C_SOURCE 200809L

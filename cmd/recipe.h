@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --recipe FILE: default options and named variants, kept in a file for
  * cron and CI. The format (README, "Renditions"):
  *

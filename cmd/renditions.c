@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The renditions a run makes of each input (renditions.h). */
 #include "renditions.h"
 

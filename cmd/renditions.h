@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The renditions a run makes of each input: every size of -s with every
  * format of -f, then each variant (a recipe's, then --variant's), each
  * over a copy of the command line's output options. Everything that can

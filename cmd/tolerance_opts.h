@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The golden tolerance's four options, declared once for both tables that
  * take them (the batch's --golden and imgbatch compare): BASE is the
  * offset of a struct ib_tolerance in the table's target. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* imgbatch's value parsers (values.h). */
 #include "values.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsers for the option table (opt.h) of imgbatch's own kinds of value:
  * each checks the text and says what it expected. */
 #ifndef IMGBATCH_CMD_VALUES_H

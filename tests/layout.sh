@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The one invariant the build enforces, checked: the parent never loads
 # libvips. The parent's half (lib/util, lib/spec, lib/parent, their public
 # headers and cmd/) is compiled without libvips' include path, but

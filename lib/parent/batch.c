@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parent's side of a batch: walks the list in the hand-out order
  * (order.h), reports what needs no work (skipped entries, scan errors,
  * inputs whose every output is refused) as it goes, hands the rest to the

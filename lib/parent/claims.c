@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Claims on output paths (claims.h). */
 #include "claims.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which outputs may write which paths: no two outputs write one path, and
  * none replaces an input.
  *

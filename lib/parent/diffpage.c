@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The page is static HTML with relative links (it can be opened from the
  * file system, archived as a CI artefact, or served), no script. Each
  * mismatch is a figure: the input's name, the figures, then expected |

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --diff-dir's index.html: every mismatch with its figures and pictures,
  * so a person looks instead of reads. */
 #ifndef IMGBATCH_DIFFPAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parent's side of --golden (goldens.h). */
 #define _DEFAULT_SOURCE
 #include "goldens.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parent's side of --golden: which goldens this run's outputs map to
  * (the rest of the golden folder are orphans), and the mismatches that
  * --diff-dir's page lists. The comparing itself is done by the worker that

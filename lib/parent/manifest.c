@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The srcset manifest (manifest.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "manifest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --manifest FILE: every input's outputs, for <picture> and srcset:
  *
  *   {"version":1,"inputs":{

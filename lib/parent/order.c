@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hand-out order (order.h). */
 #define _GNU_SOURCE /* qsort_r */
 #include "order.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hand-out order: the list's indices by size, largest first, taken
  * from either end. The batch takes one file at a time from the large end
  * and the others from the small end (batch.c says why). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fork pool.
  *
  * Design. The parent (this file) does no image work and never loads libvips:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A pool of forked worker processes fed a task at a time. It knows
  * processes and the protocol's frames (their type, and the task id that
  * starts TASK and RESULT frames), never what a task or a result says: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Report records. Strings are exact UTF-8 when the name is valid UTF-8;
  * otherwise the string carries U+FFFD and a sibling "<field>_base64" holds
  * the exact bytes, so every name survives a round trip through the report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Directory walking with fts(3), physical (never through a symlinked
  * directory, so no loops), then one sort of the whole list by path bytes so
  * the order never depends on readdir. Files below a PATH are chosen by

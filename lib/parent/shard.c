@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sharding by a hash of the path below the PATH argument (not the whole
  * path): the same tree mounted at different places on different machines
  * still splits the same way. FNV-1a is enough here: the goal is an even,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Telling images from other files by their first bytes (sniff.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "sniff.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether a file looks like an image the loader policy lets a worker read,
  * from its first bytes: enough to decide which of two inputs that would
  * write one output keeps the name (a file that cannot be read must not

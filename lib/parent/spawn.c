@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Starting workers (spawn.h). */
 #define _GNU_SOURCE
 #include "spawn.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Starting workers: a spawner, a short-lived child of the parent, loads
  * what the workers need once (prepare: the vips module, for the batch),
  * forks them, sends their pids up and exits; the parent, a child

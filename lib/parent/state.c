@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state files of -u (see state.h). A file is text, one record a line:
  *
  *   imgbatch-state 2

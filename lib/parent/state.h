@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* -u/--update: what was made from what, with which settings.
  *
  * Beside each input's outputs (in the folder its outputs go to by default:

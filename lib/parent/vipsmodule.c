@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finding and loading the vips module (vipsmodule.h). Runs in the parent
  * (finding only) and in the spawner (loading): nothing here calls
  * libvips. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "imgbatch/format.h"
 
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Geometry grammar (a subset of ImageMagick's, the parts batch users know):
  *
  *   W  Wx  xH  WxH     fit inside the box, keep the aspect ratio

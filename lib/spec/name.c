@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output names by template (name.h). */
 #include "imgbatch/name.h"
 

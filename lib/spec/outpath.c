@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output naming (outpath.h). */
 #include "imgbatch/outpath.h"
 

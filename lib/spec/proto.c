@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "imgbatch/proto.h"
 
 #include "imgbatch/format.h"

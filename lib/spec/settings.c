@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "imgbatch/settings.h"
 
 #include <string.h>

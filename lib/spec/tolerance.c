@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The comparison's defaults and its one-line description: the parts of
  * compare.h the parent uses (for options, messages and reports), apart from
  * compare.c, which needs libvips and so lives in the worker module. Where

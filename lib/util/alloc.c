@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "imgbatch/alloc.h"
 
 #include <stdio.h>

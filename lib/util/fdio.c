@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "imgbatch/fdio.h"
 
 #include <errno.h>

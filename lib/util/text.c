@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "imgbatch/text.h"
 
 #include <stdio.h>

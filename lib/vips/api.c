@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vips module's one entry point (vipsmodule.h): the table the binary
  * finds with dlsym() after loading imgbatch-vips.so. */
 #include <vips/vips.h>

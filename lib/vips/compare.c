@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tolerance model. Both images are decoded and brought to one form (8-bit
  * sRGB through their embedded profiles, if any, with an alpha channel,
  * opaque where the file had none, premultiplied so that the colour under a

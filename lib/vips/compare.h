@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Measuring how two image files compare (tolerance.h says what the figures
  * mean). Uses libvips: call it in a worker or in a process that runs no
  * pool (imgbatch compare). */

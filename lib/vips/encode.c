@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fitting a thumbnail to its output format, and encoding it.
  *
  * Metadata policy. By default the output drops EXIF (and with it any GPS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The output side of a worker: fitting a thumbnail to its output format
  * (alpha, colour space, metadata) and encoding it. Worker-side only (it
  * includes libvips through the implementation). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A libvips target that writes to a file descriptor itself, so that when a
  * write fails the errno is kept: libvips' own descriptor target says only
  * "write error", and "No space left on device" is what a user needs to

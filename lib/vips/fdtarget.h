@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A libvips target on a file descriptor that remembers why a write failed. */
 #ifndef IMGBATCH_FDTARGET_H
 #define IMGBATCH_FDTARGET_H

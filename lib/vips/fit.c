@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A rendition's fit (fit.h). */
 #include "fit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A rendition's fit (sharp's names, settings.h) on top of libvips'
  * thumbnail: thumbnail makes inside, fill and outside itself, and cover
  * too when the crop is centred or smart (attention, entropy), exactly as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Golden checks run in the worker that made the output: it has libvips up
  * and the file in the page cache. Goldens are replaced the way outputs are
  * written: a temp file beside the golden, then rename(), so a golden is

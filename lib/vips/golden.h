@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --golden and --update-golden, in the worker: an output just written is
  * compared with its golden by decoded pixels (compare.h), or becomes it. */
 #ifndef IMGBATCH_GOLDEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's heap (heap.h).
  *
  * A worker decodes one image after another, most small, a few with buffers

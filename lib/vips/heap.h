@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker's heap: how a process that decodes one image after another
  * gets memory from the kernel and gives it back. */
 #ifndef IMGBATCH_HEAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A worker's libvips modules (modules.h).
  *
  * libvips 8.14 loads every module in its module directory at vips_init.

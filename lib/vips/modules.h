@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which of libvips' loadable modules a worker loads, and when. */
 #ifndef IMGBATCH_MODULES_H
 #define IMGBATCH_MODULES_H

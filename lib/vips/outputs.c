@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The outputs of one input (outputs.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "outputs.h"

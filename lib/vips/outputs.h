@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The outputs of the input a worker is on: one per rendition, made by the
  * direct JPEG path or by libvips (resize.c), then named, checked and
  * written here.

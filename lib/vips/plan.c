@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Planning one file from its header (plan.h). */
 #include "plan.h"
 

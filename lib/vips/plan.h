@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Planning one file from its header, before any pixel is decoded: which
  * loader (and whether the policy allows it), which pages, whether it is
  * within --max-pixels, the colour profiles, and the target size once the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One input through libvips (resize.h): open it ourselves (file names with
  * '[' are never parsed, a FIFO never blocks us), try the direct JPEG path,
  * else plan from the header (plan.h) and make each output, then name,

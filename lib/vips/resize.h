@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One input made into its outputs, in a worker (after fork(), never in
  * the parent): the driver of plan.h, jpeg/direct.h and outputs.h. */
 #ifndef IMGBATCH_RESIZE_H

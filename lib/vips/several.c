@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Several outputs from one decode (several.h).
  *
  * The file is loaded once, shrunk on load as far as the largest output

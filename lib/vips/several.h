@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Several outputs of one input from one decode, in a worker. */
 #ifndef IMGBATCH_VIPS_SEVERAL_H
 #define IMGBATCH_VIPS_SEVERAL_H

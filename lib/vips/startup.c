@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libvips in a worker (startup.h). */
 #include "startup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A worker's libvips: started once, after fork(), and set up for the batch
  * (one thread, no cache, the loader policy, the modules the policy allows),
  * with the log messages of libvips and its codecs caught: some decoders

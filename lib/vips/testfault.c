@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "testfault.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The tests' fault hook: IMGBATCH_TEST_FAULT=ACTION:TEXT asks a worker to
  * misbehave (worker.c lists the actions) on every file whose path contains
  * TEXT. Never set outside the tests. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One output's thumbnail (thumb.h). */
 #include "thumb.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libvips' thumbnail operation, asked for one output (its target, crop,
  * and the input's orientation and colour handling), from the file or from
  * an image in memory; and the rest of the output after it: its fit, its

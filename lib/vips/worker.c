@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A worker process.
  *
  * Design. A worker is forked by the pool and lives for the whole batch, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The worker process's main loop. */
 #ifndef IMGBATCH_WORKER_H
 #define IMGBATCH_WORKER_H

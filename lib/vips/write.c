@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing one output (write.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "write.h"

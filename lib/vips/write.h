@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing one output: into a temp file beside it (tempfile.h), encoded
  * there, checked, and put in place whole; on any failure nothing is left
  * and the reason names the output (and the errno, which tells the parent

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Helpers for scripts/bench (not part of imgbatch; standard library only,
 except 'dims' and 'check', which read image headers with Pillow).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ensure_packages PKG...: installs the Debian packages that are missing,
 # with apt-get (as root, or through sudo). Sourced by scripts/run and
 # scripts/test; prints nothing when everything is there.

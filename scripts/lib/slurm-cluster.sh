@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A throw-away single-node Slurm cluster on this machine (munged, slurmctld,
 # slurmd), for tests. Needs root and the Debian packages slurmctld, slurmd,
 # slurm-client and munge; no systemd, no cgroups. /work/shared/notes/slurm.md

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Bad files: each is one line naming the file and the reason, exit 1,
 # nothing written for it, the good file beside them still done.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The core job: every sample resized next to itself, pixels as the goldens
 # (made by vips thumbnail), inputs untouched, no temp files, one summary.
 . "$(dirname "$0")/lib.sh"

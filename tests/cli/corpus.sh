@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The real-world edge cases of ../shared/corpus: no crash, no hang, and each
 # file is either written with the size MANIFEST.tsv expects after
 # orientation or reported failed with a reason. Never copied in: read in

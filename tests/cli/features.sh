@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Image correctness on the feature cases of testdata/features (made by
 # scripts/make-testdata): orientation, colour, depth, alpha, animation,
 # pages, metadata, vector input and encoder options.

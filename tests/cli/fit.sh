@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --fit and --gravity against references made with libvips' own tools
 # (vips thumbnail, embed, crop), at max-diff 2: contain pads (transparent
 # where the format has alpha, else --background) at the gravity; cover

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # -f picks the encoder and the extension; -q sets lossy quality; formats
 # without alpha get it flattened onto white.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # File-system faults: a full disk, a read-only destination, inputs that are
 # not regular files, vanish or change during the batch. Each costs only the
 # files it touches, with the reason, and leaves no partial file. The

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # -s: each form gives the size users expect, the short side rounds as
 # vipsthumbnail rounds it and never reaches 0, and garbage is refused.
 . "$(dirname "$0")/lib.sh"

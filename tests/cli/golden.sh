@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --golden: outputs compared with goldens by decoded pixels at the default
 # tolerance (max-diff 48, PSNR >= 33 dB, <= 2% of pixels off by > 16).
 # Libvips' non-vector path passes; a one-pixel shift, swapped channels, a

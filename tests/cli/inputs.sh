@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Inputs from a list (--files-from, -0), --shard over one tree, --lock.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip "jq is not installed"

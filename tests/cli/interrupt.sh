@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # SIGINT and SIGTERM: stop handing out work, end the workers (SIGTERM, then
 # SIGKILL after a 5 s grace), leave every finished output and no partial
 # one, print the summary so far, exit 130 or 143. A second SIGINT ends at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The number of workers changes nothing in the outputs, byte for byte.
 . "$(dirname "$0")/lib.sh"
 samples_copy

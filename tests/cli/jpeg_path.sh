@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The direct JPEG path (lib/vips/jpeg/jpegpath.c) against libvips' pipeline: for every
 # plain JPEG and every option the path takes, the same output size and the
 # same pixels (max-diff 0), and with the default options the same bytes;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers for the CLI tests. Each test is a bash script that sources this
 # file; ctest passes IMGBATCH (the binary) and TESTDATA (testdata/).
 # IMGBATCH_WRAPPER (e.g. valgrind) is put in front of every imgbatch run.

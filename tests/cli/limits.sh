@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Resource limits: decompression bombs (huge dimensions in a few bytes) are
 # refused from the header by --max-pixels, before any pixel is decoded, and
 # the batch's memory stays bounded; --max-memory fails a file that needs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The vips module (lib/include/imgbatch/vipsmodule.h, lib/parent/vipsmodule.c): the parent never
 # maps libvips, its workers do, and they are the parent's own children
 # (adopted from the spawner that forked them); a binary without its module,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Odd names: spaces, a newline, quotes, '[', '%', a leading dash, bytes that
 # are not UTF-8, a path of 2,800 bytes. Each is read, written beside its
 # twin under -o, named exactly in the report, and one line on stderr.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One decode per input: each rendition made among others is the one made
 # alone, at the tolerance (PSNR >= 40 dB, max-diff <= 8), where the
 # loader reads the whole image either way (PNG, TIFF, GIF, and JPEG

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # -o mirrors each input's path below its PATH argument; -r descends;
 # clashing outputs are refused before any work.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --shard K/N under GNU parallel: 4 runs at once over one tree, one output
 # tree; together they cover every input exactly once. Runs under
 # IMGBATCH_WRAPPER too (each of the 4 runs inside it).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The progress line: only on a terminal (or --progress always), redrawn in
 # place, cleared before an error line, gone at the end.
 . "$(dirname "$0")/lib.sh"

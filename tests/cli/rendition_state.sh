@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Renditions and what lasts between runs: -u keeps state per output (a
 # rendition added is made alone, one whose settings change is redone
 # alone), --prune removes the outputs of a rendition dropped from the set;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Several renditions per input: -s and -f lists (their cross product),
 # --variant and --recipe, names by template (every field, escapes, odd
 # bytes, names known once made, clashes), --dry-run, the report's output

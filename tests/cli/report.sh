@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --report: one JSON object per input, each followed by one per output,
 # then a summary; valid JSON for any name; stdout with '-'.
 . "$(dirname "$0")/lib.sh"

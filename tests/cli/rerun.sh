@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A second run over the same folder leaves the outputs alone as inputs:
 # no resized_resized_*, and the same outputs again.
 . "$(dirname "$0")/lib.sh"

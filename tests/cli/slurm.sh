@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --shard auto under a real Slurm job array: a throw-away single-node
 # cluster on this machine (scripts/lib/slurm-cluster.sh), one array job of
 # 4 tasks over one tree; the 4 parts must cover every input exactly once,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # -u/--update: a rerun over an unchanged tree decodes nothing; a changed
 # input, a changed setting, a missing or altered output rebuilds exactly
 # what it touches; --dry-run says what and why and changes nothing; a run

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Options: help, version, and every usage or set-up error is exit 2 with
 # a message that says what is wrong, before any work.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A worker that crashes, is killed, exits or talks nonsense costs exactly
 # the file it held: that file fails with the reason, the rest are done, no
 # temp file is left, and the batch goes on with a new worker.

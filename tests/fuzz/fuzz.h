@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The libFuzzer entry points every target defines, declared once so that a
  * target and the replay driver agree on them. With FUZZ=ON libFuzzer
  * supplies main(); otherwise replay.c does, and runs each input once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the geometry grammar: the one piece of user text every run parses.
  *
  * Input: the geometry text up to the first NUL (all of it when there is

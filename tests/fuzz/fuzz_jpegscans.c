@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the scan filter (lib/vips/jpeg/jpegscans.c): it walks the marker
  * structure of any JPEG a worker is given, before libjpeg has looked at the
  * scans.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes the parent-worker protocol decoder: the parent reads frames from
  * workers that may be dying or corrupt, and must never crash on them.
  *

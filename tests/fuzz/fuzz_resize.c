@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzes what a worker does with an untrusted file: find a loader, read the
  * header, plan, decode once with shrink-on-load, and make three renditions
  * of it, all in memory through ib_resize_memory: inside a 32x32 box in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The replay driver: main() for a fuzz target built without libFuzzer (the
  * normal and sanitizer builds, with gcc or clang). It runs the target once
  * on every file named, or found in a directory named, on the command line,

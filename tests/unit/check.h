@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A minimal test harness: checks report file:line and what differed, and
  * the test's exit status says whether any failed. */
 #ifndef IMGBATCH_TEST_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch on its own: a real pool, with fake workers that need no
  * libvips. Each input's content says what its worker does (copy it to
  * the output, fail with a reason, fail to write, crash); the hooks record

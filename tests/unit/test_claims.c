@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Claims on output paths, on real files (which of two clashing inputs
  * keeps a name depends on what their first bytes say): clashes block
  * both outputs unless one input cannot be read, an output never replaces

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The geometry grammar: every form, its canonical text, how it resolves
  * for real image sizes, and garbage rejected with a reason. */
 #include <stdio.h>

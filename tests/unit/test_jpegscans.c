@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Progressive JPEGs read at 1/8 without the AC scans that scale never
  * reads (jpegscans.h, ib_jpeg_read): the same pixels as libjpeg's own
  * decode of the whole file, byte for byte, from memory and from a file, for

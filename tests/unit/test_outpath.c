@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output names: the default ones (prefix, format, --output), templates
  * (every field, escapes, a missing extension, late fields, names that
  * may not be used) and the patterns that keep outputs out of the

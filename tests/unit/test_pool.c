@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pool on its own, driven by a fake worker that needs no libvips: each
  * task's input says what the worker does with it (answer, die, hang, talk
  * nonsense), and the hooks record what the pool reports. What is checked

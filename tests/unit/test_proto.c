@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parent-worker protocol: what is encoded decodes the same, and any
  * damage (cut short, wrong lengths, stray NULs, junk) is an error. */
 #include <stdlib.h>

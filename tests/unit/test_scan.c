@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scanner on a real directory tree with every awkward kind of
  * entry. Output naming is test_outpath's, clashes test_claims'. */
 #define _DEFAULT_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --shard: parsing (K/N, auto from a Slurm array), and the split itself:
  * disjoint parts that cover a 1,000-file list, fairly even, and stable
  * when files are added. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The -u state (state.h) on real files: what a record says about an
  * input and its output after a save and a fresh load, each way an input
  * can need work again, names with every awkward byte, outputs in other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON strings valid for any name, base64, one-line quoting. */
 #include "check.h"
 #include "imgbatch/text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocation that never returns NULL: an out-of-memory batch tool cannot do
  * anything useful, so it says so and stops. */
 #ifndef IMGBATCH_ALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One batch: the file list through the pool, every input accounted for
  * exactly once (ok, failed or skipped), reported through hooks. */
 #ifndef IMGBATCH_BATCH_H

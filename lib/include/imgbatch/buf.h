@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer: frames of the worker protocol and paths. */
 #ifndef IMGBATCH_BUF_H
 #define IMGBATCH_BUF_H

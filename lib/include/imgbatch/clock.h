@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The monotonic clock, for durations: timeouts, rates, per-file times. */
 #ifndef IMGBATCH_CLOCK_H
 #define IMGBATCH_CLOCK_H

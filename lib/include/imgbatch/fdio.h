@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whole reads and writes on a file descriptor: read(2) and write(2) may
  * move less than asked or be interrupted by a signal (the parent catches
  * SIGINT and SIGTERM without SA_RESTART). */

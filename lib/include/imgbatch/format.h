@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output formats by name and extension. No libvips here: the parent names
  * outputs before any worker runs. */
 #ifndef IMGBATCH_FORMAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The target-size grammar users know from ImageMagick, parsed once in the
  * parent and resolved per image in a worker (percent, area and fill need the
  * image's own size). Pure C: no libvips, so it is unit-tested and fuzzed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* FNV-1a, 64 bits: an even, stable spread for hash tables, shards and
  * settings fingerprints, not resistance to crafted input. Shards and -u's
  * records keep these values across runs: the function must never change. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output names by template (--name): "{stem}-{w}w.{ext}".
  *
  * Fields: {name}, {stem}, {ext}, {dir} (of the input; {ext} is the

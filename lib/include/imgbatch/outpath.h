@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where each output of an input goes and in which format: pure string
  * work, done alike by the parent (before any work: clashes, -u, -n) and
  * by the worker (names with {w}, {h} or {hash:N}, known once the output is

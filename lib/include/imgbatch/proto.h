@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parent-worker protocol: length-prefixed binary frames over pipes.
  *
  *   frame   := u32 payload length (little endian) | payload

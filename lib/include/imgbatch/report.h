@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The machine-readable report: NDJSON, one "file" object per input, each
  * followed by one "output" object per rendition, then one "summary"
  * object. The schema is documented in the README. */

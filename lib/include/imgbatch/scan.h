@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scanner: turns the command line's paths into the sorted list of
  * inputs. It knows directories and file names, not processes or pixels. */
 #ifndef IMGBATCH_SCAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Everything a batch is asked to do, as the CLI parsed it. Workers inherit
  * it through fork(), so it never crosses the protocol.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --shard K/N: one of N disjoint parts of the input list, chosen by a
  * stable hash of each input's relative path, so the parts cover every
  * input once and a file keeps its part when others come and go. */

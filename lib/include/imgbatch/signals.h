@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The only global mutable state of imgbatch: which stop signals arrived.
  * Handlers only set a flag and write a byte to a self-pipe that the pool's
  * poll() watches, as nginx's master does. */

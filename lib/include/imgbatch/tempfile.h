@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomic output: every output is written to a temp file in its own
  * directory and put in place whole, so a reader never sees half a file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text for people and for programs: JSON strings that are valid for any
  * file name, and quoted names that keep an error message on one line. */
 #ifndef IMGBATCH_TEXT_H

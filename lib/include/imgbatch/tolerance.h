@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How two images compare, by decoded pixels, with a stated tolerance: what
  * golden-image tests need (bytes differ across CPUs and encoder versions;
  * pixels barely do). The figures and limits cross the pipes and reach the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vips module: every part of imgbatch that calls libvips (decoding,
  * resizing, encoding, comparing pixels), built as its own shared object,
  * imgbatch-vips.so, and loaded with dlopen() only where libvips may run: in

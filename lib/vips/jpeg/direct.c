@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The direct JPEG path's dispatch (direct.h). */
 #include "direct.h"
 

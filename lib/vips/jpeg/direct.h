@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether a file takes the direct JPEG path (jpegpath.h), and running it:
  * the plan libvips' header would give, made from libjpeg's header, read
  * once for the plan and the decode. The worker keeps one ib_direct for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EXIF orientation (exiforient.h), with libexif as libvips uses it
  * (foreign/exif.c, vips__exif_parse): the block loaded without
  * EXIF_DATA_OPTION_FOLLOW_SPECIFICATION, then exif_data_fix() (which,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The EXIF orientation of a JPEG as libvips 8.14 reads it, from the APP1
  * block alone: the direct JPEG path reads the header with libjpeg and must
  * rotate exactly when libvips would. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libjpeg on memory or a file, with its errors caught: error_exit must not
  * return, so it longjmps back to the call that started the codec. Warnings are
  * counted rather than printed, so that a decode libjpeg had to patch up (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JPEG decode and encode through libjpeg(-turbo) directly, in memory: the
  * two ends of the direct JPEG path (jpegpath.h). libvips' own JPEG load and
  * save call the same library with the same settings; what they add per

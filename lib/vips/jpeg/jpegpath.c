@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The direct JPEG path (jpegpath.h). The shrink factors follow libvips
  * 8.14's thumbnail (resample/thumbnail.c) step for step, so that the
  * output has the same size and, the codec settings being libvips' too, the

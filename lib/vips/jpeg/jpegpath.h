@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The direct JPEG path: a plain JPEG (RGB or grey; untagged, or tagged and
  * written as sRGB) resized to a JPEG with default colour handling, the
  * case of most batches. It does

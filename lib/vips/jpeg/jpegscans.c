@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Leaving unused AC scans out of a progressive JPEG (jpegscans.h). Only
  * the marker structure is read: segments by their lengths, entropy-coded
  * data up to the next marker. Nothing is decoded here. */

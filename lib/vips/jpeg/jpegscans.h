@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A progressive JPEG without the scans a reduced-size decode never reads.
  *
  * At 1/8 scale libjpeg reconstructs a component whose scaled DCT size is 1

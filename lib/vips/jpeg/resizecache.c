@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Cached vips_resize pipelines (resizecache.h). */
 #include "resizecache.h"
 

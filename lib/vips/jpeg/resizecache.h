@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vips_resize pipelines kept for the worker's life, one per input
  * geometry. Building a vips_resize costs more than running it on a small
  * image: libvips 8.14's reducev compiles its SIMD code with orc for every

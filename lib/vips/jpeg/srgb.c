@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sRGB transforms, cached (srgb.h). What vips_icc_transform(in, "srgb",
  * embedded) does in libvips 8.14 for a 3-band 8-bit image whose embedded
  * profile it accepts (colour/icc_transform.c): input profile from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Embedded profile to sRGB for 8-bit RGB pixels, with the transform built
  * once per profile and kept for the worker's life. libvips'
  * vips_icc_transform builds a new lcms transform for every image, which
