@@ -3,13 +3,20 @@
  *
  * The file is loaded once, shrunk on load as far as the largest output
  * allows (libvips' own factor for that output), into memory: the base.
- * Each output is then libvips' thumbnail of the base, asked for the size
- * it would have had from the file alone (the two can round differently,
- * a pixel off), so that an output is the same whether it is made alone or
- * among others, but for one thing: a JPEG output that alone would have
- * been shrunk on load further, by libjpeg's scaled DCT, is resampled from
- * the base instead. Outputs that ask for one thumbnail (320 wide as JPEG
- * and as WebP) share it.
+ * The outputs are made largest first, each libvips' thumbnail at the size
+ * it has when made alone (the base and the file can round differently, a
+ * pixel off), from:
+ * - the base, when alone it would have been loaded at the base's factor:
+ *   the output is then the very one made alone;
+ * - else (alone, a JPEG's DCT scaling or a WebP's scaled decode would
+ *   have shrunk it further on load) the smallest larger output's thumbnail
+ *   that leaves it a shrink of two on each axis, or the base. It cannot be
+ *   the one made alone then, whatever it is made from; measured against a
+ *   lanczos resize of the whole image, it is as close as the one made
+ *   alone (tests/cli/one_decode.sh), and resizing 1280 pixels to 640 costs
+ *   far less than 3840 to 640.
+ * Outputs that ask for one thumbnail (320 wide as JPEG and as WebP) share
+ * it.
  *
  * The base is loaded sequentially: a base loaded for random access is
  * resized four to five times slower (libvips 8.14: 3840x2400 to 640 wide,
@@ -28,6 +35,7 @@ struct shared {
     VipsInteresting crop;
     int first_page;
     VipsImage *img;
+    int source; /* uncropped, unstretched: smaller outputs may come from it */
 };
 
 struct several {
@@ -36,6 +44,7 @@ struct several {
     const struct ib_plan *p;
     const struct ib_input *in;
     VipsImage *base;
+    double base_factor; /* the shrink-on-load it was loaded at */
     struct shared thumbs[IB_MAX_OUTPUTS];
     int nthumbs;
 };
@@ -67,9 +76,9 @@ static int to_make(const struct ib_out *out)
     return out->action != IB_OUTPUT_KEEP && !out->skip && !out->failed;
 }
 
-/* The loader options that load the file at the largest output's factor. */
-static void base_options(const struct ib_settings *s, const struct ib_plan *p,
-                         const struct ib_outs *outs, char *options, size_t len)
+/* The largest output's factor: the smallest. */
+static double base_factor(const struct ib_settings *s, const struct ib_plan *p,
+                          const struct ib_outs *outs)
 {
     double factor = -1;
     for (int i = 0; i < outs->n; i++) {
@@ -79,6 +88,13 @@ static void base_options(const struct ib_settings *s, const struct ib_plan *p,
         if (factor < 0 || f < factor)
             factor = f;
     }
+    return factor;
+}
+
+/* The loader options that load the file at factor. */
+static void base_options(const struct ib_plan *p, double factor, char *options,
+                         size_t len)
+{
     int n = snprintf(options, len, "fail_on=error%s", p->options);
     if (factor <= 1 || n < 0 || (size_t)n >= len)
         return;
@@ -89,12 +105,11 @@ static void base_options(const struct ib_settings *s, const struct ib_plan *p,
 }
 
 /* The file, loaded once at the base factor, decoded into memory. */
-static VipsImage *load_base(const struct ib_settings *s,
-                            const struct ib_outs *outs,
-                            const struct ib_input *in, const struct ib_plan *p)
+static VipsImage *load_base(const struct ib_input *in, const struct ib_plan *p,
+                            double factor)
 {
     char options[160];
-    base_options(s, p, outs, options, sizeof(options));
+    base_options(p, factor, options, sizeof(options));
     VipsImage *lazy;
     if (in->blob) {
         size_t len;
@@ -161,6 +176,47 @@ exact_target(struct several *sv, const struct ib_out *out, VipsImage *source)
     return (struct ib_target){w, h, IB_SIZE_FORCE, 0};
 }
 
+/* Whether out's thumbnail may be the source of smaller outputs: its aspect
+ * kept, uncropped, not a stack of frames. */
+static int is_source(const struct ib_plan *p, const struct ib_out *out)
+{
+    return out->crop == VIPS_INTERESTING_NONE && !out->target.crop &&
+           out->target.size != IB_SIZE_FORCE && !p->all_pages;
+}
+
+/* The smallest thumbnail made so far that leaves out a shrink of two on
+ * each axis (it is upright already), or NULL. */
+static VipsImage *smaller_source(const struct several *sv,
+                                 const struct ib_out *out)
+{
+    VipsImage *best = NULL;
+    for (int i = 0; i < sv->nthumbs; i++) {
+        VipsImage *img = sv->thumbs[i].img;
+        double h, v;
+        if (!sv->thumbs[i].source)
+            continue;
+        ib_target_shrink(&out->target, img->Xsize, img->Ysize, 0, &h, &v);
+        if (h >= 2 && v >= 2 &&
+            (!best || (double)img->Xsize * img->Ysize <
+                          (double)best->Xsize * best->Ysize))
+            best = img;
+    }
+    return best;
+}
+
+/* What out's thumbnail is made from (a new reference): the base, unless
+ * alone it would have been shrunk on load further than the base was (a
+ * JPEG's DCT scale, a WebP's scaled decode): it is not the same as alone
+ * then in any case, and a larger output's thumbnail is as good a source
+ * and far smaller. */
+static VipsImage *source_for(struct several *sv, const struct ib_out *out)
+{
+    VipsImage *smaller = NULL;
+    if (open_factor(sv->s, sv->p, out) > sv->base_factor)
+        smaller = smaller_source(sv, out);
+    return g_object_ref(smaller ? smaller : sv->base);
+}
+
 /* out's thumbnail, in memory, shared with the outputs that ask the same:
  * a new reference, or NULL with a libvips error. */
 static VipsImage *thumbnail(struct several *sv, const struct ib_out *out)
@@ -172,8 +228,8 @@ static VipsImage *thumbnail(struct several *sv, const struct ib_out *out)
             t->first_page == first)
             return g_object_ref(t->img);
     }
-    VipsImage *source = g_object_ref(sv->base);
-    if (first)
+    VipsImage *source = source_for(sv, out);
+    if (source && first)
         source = first_page(source);
     struct ib_target t = source ? exact_target(sv, out, source) : out->target;
     VipsImage *lazy =
@@ -185,9 +241,37 @@ static VipsImage *thumbnail(struct several *sv, const struct ib_out *out)
         g_object_unref(lazy);
     if (!img)
         return NULL;
-    sv->thumbs[sv->nthumbs++] =
-        (struct shared){out->target, out->crop, first, img};
+    sv->thumbs[sv->nthumbs++] = (struct shared){out->target, out->crop, first,
+                                                img, is_source(sv->p, out)};
     return g_object_ref(img);
+}
+
+/* ---- the order --------------------------------------------------------- */
+
+/* The area of out's thumbnail before any crop, as the plan foresees it. */
+static double foreseen_area(const struct ib_plan *p, const struct ib_out *out)
+{
+    double hs, vs;
+    ib_target_shrink(&out->target, p->width, p->height, p->swap, &hs, &vs);
+    return p->width / hs * (p->height / vs);
+}
+
+/* The outputs to make, the largest first (sources before what comes from
+ * them); how many. */
+static int largest_first(const struct ib_plan *p, const struct ib_outs *outs,
+                         int *order)
+{
+    int n = 0;
+    for (int i = 0; i < outs->n; i++) {
+        if (!to_make(&outs->v[i]))
+            continue;
+        double area = foreseen_area(p, &outs->v[i]);
+        int j = n++;
+        for (; j > 0 && foreseen_area(p, &outs->v[order[j - 1]]) < area; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    return n;
 }
 
 void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
@@ -195,16 +279,17 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
                      const struct ib_plan *p, struct ib_outcome *o)
 {
     struct several sv = {.s = s, .v = v, .p = p, .in = in};
-    if (ib_outs_to_make(outs) == 0)
+    int order[IB_MAX_OUTPUTS];
+    int n = largest_first(p, outs, order);
+    if (n == 0)
         return;
-    if (!(sv.base = load_base(s, outs, in, p))) {
+    sv.base_factor = base_factor(s, p, outs);
+    if (!(sv.base = load_base(in, p, sv.base_factor))) {
         ib_vips_fail(v, o);
         return;
     }
-    for (int i = 0; i < outs->n; i++) {
-        struct ib_out *out = &outs->v[i];
-        if (!to_make(out))
-            continue;
+    for (int i = 0; i < n; i++) {
+        struct ib_out *out = &outs->v[order[i]];
         long long start = ib_now_usec();
         ib_thumb_finish(s, v, out, thumbnail(&sv, out), 1);
         out->usec += ib_now_usec() - start;
