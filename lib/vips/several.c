@@ -23,6 +23,7 @@
  * 290 ms against 55 ms with one thread). */
 #include "several.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "imgbatch/clock.h"
@@ -274,6 +275,48 @@ static int largest_first(const struct ib_plan *p, const struct ib_outs *outs,
     return n;
 }
 
+/* ---- the same bytes twice --------------------------------------------- */
+
+static int same_background(const struct ib_background *a,
+                           const struct ib_background *b)
+{
+    return a->given == b->given && a->rgb[0] == b->rgb[0] &&
+           a->rgb[1] == b->rgb[1] && a->rgb[2] == b->rgb[2];
+}
+
+/* Whether two outputs of one thumbnail come out as the same bytes: the
+ * same fit to the same box, the same format and encoder settings. Their
+ * names may differ (-s 640,640x480 on a landscape photo). */
+static int same_encoding(const struct ib_out *a, const struct ib_out *b)
+{
+    const struct ib_rendition *x = a->r, *y = b->r;
+    return a->format == b->format && x->fit == y->fit &&
+           x->geometry.width == y->geometry.width &&
+           x->geometry.height == y->geometry.height &&
+           x->gravity.kind == y->gravity.kind && x->gravity.x == y->gravity.x &&
+           x->gravity.y == y->gravity.y && x->quality == y->quality &&
+           x->keep_metadata == y->keep_metadata &&
+           same_background(&x->background, &y->background) &&
+           memcmp(&x->encoder, &y->encoder, sizeof(x->encoder)) == 0;
+}
+
+/* out made as twin was: its bytes copied, not encoded again. 0, or -1
+ * when twin has no bytes (it failed). */
+static int copy_made(const struct ib_out *twin, struct ib_out *out)
+{
+    if (!twin->pl.bytes)
+        return -1;
+    unsigned char *bytes = malloc(twin->pl.len);
+    if (!bytes)
+        return -1;
+    memcpy(bytes, twin->pl.bytes, twin->pl.len);
+    out->pl = (struct ib_payload){NULL, twin->pl.format, bytes, twin->pl.len};
+    out->w = twin->w;
+    out->h = twin->h;
+    out->pipeline = twin->pipeline;
+    return 0;
+}
+
 void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
                      struct ib_outs *outs, const struct ib_input *in,
                      const struct ib_plan *p, struct ib_outcome *o)
@@ -288,10 +331,20 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
         ib_vips_fail(v, o);
         return;
     }
+    const VipsImage *from[IB_MAX_OUTPUTS];
     for (int i = 0; i < n; i++) {
         struct ib_out *out = &outs->v[order[i]];
         long long start = ib_now_usec();
-        ib_thumb_finish(s, v, out, thumbnail(&sv, out), 1);
+        VipsImage *thumb = thumbnail(&sv, out);
+        from[i] = thumb;
+        const struct ib_out *twin = NULL;
+        for (int j = 0; j < i && thumb && !twin; j++)
+            if (from[j] == thumb && same_encoding(&outs->v[order[j]], out))
+                twin = &outs->v[order[j]];
+        if (twin && copy_made(twin, out) == 0)
+            g_object_unref(thumb);
+        else
+            ib_thumb_finish(s, v, out, thumb, 1);
         out->usec += ib_now_usec() - start;
     }
     for (int i = 0; i < sv.nthumbs; i++)
