@@ -260,6 +260,7 @@ int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
     }
     read_header(s, p, h, o);
     g_object_unref(h);
+    ib_vips_step_done(v);
     return 0;
 }
 
@@ -281,6 +282,7 @@ int ib_plan_pages(const struct ib_settings *s, struct ib_vips *v,
         }
         read_header(s, p, h, o);
         g_object_unref(h);
+        ib_vips_step_done(v);
     }
     return ib_plan_check_pixels(s, p, o);
 }

@@ -201,6 +201,7 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
         ib_vips_fail(v, o);
         return;
     }
+    ib_vips_step_done(v);
     for (int i = 0; i < outs->n; i++) {
         struct ib_out *out = &outs->v[i];
         if (!to_make(out))

@@ -100,9 +100,22 @@ int ib_vips_load_more(struct ib_vips *v)
     return 1;
 }
 
+/* libvips' error buffer is one for the process, and keeps what it is told
+ * until cleared: a loader's warning (libjpeg's "Corrupt JPEG data" goes
+ * there as well as to the log) stays after the file it was about is done,
+ * and would be the first line, the reason given, of the next failure. */
 void ib_vips_begin_file(struct ib_vips *v)
 {
+    vips_error_clear();
+    g_mutex_lock(&v->log_lock);
     v->last_warning[0] = '\0';
+    g_mutex_unlock(&v->log_lock);
+}
+
+void ib_vips_step_done(struct ib_vips *v)
+{
+    (void)v;
+    vips_error_clear();
 }
 
 void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes)

@@ -25,8 +25,15 @@ void ib_vips_stop(struct ib_vips *v);
  * loader knew may have one now, a format may have its saver), else 0. */
 int ib_vips_load_more(struct ib_vips *v);
 
-/* A new file: warnings logged before now are not its own. */
+/* A new file: errors and warnings from before now are not its own. */
 void ib_vips_begin_file(struct ib_vips *v);
+
+/* A step of the file (its header, its decode, one output) succeeded:
+ * what libvips put in its error buffer meanwhile (warnings) explains no
+ * later failure, which is then given its own reason. The warnings logged
+ * stay: they are the file's, and some decoders say why they fail only
+ * there. */
+void ib_vips_step_done(struct ib_vips *v);
 
 /* --max-memory, once the worker's address space is limited: a reason that
  * says "out of memory" then names the limit. */

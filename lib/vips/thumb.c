@@ -96,11 +96,14 @@ int ib_thumb_finish(const struct ib_settings *s, struct ib_vips *v,
     if (!in_memory && !ib_out_is_late(out) &&
         out->action != IB_OUTPUT_BLOCKED) {
         out->pl = (struct ib_payload){img, out->format, NULL, 0};
+        ib_vips_step_done(v);
         return 0;
     }
     int rc = ib_encode_to_memory(s, out->r, v, img, out->format, &out->pl,
                                  out->error, sizeof(out->error));
     g_object_unref(img);
     out->failed = rc != 0;
+    if (rc == 0)
+        ib_vips_step_done(v);
     return rc;
 }

@@ -63,6 +63,7 @@ static int encode_to_fd(const struct ib_settings *s,
     struct stat st;
     if (fstat(fd, &st) == 0)
         w->bytes = (long long)st.st_size;
+    ib_vips_step_done(v);
     return 0;
 }
 
