@@ -3,6 +3,7 @@
 #include "plan.h"
 
 #include "fit.h"
+#include "svgsniff.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -210,6 +211,8 @@ static void read_header(const struct ib_settings *s, struct ib_plan *p,
     p->swap = !s->no_rotate && vips_image_get_orientation_swap(h);
 }
 
+/* libvips' own search, in its order, once its SVG check is known to end
+ * (svgsniff.h). */
 static const char *find_loader(const struct ib_loaders *l, struct ib_vips *v,
                                struct ib_input *in)
 {
@@ -225,7 +228,27 @@ static const char *find_loader(const struct ib_loaders *l, struct ib_vips *v,
         return NULL;
     size_t len;
     const void *data = vips_blob_get(in->blob, &len);
+    /* The buffer loaders' SVG check is given the whole file. */
+    if (ib_svg_sniff(data, len) >= IB_SVG_LOOPS)
+        return NULL;
     return vips_foreign_find_load_buffer(data, len);
+}
+
+/* Files libvips' SVG check would never be done with: SVG off, one that
+ * is SVG inside says so, as any SVG does; else each fails at once. 0 when
+ * libvips may look. */
+static int refuse_endless_svg(const struct ib_loaders *l, struct ib_input *in,
+                              struct ib_outcome *o)
+{
+    enum ib_svg_sniff svg = ib_svg_sniff_source(in->src);
+    if (svg == IB_SVG_LOOPS_SVG && !l->allow_svg)
+        ib_outcome_fail(o, "%s", "SVG input is off (--allow-svg turns it on)");
+    else if (svg == IB_SVG_LOOPS_SVG)
+        ib_outcome_fail(o, "%s",
+                        "damaged SVGZ: bytes after the end of its gzip data");
+    else if (svg == IB_SVG_LOOPS)
+        ib_outcome_fail(o, "%s", "not an image format imgbatch can read");
+    return svg >= IB_SVG_LOOPS ? -1 : 0;
 }
 
 static VipsImage *load_header(const struct ib_input *in, const char *options)
@@ -245,6 +268,8 @@ int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
                  struct ib_input *in, struct ib_plan *p, struct ib_outcome *o)
 {
     memset(p, 0, sizeof(*p));
+    if (refuse_endless_svg(&s->loaders, in, o) != 0)
+        return -1;
     p->loader = find_loader(&s->loaders, v, in);
     if (!p->loader) {
         vips_error_clear();
