@@ -209,18 +209,13 @@ static void on_pruned(void *ctx, const char *output, const char *input,
 
 /* In the pool's spawner, before it forks workers: libvips comes in with
  * the module here. A module that cannot be loaded (a library it needs is
- * missing) fails every worker alike: said here, and the pool ends after a
- * few such start-up failures. */
-static int load_vips(void *ctx)
+ * missing) fails every worker alike: the pool ends after a few such
+ * start-up failures, with why. */
+static int load_vips(void *ctx, char *why, size_t why_len)
 {
     struct run *r = ctx;
-    char err[1024];
-    r->vips = ib_vips_module_load(err, sizeof(err));
-    if (!r->vips) {
-        fprintf(stderr, "imgbatch: %s\n", err);
-        return -1;
-    }
-    return 0;
+    r->vips = ib_vips_module_load(why, why_len);
+    return r->vips ? 0 : -1;
 }
 
 static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <vips/vips.h>
 
+#include "imgbatch/fdio.h"
 #include "modules.h"
 
 struct ib_vips {
@@ -18,12 +19,30 @@ struct ib_vips {
     long long memory_limit; /* --max-memory, 0 for none */
 };
 
+/* An error (glib ends the process after it: "failed to allocate N
+ * bytes") or a critical (a bug's assertion) goes to stderr, which the
+ * parent reads, on one line: the last one a dying worker says is its
+ * file's reason. */
+static void say_on_stderr(const gchar *domain, const gchar *message)
+{
+    char line[512];
+    int n = snprintf(line, sizeof(line), "%s%s%s\n", domain ? domain : "",
+                     domain ? ": " : "", message ? message : "");
+    if (n <= 0)
+        return;
+    if ((size_t)n >= sizeof(line)) {
+        n = (int)sizeof(line) - 1;
+        line[n - 1] = '\n';
+    }
+    ib_write_all(2, line, (size_t)n);
+}
+
 static void capture_log(const gchar *domain, GLogLevelFlags level,
                         const gchar *message, gpointer data)
 {
     struct ib_vips *v = data;
     if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) {
-        g_log_default_handler(domain, level, message, NULL);
+        say_on_stderr(domain, message);
         return;
     }
     /* Info and debug messages say what libvips is doing, not what went
@@ -52,12 +71,24 @@ static void set_loader_policy(const struct ib_loaders *l)
     vips_operation_block_set("VipsForeignLoadPdf", !l->allow_pdf);
 }
 
+/* The tests' hook (testfault.h): libvips fails to start. */
+static int test_fault_at_start(void)
+{
+    const char *spec = getenv("IMGBATCH_TEST_FAULT");
+    if (!spec || strcmp(spec, "startup") != 0)
+        return 0;
+    vips_error("imgbatch", "IMGBATCH_TEST_FAULT=startup");
+    return 1;
+}
+
 struct ib_vips *ib_vips_start(const struct ib_loaders *policy, int all_modules,
                               char *err, size_t err_len)
 {
     struct ib_modules *modules = ib_modules_hold(policy);
-    if (VIPS_INIT("imgbatch")) {
-        snprintf(err, err_len, "cannot start libvips: %s", vips_error_buffer());
+    if (VIPS_INIT("imgbatch") || test_fault_at_start()) {
+        const char *why = vips_error_buffer();
+        snprintf(err, err_len, "cannot start libvips: %.*s",
+                 (int)strcspn(why, "\n"), why);
         ib_modules_free(modules);
         return NULL;
     }
