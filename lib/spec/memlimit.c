@@ -5,6 +5,47 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* A cgroup's memory limit, in bytes, from a file holding a number (or
+ * "max"); 0 for none. In a container, the cgroup namespace shows the
+ * container's own cgroup at the root: v2's memory.max, v1's
+ * memory.limit_in_bytes. */
+static long long cgroup_limit(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long long v = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lld", &v) != 1)
+        v = 0;
+    fclose(f);
+    return v > 0 ? v : 0;
+}
+
+static long long physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    long long have = pages > 0 && size > 0 ? (long long)pages * size : 0;
+    static const char *const limits[] = {
+        "/sys/fs/cgroup/memory.max",
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes", NULL};
+    for (const char *const *p = limits; *p; p++) {
+        long long limit = cgroup_limit(*p);
+        if (limit > 0 && (have == 0 || limit < have))
+            have = limit;
+    }
+    return have;
+}
+
+long long ib_memlimit_default(int jobs)
+{
+    long long have = physical_memory();
+    if (have <= 0)
+        return 0;
+    long long each = have / 2 / (jobs > 0 ? jobs : 1);
+    return each > IB_MEMLIMIT_FLOOR ? each : IB_MEMLIMIT_FLOOR;
+}
 
 void ib_memlimit_reason(long long limit, char *buf, size_t len)
 {

@@ -3,6 +3,7 @@
 #include "plan.h"
 
 #include "fit.h"
+#include "imgbatch/memlimit.h"
 #include "svgsniff.h"
 
 #include <stdio.h>
@@ -136,19 +137,67 @@ static int choose_pages(const struct ib_settings *s, struct ib_plan *p,
     return 0;
 }
 
-int ib_plan_check_pixels(const struct ib_settings *s, const struct ib_plan *p,
+int ib_plan_check_limits(const struct ib_settings *s, const struct ib_plan *p,
                          struct ib_outcome *o)
 {
     long long frames = p->all_pages ? p->pages : 1;
     long long pixels = (long long)p->width * p->height * frames;
-    if (!s->max_pixels || pixels <= s->max_pixels)
-        return 0;
-    ib_outcome_fail(o,
-                    "image is %dx%d%s (%lld pixels), more than --max-pixels "
-                    "%lld",
-                    p->width, p->height, frames > 1 ? " per frame" : "", pixels,
-                    s->max_pixels);
-    return -1;
+    if (s->max_pixels && pixels > s->max_pixels) {
+        ib_outcome_fail(o,
+                        "image is %dx%d%s (%lld pixels), more than "
+                        "--max-pixels %lld",
+                        p->width, p->height, frames > 1 ? " per frame" : "",
+                        pixels, s->max_pixels);
+        return -1;
+    }
+    if (s->max_memory > 0 && p->decode_bytes > s->max_memory) {
+        o->status = IB_STATUS_FAILED;
+        ib_memlimit_reason(s->max_memory, o->error, sizeof(o->error));
+        return -1;
+    }
+    return 0;
+}
+
+/* Luma-sized planes a JPEG's components make (libvips' header says how
+ * chroma is subsampled, not by how much per component): with 4:2:0, 1.5
+ * for YCbCr. Low where unsure: the estimate must never refuse a file
+ * that fits. */
+static double jpeg_planes(VipsImage *h)
+{
+    const char *sub = NULL;
+    double chroma = 0.25;
+    if (vips_image_get_typeof(h, "jpeg-chroma-subsample") &&
+        !vips_image_get_string(h, "jpeg-chroma-subsample", &sub)) {
+        if (vips_isprefix("4:4:4", sub))
+            chroma = 1;
+        else if (vips_isprefix("4:2:2", sub) || vips_isprefix("4:4:0", sub))
+            chroma = 0.5;
+    }
+    return 1 + (h->Bands - 1) * chroma;
+}
+
+static int header_int(VipsImage *h, const char *name)
+{
+    int v = 0;
+    if (vips_image_get_typeof(h, name) && vips_image_get_int(h, name, &v))
+        v = 0;
+    return v;
+}
+
+/* What the loader allocates at once to decode the file, at any scale
+ * (libvips 8.14): the coefficients of every block of a progressive JPEG
+ * (two bytes each), the RGBA canvas of a GIF (nsgifload's frame bitmap),
+ * the whole image of an interlaced PNG. */
+static long long decode_bytes(const struct ib_plan *p, VipsImage *h)
+{
+    double pixels = (double)p->width * p->height;
+    if (loader_is(p, "VipsForeignLoadJpeg") && header_int(h, "interlaced"))
+        return (long long)(pixels * 2 * jpeg_planes(h));
+    if (loader_is(p, "VipsForeignLoadNsgif"))
+        return (long long)(pixels * 4);
+    if (loader_is(p, "VipsForeignLoadPng") && header_int(h, "interlaced"))
+        return (long long)(pixels * VIPS_IMAGE_SIZEOF_PEL(h));
+    return 0;
 }
 
 /* Imports an embedded profile and writes sRGB unless told otherwise. Grey
@@ -209,6 +258,7 @@ static void read_header(const struct ib_settings *s, struct ib_plan *p,
     p->input_profile = choose_input_profile(&s->colour, p, h);
     p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
     p->swap = !s->no_rotate && vips_image_get_orientation_swap(h);
+    p->decode_bytes = decode_bytes(p, h);
 }
 
 /* libvips' own search, in its order, once its SVG check is known to end
@@ -309,7 +359,7 @@ int ib_plan_pages(const struct ib_settings *s, struct ib_vips *v,
         g_object_unref(h);
         ib_vips_step_done(v);
     }
-    return ib_plan_check_pixels(s, p, o);
+    return ib_plan_check_limits(s, p, o);
 }
 
 /* ---- the settings in libvips' terms ------------------------------------ */

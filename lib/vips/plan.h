@@ -26,6 +26,10 @@ struct ib_plan {
     int swap;         /* the orientation turns it a quarter */
     int tagged;       /* has an embedded ICC profile */
     int bands;
+    /* What the decoder must hold at once, whatever the shrink, where the
+     * header tells (a progressive JPEG's coefficients, a GIF's canvas, an
+     * interlaced PNG): bytes; 0 when it does not. */
+    long long decode_bytes;
 };
 
 /* Where the bytes come from: a source, which every streaming loader reads;
@@ -64,9 +68,11 @@ void ib_plan_target(const struct ib_plan *p, const struct ib_rendition *r,
 /* Whether r would make an output larger than the input (either axis). */
 int ib_plan_enlarges(const struct ib_plan *p, const struct ib_target *t);
 
-/* --max-pixels against the plan's size (and frames). 0, or -1 with o
+/* --max-pixels against the plan's size (and frames), and --max-memory
+ * against what its decoder must hold: a file either would fail in the
+ * decoder fails now, before anything is allocated. 0, or -1 with o
  * failed. */
-int ib_plan_check_pixels(const struct ib_settings *s, const struct ib_plan *p,
+int ib_plan_check_limits(const struct ib_settings *s, const struct ib_plan *p,
                          struct ib_outcome *o);
 
 /* The profile to write in: an embedded profile is imported and the output

@@ -8,6 +8,7 @@
 #include <vips/vips.h>
 
 #include "imgbatch/fdio.h"
+#include "imgbatch/memlimit.h"
 #include "modules.h"
 
 struct ib_vips {
@@ -154,15 +155,13 @@ void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes)
     v->memory_limit = bytes;
 }
 
-/* libvips says "out of memory" with no hint that a limit of ours caused
- * it. */
+/* Under the limit, every failed allocation is the limit's doing, however
+ * the library that met it put it: said as the limit (memlimit.h). */
 static void explain_out_of_memory(const struct ib_vips *v, char *buf,
                                   size_t len)
 {
-    size_t n = strlen(buf);
-    if (v->memory_limit > 0 && strstr(buf, "out of memory") && n + 1 < len)
-        snprintf(buf + n, len - n, " (over --max-memory %lld MiB)",
-                 v->memory_limit >> 20);
+    if (v->memory_limit > 0 && ib_memlimit_says_alloc_failed(buf))
+        ib_memlimit_reason(v->memory_limit, buf, len);
 }
 
 void ib_vips_reason(struct ib_vips *v, char *buf, size_t len)

@@ -195,7 +195,10 @@ static void unable(int result_fd, const char *why)
 void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
 {
     struct ib_heap heap;
-    ib_heap_setup(&heap, s->max_memory <= 0);
+    /* An exact limit counts every byte from after start-up: the heap's
+     * reserve would be room beyond it. The default one is a bound, and
+     * counts the reserve as start-up's. */
+    ib_heap_setup(&heap, s->max_memory <= 0 || s->max_memory_default);
     char err[512];
     struct ib_resizer *r = ib_resizer_new(s, err, sizeof(err));
     if (!r)

@@ -9,6 +9,14 @@
 
 #include <stddef.h>
 
+/* The default --max-memory for jobs workers: half the memory the machine
+ * (or the container's cgroup) has, shared by the workers, and at least
+ * IB_MEMLIMIT_FLOOR each. So a folder of decompression bombs (a 228-byte
+ * JPEG asking 1.5 GB) cannot push the machine into swap; 0 when the
+ * machine's memory cannot be told (no limit). */
+#define IB_MEMLIMIT_FLOOR (256LL << 20)
+long long ib_memlimit_default(int jobs);
+
 /* "out of memory (over --max-memory N MiB)", the limit in bytes. */
 void ib_memlimit_reason(long long limit, char *buf, size_t len);
 

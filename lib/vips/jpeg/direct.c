@@ -84,6 +84,7 @@ static void plan_from_jpeg(const struct ib_settings *s,
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->orientation = s->no_rotate ? 1 : h->orientation;
     p->swap = p->orientation >= 5 && p->orientation <= 8;
+    p->decode_bytes = h->coef_bytes;
 }
 
 static void make_job(const struct ib_direct *d, const struct ib_plan *p,
@@ -194,7 +195,7 @@ enum ib_direct_result ib_direct_make(struct ib_direct *d,
     enum ib_direct_result res = IB_DIRECT_FAILED;
     struct ib_jpeg_job jobs[IB_MAX_OUTPUTS];
     struct ib_pixels decoded;
-    if (ib_plan_check_pixels(d->s, &p, o) == 0) {
+    if (ib_plan_check_limits(d->s, &p, o) == 0) {
         int shrink = plan_outputs(d, &p, &h, outs, jobs);
         res = IB_DIRECT_DECLINED;
         if (ib_outs_to_make(outs) > 0 &&
