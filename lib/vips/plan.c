@@ -200,8 +200,11 @@ static long long decode_bytes(const struct ib_plan *p, VipsImage *h)
     return 0;
 }
 
-/* Imports an embedded profile and writes sRGB unless told otherwise. Grey
- * stays grey: an sRGB export would make it three bands. */
+/* Imports an embedded profile and writes sRGB unless told otherwise. A
+ * grey image with a profile of its own (Gray Gamma 2.2, say) too: its
+ * pixels are not sRGB's tone curve, and the output goes untagged. The
+ * export makes it three bands, which ib_plan_regreys says to make one
+ * again. */
 const char *ib_plan_output_profile(const struct ib_colour *c,
                                    const struct ib_plan *p)
 {
@@ -211,7 +214,20 @@ const char *ib_plan_output_profile(const struct ib_colour *c,
         return NULL;
     if ((p->tagged || c->input_profile) && p->bands >= 3)
         return "srgb";
+    if (p->grey_profile && p->bands < 3)
+        return "srgb";
     return NULL;
+}
+
+int ib_plan_is_grey_profile(const void *icc, size_t len)
+{
+    /* The header's data colour space, at byte 16. */
+    return icc && len >= 128 && memcmp((const char *)icc + 16, "GRAY", 4) == 0;
+}
+
+int ib_plan_regreys(const struct ib_colour *c, const struct ib_plan *p)
+{
+    return p->bands < 3 && p->output_profile && !c->output_profile;
 }
 
 /* An untagged RGB input is sRGB. Said explicitly, because libvips 8.14's
@@ -253,6 +269,11 @@ static void read_header(const struct ib_settings *s, struct ib_plan *p,
     o->in_h = p->height;
     p->format = format_from_loader(p, h);
     p->tagged = vips_image_get_typeof(h, VIPS_META_ICC_NAME) != 0;
+    const void *icc = NULL;
+    size_t icc_len = 0;
+    if (p->tagged &&
+        !vips_image_get_blob(h, VIPS_META_ICC_NAME, &icc, &icc_len))
+        p->grey_profile = ib_plan_is_grey_profile(icc, icc_len);
     p->bands = h->Bands;
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->input_profile = choose_input_profile(&s->colour, p, h);

@@ -80,6 +80,7 @@ static void plan_from_jpeg(const struct ib_settings *s,
     p->height = o->in_h = h->height;
     p->pages = 1;
     p->tagged = h->icc != NULL;
+    p->grey_profile = ib_plan_is_grey_profile(h->icc, h->icc_len);
     p->bands = h->bands;
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->orientation = s->no_rotate ? 1 : h->orientation;
@@ -102,6 +103,7 @@ static void make_job(const struct ib_direct *d, const struct ib_plan *p,
     job->crop = out->crop;
     job->rendition = r;
     job->to_srgb = p->output_profile != NULL;
+    job->regrey = ib_plan_regreys(&s->colour, p);
     job->intent = ib_vips_intent(s->colour.intent);
     job->srgb = d->srgb;
     job->resizes = d->resizes;
