@@ -14,9 +14,11 @@
 struct ib_vips {
     const struct ib_loaders *policy;
     struct ib_modules *modules; /* NULL: libvips loaded them (VIPSHOME) */
-    /* The last warning libvips or a codec logged while on this file. */
+    /* The first warning libvips or a codec logged while on this file: the
+     * root cause, as the first error is (what follows is its echo:
+     * libvips' "error in tile 0 x 10"). */
     GMutex log_lock;
-    char last_warning[256];
+    char first_warning[256];
     long long memory_limit; /* --max-memory, 0 for none */
 };
 
@@ -50,9 +52,13 @@ static void capture_log(const gchar *domain, GLogLevelFlags level,
      * wrong; only warnings can explain a failure. */
     if (!(level & G_LOG_LEVEL_WARNING))
         return;
+    /* libvips' tile cache echoes a failure upstream of it. */
+    if (message && vips_isprefix("error in tile ", message))
+        return;
     g_mutex_lock(&v->log_lock);
-    snprintf(v->last_warning, sizeof(v->last_warning), "%s",
-             message ? message : "");
+    if (!v->first_warning[0])
+        snprintf(v->first_warning, sizeof(v->first_warning), "%s",
+                 message ? message : "");
     g_mutex_unlock(&v->log_lock);
 }
 
@@ -140,7 +146,7 @@ void ib_vips_begin_file(struct ib_vips *v)
 {
     vips_error_clear();
     g_mutex_lock(&v->log_lock);
-    v->last_warning[0] = '\0';
+    v->first_warning[0] = '\0';
     g_mutex_unlock(&v->log_lock);
 }
 
@@ -173,12 +179,27 @@ void ib_vips_reason(struct ib_vips *v, char *buf, size_t len)
     if (!n) {
         g_mutex_lock(&v->log_lock);
         snprintf(buf, len, "%s",
-                 v->last_warning[0]
-                     ? v->last_warning
+                 v->first_warning[0]
+                     ? v->first_warning
                      : "cannot decode (the decoder gave no reason)");
         g_mutex_unlock(&v->log_lock);
     }
     explain_out_of_memory(v, buf, len);
+}
+
+/* libvips 8.14's PNG saver says this whenever it cannot finish, its
+ * pixels failing as much as its target. */
+#define PNG_SAVER_ECHO "unable to write to target"
+
+void ib_vips_save_reason(struct ib_vips *v, char *buf, size_t len)
+{
+    g_mutex_lock(&v->log_lock);
+    char warning[sizeof(v->first_warning)];
+    snprintf(warning, sizeof(warning), "%s", v->first_warning);
+    g_mutex_unlock(&v->log_lock);
+    ib_vips_reason(v, buf, len);
+    if (warning[0] && strstr(buf, PNG_SAVER_ECHO))
+        snprintf(buf, len, "%s", warning);
 }
 
 void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o)

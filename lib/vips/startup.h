@@ -40,9 +40,17 @@ void ib_vips_step_done(struct ib_vips *v);
 void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes);
 
 /* libvips' reason for a failure: the first line of its error buffer (the
- * root cause: errors stack, root first), else the last warning logged for
- * this file. The error buffer is cleared. */
+ * root cause: errors stack, root first), else the first warning logged
+ * for this file. The error buffer is cleared. */
 void ib_vips_reason(struct ib_vips *v, char *buf, size_t len);
+
+/* The reason a saver failed when its target did not: libvips is lazy, so
+ * the pixels are decoded as they are saved, and a decode that fails late
+ * may say why only in a warning ("not enough data", a truncated
+ * interlaced PNG) while the PNG saver's error blames the output
+ * ("vips2png: unable to write to target"): then the warning; else as
+ * ib_vips_reason. */
+void ib_vips_save_reason(struct ib_vips *v, char *buf, size_t len);
 
 /* Fails o with libvips' reason. */
 void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o);

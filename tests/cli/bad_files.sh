@@ -50,3 +50,19 @@ done
 run ib_again compare "$T/svgz/svg-inside.svgz" "$T/svgz/not-svg.svgz"
 expect_rc 2
 expect_stderr_has "imgbatch: cannot read '$T/svgz/svg-inside.svgz': damaged gzip data (not an image)"
+
+# A truncated interlaced PNG is the input's fault, whatever is written:
+# libvips decodes it as it saves (libvips is lazy), and its saver used to
+# blame the output ("vips2png: unable to write to target target_custom").
+mkdir -p "$T/cut"
+vips gaussnoise "$T/noise.v" 300 200
+vips bandjoin "$T/noise.v $T/noise.v $T/noise.v" "$T/noise3.v"
+vips copy "$T/noise3.v" "$T/interlaced.png[interlace]"
+head -c "$(($(stat -c %s "$T/interlaced.png") * 3 / 4))" "$T/interlaced.png" > "$T/cut/interlaced.png"
+for f in "" "-f jpg" "-f webp" "-s 50,60"; do
+    # shellcheck disable=SC2086
+    run ib $f -o "$T/cut-out" "$T/cut/interlaced.png"
+    expect_rc 1
+    expect_stderr_has "imgbatch: '$T/cut/interlaced.png': not enough data"
+    expect_stderr_lacks "target"
+done
