@@ -44,7 +44,10 @@
  * A worker's stderr is a pipe the parent reads, never the user's: the last
  * line a worker wrote there while on a task (a crashing library's last
  * words) goes to the batch with that task if the worker dies on it; the
- * rest is dropped.
+ * rest is dropped. Which task words are about cannot be told from when
+ * they arrive (the two pipes are read in either order), so the worker
+ * writes IB_SAID_MARK on stderr before each READY and RESULT: what comes
+ * after the last mark is about the task it is on.
  *
  * Signals: handlers only set a flag and poke the self-pipe (signals.c). On a
  * stop signal the loop stops handing out work, sends SIGTERM to every worker,
@@ -198,19 +201,33 @@ static void close_slot(struct slot *s)
 
 /* ---- what a worker says on stderr -------------------------------------- */
 
-/* Reads what the worker has written on stderr, keeping the end of it. At
- * EOF (it has exited, or closed it) the pipe is closed. */
+/* Keeps what the worker said since its last IB_SAID_MARK, the end of it. */
+static void note_said(struct slot *s, const unsigned char *text, size_t n)
+{
+    const unsigned char *mark = NULL;
+    for (size_t i = n; i > 0 && !mark; i--)
+        if (text[i - 1] == IB_SAID_MARK)
+            mark = text + i - 1;
+    if (mark) {
+        ib_buf_reset(&s->said);
+        n -= (size_t)(mark + 1 - text);
+        text = mark + 1;
+    }
+    ib_buf_put(&s->said, text, n);
+    if (s->said.len > SAID_KEPT)
+        ib_buf_consume(&s->said, s->said.len - SAID_KEPT);
+}
+
+/* Reads what the worker has written on stderr. At EOF (it has exited, or
+ * closed it) the pipe is closed. */
 static void read_stderr(struct slot *s)
 {
     unsigned char chunk[4096];
     ssize_t n;
     while (s->err_fd >= 0 && ((n = read(s->err_fd, chunk, sizeof(chunk))) > 0 ||
-                              (n < 0 && errno == EINTR))) {
+                              (n < 0 && errno == EINTR)))
         if (n > 0)
-            ib_buf_put(&s->said, chunk, (size_t)n);
-        if (s->said.len > SAID_KEPT)
-            ib_buf_consume(&s->said, s->said.len - SAID_KEPT);
-    }
+            note_said(s, chunk, (size_t)n);
     if (s->err_fd >= 0 && n == 0) {
         close(s->err_fd);
         s->err_fd = -1;
@@ -336,10 +353,8 @@ static void hand_out(struct ib_pool *p, struct slot *s)
         bury(p, s, 1, NULL);
         return;
     }
-    if (s->ntasks == 0) {
+    if (s->ntasks == 0)
         s->started = ib_now_seconds();
-        ib_buf_reset(&s->said);
-    }
     s->tasks[s->ntasks++] = p->frame_id;
     s->state = SLOT_BUSY;
     p->have_frame = 0;
@@ -476,7 +491,6 @@ static int handle_frame(struct ib_pool *p, struct slot *s,
     s->ntasks--;
     memmove(s->tasks, s->tasks + 1, sizeof(s->tasks[0]) * (size_t)s->ntasks);
     s->started = ib_now_seconds();
-    ib_buf_reset(&s->said);
     if (s->ntasks == 0)
         s->state = SLOT_IDLE;
     return 0;

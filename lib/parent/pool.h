@@ -30,7 +30,8 @@ struct ib_pool_hooks {
     /* Runs in a new worker, after fork(); must not return. It says READY
      * once it can work (or UNABLE, and why, and exits), then answers each
      * TASK frame with one RESULT frame carrying the task's id, in order.
-     * What it writes on stderr is the pool's (see task_lost). */
+     * What it writes on stderr is the pool's (see task_lost): it writes
+     * IB_SAID_MARK there before READY and before each RESULT. */
     void (*worker_main)(void *ctx, int task_fd, int result_fd);
     /* Writes the next TASK frame into frame (its id is the task's);
      * returns 0 when none is left. */

@@ -166,6 +166,14 @@ static int send_frame(struct channel *ch)
     return ib_write_all(ch->result_fd, ch->out.data, ch->out.len);
 }
 
+/* What this worker says on stderr from now is about its next task
+ * (proto.h). */
+static void mark_stderr(void)
+{
+    static const char mark = IB_SAID_MARK;
+    ib_write_all(2, &mark, 1);
+}
+
 /* outputs.h's claimer: a CLAIM, then its GRANT. */
 static int claim(void *ctx, const struct ib_claim *c, struct ib_grant *g)
 {
@@ -211,6 +219,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         unable(result_fd, "cannot start: out of memory");
     struct ib_claimer claimer = {&ch, claim};
     ib_proto_put_ready(&ch.out, (uint32_t)getpid());
+    mark_stderr();
     int alive = send_frame(&ch) == 0;
     while (alive && take_frame(&ch, IB_MSG_TASK) == 0) {
         /* The task is copied: a CLAIM's GRANT reuses the frame. */
@@ -221,6 +230,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         ib_resize_input(r, &task, o, &claimer);
         ib_proto_put_result(&ch.out, task.id, o);
         ib_buf_free(&frame);
+        mark_stderr();
         alive = send_frame(&ch) == 0;
         ib_heap_give_back(&heap);
     }

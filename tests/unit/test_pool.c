@@ -57,6 +57,7 @@ static void say(int fd, const struct ib_buf *frame)
 
 static void answer(int fd, uint64_t id)
 {
+    ib_write_all(2, "", 1); /* IB_SAID_MARK */
     static struct ib_outcome o;
     memset(&o, 0, sizeof(o));
     o.status = IB_STATUS_OK;
@@ -143,6 +144,7 @@ static void fake_worker(void *ctx, int task_fd, int result_fd)
     ib_buf_init(&out);
     ib_buf_init(&in);
     ib_proto_put_ready(&out, (uint32_t)getpid());
+    ib_write_all(2, "", 1); /* IB_SAID_MARK */
     say(result_fd, &out);
     size_t len;
     while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
@@ -286,6 +288,12 @@ static void a_crash_keeps_its_last_words(void)
     CHECK_STR(r.reason[1], "killed by SIGABRT");
     CHECK_STR(r.said[1], "free(): invalid pointer");
     CHECK_INT(r.done[2], 1);
+    /* One that dies without a word: the one before's are not its own. */
+    static const char *const silent[] = {"chatty", "kill", "c", NULL};
+    struct run k = {0};
+    CHECK_INT(run_pool(&k, silent, 1, 1, 0, err, sizeof(err)), IB_POOL_DONE);
+    CHECK_STR(k.reason[1], "killed by SIGKILL");
+    CHECK_STR(k.said[1], "");
 }
 
 static void all_answered(void)

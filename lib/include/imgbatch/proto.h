@@ -27,6 +27,10 @@
 #include "imgbatch/buf.h"
 
 #define IB_PROTO_MAX_FRAME (1u << 20)
+/* A worker's stderr is read by the parent (pool.c): a worker writes this
+ * byte there before READY and before each RESULT, so that what it says
+ * after is known to be about its next task. */
+#define IB_SAID_MARK '\0'
 #define IB_ERROR_MAX 1024
 /* Outputs of one input at most (renditions). */
 #define IB_MAX_OUTPUTS 64
