@@ -477,6 +477,7 @@ static int run_batch(struct cli *c)
         .npatterns = output_patterns(c, &c->strings, patterns),
         .allow_svg = c->settings.loaders.allow_svg,
         .allow_pdf = c->settings.loaders.allow_pdf,
+        .allow_untrusted = c->settings.loaders.allow_untrusted,
     };
     /* Workers need the vips module: a missing one is said once, here,
      * before anything is made or forked. */

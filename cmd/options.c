@@ -383,7 +383,8 @@ static const struct opt options[] = {
     {.name = "allow-untrusted",
      .group = SAFETY,
      .offset = CLI(settings.loaders.allow_untrusted),
-     .help = "use loaders libvips marks untrusted"},
+     .help = "use loaders libvips marks untrusted (JPEG XL, JPEG 2000, "
+             "netpbm, ImageMagick's, ...)"},
     /* Inputs and scheduling */
     {.name = "update",
      .key = 'u',

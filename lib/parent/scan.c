@@ -19,12 +19,13 @@
 
 /* The formats libvips reads with a trusted loader. Its JPEG 2000, netpbm
  * and Radiance loaders are flagged untrusted in 8.14, so their files are
- * only read when named (and --allow-untrusted given). Vector formats count
- * only when their loader is turned on: a folder of PDFs is not a folder of
- * images by default. */
+ * only read when named (and --allow-untrusted given); so is JPEG XL, but
+ * that imgbatch writes, so a folder's .jxl files count under
+ * --allow-untrusted. Vector formats count only when their loader is
+ * turned on: a folder of PDFs is not a folder of images by default. */
 static const char *const image_extensions[] = {"jpg",  "jpeg", "png", "webp",
                                                "tif",  "tiff", "gif", "heic",
-                                               "heif", "avif", "jxl", NULL};
+                                               "heif", "avif", NULL};
 
 static int extension_in(const char *ext, const char *const *list)
 {
@@ -39,12 +40,14 @@ int ib_scan_has_image_extension(const char *name,
 {
     static const char *const svg[] = {"svg", "svgz", NULL};
     static const char *const pdf[] = {"pdf", NULL};
+    static const char *const jxl[] = {"jxl", NULL};
     const char *dot = strrchr(name, '.');
     if (!dot || dot == name)
         return 0;
     return extension_in(dot + 1, image_extensions) ||
            (opts->allow_svg && extension_in(dot + 1, svg)) ||
-           (opts->allow_pdf && extension_in(dot + 1, pdf));
+           (opts->allow_pdf && extension_in(dot + 1, pdf)) ||
+           (opts->allow_untrusted && extension_in(dot + 1, jxl));
 }
 
 static int is_hidden(const char *name)

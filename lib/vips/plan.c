@@ -16,20 +16,18 @@ static int loader_is(const struct ib_plan *p, const char *prefix)
 
 /* libvips' own verdict, except for the loaders with a policy of their own
  * (see startup.c's set_loader_policy): JPEG XL, SVG and PDF. */
-static int is_untrusted(const char *loader)
+/* The loader's class, for its flags and name; NULL when unknown. */
+static VipsOperationClass *loader_class(const char *loader)
 {
-    static const char *const own_policy[] = {
-        "VipsForeignLoadJxl", "VipsForeignLoadSvg", "VipsForeignLoadPdf", NULL};
-    for (const char *const *l = own_policy; *l; l++)
-        if (vips_isprefix(*l, loader))
-            return 0;
     GType type = g_type_from_name(loader);
     gpointer klass = type ? g_type_class_peek(type) : NULL;
-    return klass &&
-           (VIPS_OPERATION_CLASS(klass)->flags & VIPS_OPERATION_UNTRUSTED);
+    return klass ? VIPS_OPERATION_CLASS(klass) : NULL;
 }
 
-/* Blocked loaders get a reason that says how to unblock them. */
+/* Blocked loaders get a reason that says how to unblock them. What is
+ * blocked is libvips' own flag, which the policy set (startup.c): every
+ * loader libvips flags untrusted, whatever module or build it comes from,
+ * unless --allow-untrusted; SVG and PDF unless their own option. */
 static int check_loader(const struct ib_loaders *l, const struct ib_plan *p,
                         struct ib_outcome *o)
 {
@@ -41,16 +39,18 @@ static int check_loader(const struct ib_loaders *l, const struct ib_plan *p,
         ib_outcome_fail(o, "%s", "PDF input is off (--allow-pdf turns it on)");
         return -1;
     }
-    if (!l->allow_untrusted && is_untrusted(p->loader)) {
-        VipsObjectClass *c =
-            VIPS_OBJECT_CLASS(g_type_class_peek(g_type_from_name(p->loader)));
+    VipsOperationClass *c = loader_class(p->loader);
+    if (!c || !(c->flags & VIPS_OPERATION_BLOCKED))
+        return 0;
+    const char *name = VIPS_OBJECT_CLASS(c)->nickname;
+    if (c->flags & VIPS_OPERATION_UNTRUSTED)
         ib_outcome_fail(o,
                         "%s is an untrusted loader, off by default "
                         "(--allow-untrusted turns it on)",
-                        c && c->nickname ? c->nickname : p->loader);
-        return -1;
-    }
-    return 0;
+                        name ? name : p->loader);
+    else
+        ib_outcome_fail(o, "%s is blocked", name ? name : p->loader);
+    return -1;
 }
 
 static int format_from_loader(const struct ib_plan *p, VipsImage *header)

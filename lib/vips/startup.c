@@ -62,15 +62,16 @@ static void capture_log(const gchar *domain, GLogLevelFlags level,
     g_mutex_unlock(&v->log_lock);
 }
 
+/* Applied after every module load: a module's operations come in
+ * unblocked. */
 static void set_loader_policy(const struct ib_loaders *l)
 {
-    /* ImageMagick's fallback loader runs far more code than we need on
-     * untrusted files. */
+    /* Every operation libvips flags untrusted (ImageMagick's fallback,
+     * OpenSlide, JPEG 2000, netpbm, ... and in 8.14 JPEG XL), by its flag,
+     * not its name. */
     vips_block_untrusted_set(!l->allow_untrusted);
-    /* libvips 8.14 also flags its JPEG XL module untrusted (libjxl was
-     * young then); imgbatch reads and writes JPEG XL by design, in a worker
-     * that is isolated and limited anyway. */
-    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+    /* Savers write pixels of our own making, not untrusted bytes: JPEG
+     * XL is a format imgbatch writes whatever its loader's trust. */
     vips_operation_block_set("VipsForeignSaveJxl", FALSE);
     /* Vector formats can reference external resources and run a renderer
      * far more complex than a decoder: off unless asked for. */
