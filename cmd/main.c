@@ -435,11 +435,13 @@ static void set_prune_roots(struct cli *c)
 
 /* Workers are forked before the list is made (ib_batch_new): as many as
  * the batch may use. Fewer PATHs than jobs, none a directory and no
- * --files-from: one per PATH. */
+ * --files-from: one per PATH. None under -u: a rerun over a tree that has
+ * not changed, a cron job's usual run, needs none, and the first is
+ * forked when the first file needs one; nor under --dry-run. */
 static int workers_to_start(const struct cli *c)
 {
     int jobs = c->settings.jobs;
-    if (c->settings.dry_run)
+    if (c->settings.dry_run || c->settings.update)
         return 0;
     if (c->files_from || c->npaths >= jobs)
         return jobs;
