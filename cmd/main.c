@@ -209,18 +209,13 @@ static void on_pruned(void *ctx, const char *output, const char *input,
 
 /* In the pool's spawner, before it forks workers: libvips comes in with
  * the module here. A module that cannot be loaded (a library it needs is
- * missing) fails every worker alike: said here, and the pool ends after a
- * few such start-up failures. */
-static int load_vips(void *ctx)
+ * missing) fails every worker alike: the pool ends after a few such
+ * start-up failures, with why. */
+static int load_vips(void *ctx, char *why, size_t why_len)
 {
     struct run *r = ctx;
-    char err[1024];
-    r->vips = ib_vips_module_load(err, sizeof(err));
-    if (!r->vips) {
-        fprintf(stderr, "imgbatch: %s\n", err);
-        return -1;
-    }
-    return 0;
+    r->vips = ib_vips_module_load(why, why_len);
+    return r->vips ? 0 : -1;
 }
 
 static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
@@ -440,11 +435,13 @@ static void set_prune_roots(struct cli *c)
 
 /* Workers are forked before the list is made (ib_batch_new): as many as
  * the batch may use. Fewer PATHs than jobs, none a directory and no
- * --files-from: one per PATH. */
+ * --files-from: one per PATH. None under -u: a rerun over a tree that has
+ * not changed, a cron job's usual run, needs none, and the first is
+ * forked when the first file needs one; nor under --dry-run. */
 static int workers_to_start(const struct cli *c)
 {
     int jobs = c->settings.jobs;
-    if (c->settings.dry_run)
+    if (c->settings.dry_run || c->settings.update)
         return 0;
     if (c->files_from || c->npaths >= jobs)
         return jobs;
@@ -482,6 +479,7 @@ static int run_batch(struct cli *c)
         .npatterns = output_patterns(c, &c->strings, patterns),
         .allow_svg = c->settings.loaders.allow_svg,
         .allow_pdf = c->settings.loaders.allow_pdf,
+        .allow_untrusted = c->settings.loaders.allow_untrusted,
     };
     /* Workers need the vips module: a missing one is said once, here,
      * before anything is made or forked. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "imgbatch/memlimit.h"
 #include "imgbatch/version.h"
 #include "recipe.h"
 #include "renditions.h"
@@ -359,7 +360,8 @@ static const struct opt options[] = {
      .parse = opt_bytes,
      .offset = CLI(settings.max_memory),
      .help = "memory a worker may use for one file (K, M, G suffixes; "
-             "default none): a file that needs more fails, the batch goes "
+             "0 = none; default: half the machine's memory over -j, at "
+             "least 256M): a file that needs more fails, the batch goes "
              "on"},
     {.name = "max-pixels",
      .arg = "N",
@@ -381,7 +383,8 @@ static const struct opt options[] = {
     {.name = "allow-untrusted",
      .group = SAFETY,
      .offset = CLI(settings.loaders.allow_untrusted),
-     .help = "use loaders libvips marks untrusted"},
+     .help = "use loaders libvips marks untrusted (JPEG XL, JPEG 2000, "
+             "netpbm, ImageMagick's, ...)"},
     /* Inputs and scheduling */
     {.name = "update",
      .key = 'u',
@@ -519,6 +522,16 @@ static int default_jobs(void)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
+/* Without --max-memory, each worker gets its share (memlimit.h), which
+ * depends on -j. */
+static void set_default_max_memory(struct ib_settings *s)
+{
+    if (s->max_memory >= 0)
+        return;
+    s->max_memory = ib_memlimit_default(s->jobs);
+    s->max_memory_default = s->max_memory > 0;
+}
+
 static int check_combination(const struct cli *c)
 {
     const struct ib_settings *s = &c->settings;
@@ -543,6 +556,7 @@ static int check_combination(const struct cli *c)
 static void set_defaults(struct cli *c)
 {
     ib_settings_defaults(&c->settings);
+    c->settings.max_memory = -1; /* not given: a share of memory */
     ib_rendition_defaults(&c->out.r);
     c->out.sizes.n = 0;
     c->out.formats.n = 0;
@@ -619,6 +633,7 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
     if (rc == 0) {
         if (!c->settings.jobs)
             c->settings.jobs = default_jobs();
+        set_default_max_memory(&c->settings);
         c->paths = argv + first;
         c->npaths = argc - first;
         if (renditions_build(c, &recipe) || check_combination(c))

@@ -29,9 +29,11 @@
 #include "imgbatch/alloc.h"
 #include "imgbatch/buf.h"
 #include "imgbatch/clock.h"
+#include "imgbatch/memlimit.h"
 #include "imgbatch/name.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/tempfile.h"
+#include "imgbatch/text.h"
 #include "manifest.h"
 #include "order.h"
 #include "pool.h"
@@ -458,9 +460,32 @@ static void task_returned(void *ctx, uint64_t id)
     b->inputs_left++;
 }
 
+/* Why a file its worker died on failed: how the worker ended, with the
+ * last line it wrote on stderr (one line, escaped, whatever it held);
+ * under --max-memory, an allocation that failed is the limit's doing,
+ * said as the limit. */
+static void lost_reason(const struct ib_batch *b, const char *reason,
+                        const char *said, char *buf, size_t len)
+{
+    if (said && b->s->max_memory > 0 && ib_memlimit_says_alloc_failed(said)) {
+        ib_memlimit_reason(b->s->max_memory, buf, len);
+        return;
+    }
+    if (!said) {
+        snprintf(buf, len, "%s", reason);
+        return;
+    }
+    struct ib_buf text;
+    ib_buf_init(&text);
+    ib_quote_put(&text, said);
+    snprintf(buf, len, "%s (%s)", reason, ib_buf_cstr(&text));
+    ib_buf_free(&text);
+}
+
 /* The worker holding task id is gone: the temp files it may have left
  * (named ones, where files cannot be unnamed) must go too. */
-static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
+static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason,
+                      const char *said)
 {
     struct ib_batch *b = ctx;
     struct ib_entry *e = land(b, id);
@@ -471,8 +496,11 @@ static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
         ib_temp_path(late ? late : output_of(b, e, r), pid, &b->scratch);
         unlink(ib_buf_cstr(&b->scratch));
     }
-    if (reason) /* else interrupted: not the file's fault, not reported */
-        report(b, e, no_work(b, e, IB_STATUS_FAILED, reason));
+    if (!reason) /* interrupted: not the file's fault, not reported */
+        return;
+    char why[IB_ERROR_MAX];
+    lost_reason(b, reason, said, why, sizeof(why));
+    report(b, e, no_work(b, e, IB_STATUS_FAILED, why));
 }
 
 static void tick(void *ctx)
@@ -484,10 +512,12 @@ static void tick(void *ctx)
     b->hooks->on_tick(b->hooks->ctx, &b->counts);
 }
 
-static int prepare_workers(void *ctx)
+static int prepare_workers(void *ctx, char *why, size_t why_len)
 {
     struct ib_batch *b = ctx;
-    return b->workers->prepare ? b->workers->prepare(b->workers->ctx) : 0;
+    return b->workers->prepare
+               ? b->workers->prepare(b->workers->ctx, why, why_len)
+               : 0;
 }
 
 static void run_worker(void *ctx, int task_fd, int result_fd)

@@ -37,7 +37,17 @@
  * is reported lost with the reason, the one queued behind it goes back to
  * the batch to be handed out again, and a new worker is forked when there
  * is work left. Deaths before READY count as start-up failures; enough of
- * them in a row end the pool instead of spinning.
+ * them in a row end the pool instead of spinning, with the last one's
+ * reason: what the spawner said (it could not load the module), what the
+ * worker said (UNABLE: it could not start libvips), or how it ended.
+ *
+ * A worker's stderr is a pipe the parent reads, never the user's: the last
+ * line a worker wrote there while on a task (a crashing library's last
+ * words) goes to the batch with that task if the worker dies on it; the
+ * rest is dropped. Which task words are about cannot be told from when
+ * they arrive (the two pipes are read in either order), so the worker
+ * writes IB_SAID_MARK on stderr before each READY and RESULT: what comes
+ * after the last mark is about the task it is on.
  *
  * Signals: handlers only set a flag and poke the self-pipe (signals.c). On a
  * stop signal the loop stops handing out work, sends SIGTERM to every worker,
@@ -61,6 +71,7 @@
 #include "imgbatch/fdio.h"
 #include "imgbatch/proto.h"
 #include "imgbatch/signals.h"
+#include "imgbatch/text.h"
 #include "spawn.h"
 
 #define TICK_SECONDS 0.1
@@ -86,7 +97,13 @@ struct slot {
     int ntasks;
     double started; /* when it started on tasks[0] */
     struct ib_buf in;
+    int err_fd;         /* its stderr, or -1 once at EOF */
+    struct ib_buf said; /* the end of it, since it started on tasks[0] */
+    char unable[256];   /* why it cannot start (UNABLE), or "" */
 };
+
+/* Of what a worker writes on stderr, this much (the end) is kept. */
+#define SAID_KEPT 2048
 
 struct ib_pool {
     const struct ib_pool_config *cfg;
@@ -103,7 +120,7 @@ struct ib_pool {
     int have_frame;
     int exhausted;
     int startup_failures;
-    char last_failure[128];
+    char last_failure[768];
     double last_tick;
 };
 
@@ -115,20 +132,25 @@ static void run_worker(void *ctx, int task_fd, int result_fd)
     p->hooks->worker_main(p->hooks->ctx, task_fd, result_fd);
 }
 
-static int prepare(void *ctx)
+static int prepare(void *ctx, char *why, size_t why_len)
 {
     const struct ib_pool *p = ctx;
-    return p->hooks->prepare ? p->hooks->prepare(p->hooks->ctx) : 0;
+    return p->hooks->prepare ? p->hooks->prepare(p->hooks->ctx, why, why_len)
+                             : 0;
 }
 
 static void take_birth(struct slot *s, const struct ib_birth *b)
 {
     fcntl(b->result[0], F_SETFL, O_NONBLOCK);
+    fcntl(b->err[0], F_SETFL, O_NONBLOCK);
     s->pid = b->pid;
     s->task_fd = b->task[1];
     s->result_fd = b->result[0];
+    s->err_fd = b->err[0];
     s->state = b->dormant ? SLOT_DORMANT : SLOT_STARTING;
+    s->unable[0] = '\0';
     ib_buf_reset(&s->in);
+    ib_buf_reset(&s->said);
 }
 
 /* Forks the n workers of p->births (for p->birth_slots). A worker the
@@ -137,7 +159,8 @@ static void take_birth(struct slot *s, const struct ib_birth *b)
 static int spawn_group(struct ib_pool *p, int n)
 {
     int status;
-    if (ib_spawn_group(&p->spawn, p->births, n, &status) != 0)
+    char why[sizeof(p->last_failure)];
+    if (ib_spawn_group(&p->spawn, p->births, n, &status, why, sizeof(why)) != 0)
         return -1;
     for (int i = 0; i < n; i++) {
         if (p->births[i].pid > 0) {
@@ -145,7 +168,10 @@ static int spawn_group(struct ib_pool *p, int n)
             continue;
         }
         p->startup_failures++;
-        ib_describe_exit(status, p->last_failure, sizeof(p->last_failure));
+        if (why[0])
+            snprintf(p->last_failure, sizeof(p->last_failure), "%s", why);
+        else
+            ib_describe_exit(status, p->last_failure, sizeof(p->last_failure));
     }
     return 0;
 }
@@ -164,10 +190,85 @@ static void close_slot(struct slot *s)
         close(s->task_fd);
     if (s->result_fd >= 0)
         close(s->result_fd);
-    s->task_fd = s->result_fd = -1;
+    if (s->err_fd >= 0)
+        close(s->err_fd);
+    s->task_fd = s->result_fd = s->err_fd = -1;
+    ib_buf_reset(&s->said);
     s->state = SLOT_EMPTY;
     s->pid = 0;
     s->ntasks = 0;
+}
+
+/* ---- what a worker says on stderr -------------------------------------- */
+
+/* Keeps what the worker said since its last IB_SAID_MARK, the end of it. */
+static void note_said(struct slot *s, const unsigned char *text, size_t n)
+{
+    const unsigned char *mark = NULL;
+    for (size_t i = n; i > 0 && !mark; i--)
+        if (text[i - 1] == IB_SAID_MARK)
+            mark = text + i - 1;
+    if (mark) {
+        ib_buf_reset(&s->said);
+        n -= (size_t)(mark + 1 - text);
+        text = mark + 1;
+    }
+    ib_buf_put(&s->said, text, n);
+    if (s->said.len > SAID_KEPT)
+        ib_buf_consume(&s->said, s->said.len - SAID_KEPT);
+}
+
+/* Reads what the worker has written on stderr. At EOF (it has exited, or
+ * closed it) the pipe is closed. */
+static void read_stderr(struct slot *s)
+{
+    unsigned char chunk[4096];
+    ssize_t n;
+    while (s->err_fd >= 0 && ((n = read(s->err_fd, chunk, sizeof(chunk))) > 0 ||
+                              (n < 0 && errno == EINTR)))
+        if (n > 0)
+            note_said(s, chunk, (size_t)n);
+    if (s->err_fd >= 0 && n == 0) {
+        close(s->err_fd);
+        s->err_fd = -1;
+    }
+}
+
+/* The last line that is not blank of what the worker said, into buf
+ * (NUL-terminated); NULL when there is none. */
+static const char *last_line(const struct ib_buf *said, char *buf, size_t len)
+{
+    size_t end = said->len;
+    while (end > 0 && strchr(" \t\r\n", said->data[end - 1]))
+        end--;
+    size_t start = end;
+    while (start > 0 && said->data[start - 1] != '\n')
+        start--;
+    if (start == end)
+        return NULL;
+    size_t n = end - start < len - 1 ? end - start : len - 1;
+    memcpy(buf, said->data + start, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A worker that never got to READY: why, with what it said on stderr
+ * when it gave no reason of its own (escaped: it goes to the user). */
+static void note_startup_failure(struct ib_pool *p, const char *reason,
+                                 const char *said)
+{
+    p->startup_failures++;
+    struct ib_buf text;
+    ib_buf_init(&text);
+    ib_buf_put_str(&text, reason);
+    if (said) {
+        ib_buf_put_str(&text, " (");
+        ib_quote_put(&text, said);
+        ib_buf_putc(&text, ')');
+    }
+    snprintf(p->last_failure, sizeof(p->last_failure), "%s",
+             ib_buf_cstr(&text));
+    ib_buf_free(&text);
 }
 
 /* Why a worker is ended: it failed (died, timed out, talked nonsense), or
@@ -193,23 +294,27 @@ static void end_worker(struct ib_pool *p, struct slot *s, enum ending why,
     close(s->task_fd);
     s->task_fd = -1;
     int status = ib_reap(pid);
+    /* Dead, it can say no more: all it said is in the pipe. */
+    read_stderr(s);
+    char said[512], unable[sizeof(s->unable)];
+    const char *last = last_line(&s->said, said, sizeof(said));
+    snprintf(unable, sizeof(unable), "%s", s->unable);
     close_slot(s);
     if (why == ENDING_STOP) {
         for (int i = 0; i < ntasks; i++)
-            p->hooks->task_lost(p->hooks->ctx, tasks[i], pid, NULL);
+            p->hooks->task_lost(p->hooks->ctx, tasks[i], pid, NULL, NULL);
         return;
     }
     char how[128];
     ib_describe_exit(status, how, sizeof(how));
     if (!reason)
-        reason = how;
+        reason = unable[0] ? unable : how;
     if (was == SLOT_STARTING || was == SLOT_DORMANT) {
-        p->startup_failures++;
-        snprintf(p->last_failure, sizeof(p->last_failure), "%s", reason);
+        note_startup_failure(p, reason, unable[0] ? NULL : last);
         return;
     }
     if (ntasks > 0)
-        p->hooks->task_lost(p->hooks->ctx, tasks[0], pid, reason);
+        p->hooks->task_lost(p->hooks->ctx, tasks[0], pid, reason, last);
     /* Never started on: not the file's fault. There is work again, even
      * if the list had run out. */
     for (int i = 1; i < ntasks; i++) {
@@ -348,6 +453,18 @@ static int answer_claim(struct ib_pool *p, struct slot *s, uint64_t id,
     return 0;
 }
 
+/* UNABLE: why the worker cannot start, for when it has gone (it exits
+ * once it has said so). */
+static int note_unable(struct slot *s, const unsigned char *frame, size_t len)
+{
+    struct ib_msg *m = ib_xmalloc(sizeof(*m));
+    int rc = ib_proto_decode(frame, len, m);
+    if (rc == 0)
+        snprintf(s->unable, sizeof(s->unable), "%s", m->why);
+    free(m);
+    return rc;
+}
+
 /* One whole frame from the worker in s: 0, or -1 when it had no reason to
  * send it or the batch cannot read it. */
 static int handle_frame(struct ib_pool *p, struct slot *s,
@@ -362,6 +479,8 @@ static int handle_frame(struct ib_pool *p, struct slot *s,
         p->startup_failures = 0;
         return 0;
     }
+    if (type == IB_MSG_UNABLE && s->state == SLOT_STARTING)
+        return note_unable(s, frame, len);
     if (type == IB_MSG_CLAIM && s->state == SLOT_BUSY && id == s->tasks[0])
         return answer_claim(p, s, id, frame, len);
     if (type != IB_MSG_RESULT || s->state != SLOT_BUSY || id != s->tasks[0])
@@ -448,17 +567,23 @@ static int poll_timeout_ms(const struct ib_pool *p)
     return wait <= 0 ? 0 : (int)(wait * 1000) + 1;
 }
 
-/* The result pipes of the live workers (owner[i] is fds[i]'s slot), then
- * extra_fd (owner NULL) unless it is -1. Returns how many fds. */
+/* The result pipes of the live workers (owner[i] is fds[i]'s slot), their
+ * stderr pipes too when with_stderr, then extra_fd (owner NULL) unless it
+ * is -1. Returns how many fds (2 * nslots + 1 at most). */
 static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
-                           struct slot **owner, int extra_fd)
+                           struct slot **owner, int with_stderr, int extra_fd)
 {
     nfds_t n = 0;
     for (int i = 0; i < p->nslots; i++) {
-        if (p->slots[i].state == SLOT_EMPTY)
+        struct slot *s = &p->slots[i];
+        if (s->state == SLOT_EMPTY)
             continue;
-        fds[n] = (struct pollfd){.fd = p->slots[i].result_fd, .events = POLLIN};
-        owner[n++] = &p->slots[i];
+        fds[n] = (struct pollfd){.fd = s->result_fd, .events = POLLIN};
+        owner[n++] = s;
+        if (!with_stderr || s->err_fd < 0)
+            continue;
+        fds[n] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
+        owner[n++] = s;
     }
     if (extra_fd >= 0) {
         fds[n] = (struct pollfd){.fd = extra_fd, .events = POLLIN};
@@ -467,16 +592,22 @@ static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
     return n;
 }
 
+/* Stderr first: a worker that dies shows EOF on its result pipe, and what
+ * it said before should be read by then. A slot may have been emptied
+ * (and its fds closed) by an earlier fd of this round. */
 static void wait_for_events(struct ib_pool *p)
 {
-    struct pollfd fds[p->nslots + 1];
-    struct slot *owner[p->nslots + 1];
-    nfds_t n = live_pollfds(p, fds, owner, ib_signals_fd());
+    struct pollfd fds[2 * p->nslots + 1];
+    struct slot *owner[2 * p->nslots + 1];
+    nfds_t n = live_pollfds(p, fds, owner, 1, ib_signals_fd());
     int ready = poll(fds, n, poll_timeout_ms(p));
-    if (ready > 0)
-        for (nfds_t i = 0; i < n; i++)
-            if (owner[i] && fds[i].revents && owner[i]->state != SLOT_EMPTY)
-                read_worker(p, owner[i]);
+    for (nfds_t i = 0; ready > 0 && i < n; i++)
+        if (owner[i] && fds[i].revents && fds[i].fd == owner[i]->err_fd)
+            read_stderr(owner[i]);
+    for (nfds_t i = 0; ready > 0 && i < n; i++)
+        if (owner[i] && fds[i].revents && owner[i]->state != SLOT_EMPTY &&
+            fds[i].fd == owner[i]->result_fd)
+            read_worker(p, owner[i]);
     ib_signals_drain();
 }
 
@@ -502,10 +633,11 @@ static void retire_all(struct ib_pool *p)
             continue;
         if (s->state == SLOT_STARTING)
             kill(s->pid, SIGKILL);
-        close(s->task_fd);
-        s->task_fd = -1;
-        ib_reap(s->pid);
+        /* Nothing it says now is read: it must not wait on a full
+         * stderr pipe while we wait for it. */
+        pid_t pid = s->pid;
         close_slot(s);
+        ib_reap(pid);
     }
 }
 
@@ -538,7 +670,7 @@ static void terminate_all(struct ib_pool *p)
     while (!all_gone(p, deadline) && ib_signals_count() == signals_seen) {
         struct pollfd fds[p->nslots];
         struct slot *owner[p->nslots];
-        nfds_t n = live_pollfds(p, fds, owner, -1);
+        nfds_t n = live_pollfds(p, fds, owner, 0, -1);
         if (poll(fds, n, 50) <= 0)
             continue;
         for (nfds_t i = 0; i < n; i++)
@@ -613,7 +745,9 @@ struct ib_pool *ib_pool_new(const struct ib_pool_config *cfg,
     p->birth_slots = ib_xcalloc((size_t)p->nslots, sizeof(*p->birth_slots));
     for (int i = 0; i < p->nslots; i++) {
         p->slots[i].task_fd = p->slots[i].result_fd = -1;
+        p->slots[i].err_fd = -1;
         ib_buf_init(&p->slots[i].in);
+        ib_buf_init(&p->slots[i].said);
     }
     ib_buf_init(&p->frame);
     ib_buf_init(&p->reply);
@@ -645,8 +779,10 @@ void ib_pool_free(struct ib_pool *p)
     if (!p)
         return;
     retire_all(p);
-    for (int i = 0; i < p->nslots; i++)
+    for (int i = 0; i < p->nslots; i++) {
         ib_buf_free(&p->slots[i].in);
+        ib_buf_free(&p->slots[i].said);
+    }
     free(p->slots);
     free(p->births);
     free(p->birth_slots);

@@ -23,12 +23,15 @@ struct ib_pool_config {
 struct ib_pool_hooks {
     void *ctx;
     /* Runs once in each spawner (spawn.h), before it forks workers: loads
-     * what they all need, which they then share. 0, or -1 (the workers it
-     * would have forked count as failed to start). May be NULL. */
-    int (*prepare)(void *ctx);
+     * what they all need, which they then share. 0, or -1 with the reason
+     * in why (the workers it would have forked count as failed to start,
+     * for that reason). May be NULL. */
+    int (*prepare)(void *ctx, char *why, size_t why_len);
     /* Runs in a new worker, after fork(); must not return. It says READY
-     * once it can work, then answers each TASK frame with one RESULT
-     * frame carrying the task's id, in order. */
+     * once it can work (or UNABLE, and why, and exits), then answers each
+     * TASK frame with one RESULT frame carrying the task's id, in order.
+     * What it writes on stderr is the pool's (see task_lost): it writes
+     * IB_SAID_MARK there before READY and before each RESULT. */
     void (*worker_main)(void *ctx, int task_fd, int result_fd);
     /* Writes the next TASK frame into frame (its id is the task's);
      * returns 0 when none is left. */
@@ -47,8 +50,11 @@ struct ib_pool_hooks {
                       size_t len, struct ib_buf *reply);
     /* The worker (pid) holding task id died or was killed; reason says how
      * ("killed by SIGSEGV", "timed out after 60 s"), NULL when the batch is
-     * being interrupted. */
-    void (*task_lost)(void *ctx, uint64_t id, pid_t pid, const char *reason);
+     * being interrupted. said: the last line the worker wrote on stderr
+     * while on the task (a library's last words: "free(): invalid next
+     * size"), as it came, or NULL. */
+    void (*task_lost)(void *ctx, uint64_t id, pid_t pid, const char *reason,
+                      const char *said);
     /* Task id, queued behind the one a worker died on (or fetched ahead
      * when the pool gives up), was never started: next_task is to give it
      * again. */

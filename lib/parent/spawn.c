@@ -64,13 +64,15 @@ int ib_reap(pid_t pid)
 
 /* ---- in a worker ------------------------------------------------------- */
 
-/* Keeps only stdin/out/err and the two pipe ends, as fds 3 and 4, so no
- * other worker's pipe stays open here (EOF must mean death). */
-static void keep_only_worker_fds(int *task_fd, int *result_fd)
+/* Keeps only stdin/out, the stderr pipe as fd 2 and the two pipe ends,
+ * as fds 3 and 4, so no other worker's pipe stays open here (EOF must
+ * mean death). */
+static void keep_only_worker_fds(int *task_fd, int *result_fd, int err_fd)
 {
     int t = fcntl(*task_fd, F_DUPFD, 16);
     int r = fcntl(*result_fd, F_DUPFD, 16);
-    if (t < 0 || r < 0 || dup2(t, 3) != 3 || dup2(r, 4) != 4)
+    if (t < 0 || r < 0 || dup2(err_fd, 2) != 2 || dup2(t, 3) != 3 ||
+        dup2(r, 4) != 4)
         _exit(127);
     close_range(5, ~0U, 0);
     *task_fd = 3;
@@ -119,7 +121,7 @@ static void run_worker(const struct ib_spawn_hooks *hooks,
 {
     int task_fd = b->task[0], result_fd = b->result[1];
     prctl(PR_SET_NAME, "imgbatch-work");
-    keep_only_worker_fds(&task_fd, &result_fd);
+    keep_only_worker_fds(&task_fd, &result_fd, b->err[1]);
     wait_for_adoption(parent, spawner);
     if (b->dormant)
         wait_for_start(task_fd);
@@ -128,6 +130,16 @@ static void run_worker(const struct ib_spawn_hooks *hooks,
 }
 
 /* ---- the spawner ------------------------------------------------------- */
+
+/* A spawner that cannot prepare sends, where the first pid would go, -1
+ * and then why; the parent reads to EOF. */
+static void say_why_and_exit(int pids_fd, const char *why)
+{
+    pid_t none = -1;
+    if (ib_write_all(pids_fd, &none, sizeof(none)) == 0)
+        ib_write_all(pids_fd, why, strlen(why));
+    _exit(70);
+}
 
 static void run_spawner(const struct ib_spawn_hooks *hooks,
                         struct ib_birth *births, int n, int pids_fd,
@@ -140,8 +152,9 @@ static void run_spawner(const struct ib_spawn_hooks *hooks,
     if (getppid() != parent)
         _exit(0);
     prctl(PR_SET_NAME, "imgbatch-spawn");
-    if (hooks->prepare && hooks->prepare(hooks->ctx) != 0)
-        _exit(70);
+    char why[512] = "";
+    if (hooks->prepare && hooks->prepare(hooks->ctx, why, sizeof(why)) != 0)
+        say_why_and_exit(pids_fd, why);
     pid_t spawner = getpid();
     for (int i = 0; i < n; i++) {
         fflush(NULL);
@@ -169,12 +182,16 @@ static void close_pipes(struct ib_birth *b)
     close_fd(&b->task[1]);
     close_fd(&b->result[0]);
     close_fd(&b->result[1]);
+    close_fd(&b->err[0]);
+    close_fd(&b->err[1]);
 }
 
 static int open_pipes(struct ib_birth *b)
 {
     b->task[0] = b->task[1] = b->result[0] = b->result[1] = -1;
-    if (pipe2(b->task, O_CLOEXEC) != 0 || pipe2(b->result, O_CLOEXEC) != 0) {
+    b->err[0] = b->err[1] = -1;
+    if (pipe2(b->task, O_CLOEXEC) != 0 || pipe2(b->result, O_CLOEXEC) != 0 ||
+        pipe2(b->err, O_CLOEXEC) != 0) {
         int saved = errno;
         close_pipes(b);
         errno = saved;
@@ -183,13 +200,25 @@ static int open_pipes(struct ib_birth *b)
     return 0;
 }
 
-/* Reads the pids the spawner sends, one per birth, until it is done. */
-static void read_pids(int fd, struct ib_birth *births, int n)
+/* Reads the pids the spawner sends, one per birth, until it is done; or
+ * -1 and why it could not fork any. */
+static void read_pids(int fd, struct ib_birth *births, int n, char *why,
+                      size_t why_len)
 {
     for (int i = 0; i < n; i++) {
         pid_t pid;
         if (ib_read_all(fd, &pid, sizeof(pid)) != 0)
             return;
+        if (pid < 0) {
+            size_t got = 0;
+            ssize_t k;
+            while (got + 1 < why_len &&
+                   ((k = read(fd, why + got, why_len - 1 - got)) > 0 ||
+                    (k < 0 && errno == EINTR)))
+                got += k > 0 ? (size_t)k : 0;
+            why[got] = '\0';
+            return;
+        }
         births[i].pid = pid;
     }
 }
@@ -203,6 +232,7 @@ static void keep_parent_ends(struct ib_birth *b)
     }
     close_fd(&b->task[0]);
     close_fd(&b->result[1]);
+    close_fd(&b->err[1]);
 }
 
 static void give_up(struct ib_birth *births, int n, int *pids)
@@ -218,8 +248,9 @@ static void give_up(struct ib_birth *births, int n, int *pids)
 }
 
 int ib_spawn_group(const struct ib_spawn_hooks *hooks, struct ib_birth *births,
-                   int n, int *spawner_status)
+                   int n, int *spawner_status, char *why, size_t why_len)
 {
+    why[0] = '\0';
     int pids[2] = {-1, -1}, made = 0;
     while (made < n && open_pipes(&births[made]) == 0)
         made++;
@@ -242,7 +273,7 @@ int ib_spawn_group(const struct ib_spawn_hooks *hooks, struct ib_birth *births,
     close_fd(&pids[1]);
     for (int i = 0; i < n; i++)
         births[i].pid = -1;
-    read_pids(pids[0], births, n);
+    read_pids(pids[0], births, n, why, why_len);
     close_fd(&pids[0]);
     *spawner_status = ib_reap(spawner);
     for (int i = 0; i < n; i++)

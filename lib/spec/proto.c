@@ -75,6 +75,13 @@ void ib_proto_put_start(struct ib_buf *out)
     end_frame(out);
 }
 
+void ib_proto_put_unable(struct ib_buf *out, const char *why)
+{
+    begin_frame(out, IB_MSG_UNABLE);
+    put_str(out, why);
+    end_frame(out);
+}
+
 void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t)
 {
     begin_frame(out, IB_MSG_TASK);
@@ -380,6 +387,7 @@ int ib_proto_decode(const unsigned char *frame, size_t len, struct ib_msg *m)
     case IB_MSG_CLAIM: decode_claim(&r, m); break;
     case IB_MSG_GRANT: decode_grant(&r, m); break;
     case IB_MSG_START: break;
+    case IB_MSG_UNABLE: m->why = get_str(&r); break;
     default: return -1;
     }
     if (r.bad || r.left != 0)

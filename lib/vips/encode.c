@@ -60,6 +60,32 @@ static VipsImage *fit_colour_space(VipsImage *in, int format)
     return ib_image_replace(in, rc, &out);
 }
 
+VipsImage *ib_srgb_to_grey(VipsImage *img)
+{
+    if (img->Bands < 3)
+        return img;
+    /* Green: the band the luminance weighs most. The three differ by a
+     * level at most, lcms' rounding. */
+    VipsImage *grey = NULL, *out = NULL;
+    int alpha = vips_image_hasalpha(img);
+    int rc = vips_extract_band(img, &grey, 1, NULL);
+    if (rc == 0 && alpha) {
+        VipsImage *a = NULL, *joined = NULL;
+        rc = vips_extract_band(img, &a, img->Bands - 1, NULL) ||
+             vips_bandjoin2(grey, a, &joined, NULL);
+        if (a)
+            g_object_unref(a);
+        grey = ib_image_replace(grey, rc, &joined);
+        rc = grey ? 0 : -1;
+    }
+    if (rc == 0)
+        rc = vips_copy(grey, &out, "interpretation", VIPS_INTERPRETATION_B_W,
+                       NULL);
+    if (grey)
+        g_object_unref(grey);
+    return ib_image_replace(img, rc, &out);
+}
+
 /* ---- metadata ---------------------------------------------------------- */
 
 static int profile_is_kept(const struct ib_settings *s, VipsImage *img)

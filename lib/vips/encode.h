@@ -16,6 +16,11 @@ typedef struct _VipsTarget VipsTarget;
  * the step has set it. */
 VipsImage *ib_image_replace(VipsImage *in, int rc, VipsImage **out);
 
+/* A grey image exported to sRGB (three equal bands, and its alpha) made
+ * one band again (and its alpha): the sRGB tone curve, in grey. Takes
+ * img's reference; returns a new one, or NULL with a libvips error set. */
+VipsImage *ib_srgb_to_grey(VipsImage *img);
+
 /* Prepares img for format: flattens alpha onto the rendition's background
  * where the format has none, and brings colour spaces the format cannot
  * hold to sRGB. Takes img's reference; returns a new one, or NULL with a

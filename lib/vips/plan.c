@@ -3,6 +3,8 @@
 #include "plan.h"
 
 #include "fit.h"
+#include "imgbatch/memlimit.h"
+#include "svgsniff.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,20 +16,18 @@ static int loader_is(const struct ib_plan *p, const char *prefix)
 
 /* libvips' own verdict, except for the loaders with a policy of their own
  * (see startup.c's set_loader_policy): JPEG XL, SVG and PDF. */
-static int is_untrusted(const char *loader)
+/* The loader's class, for its flags and name; NULL when unknown. */
+static VipsOperationClass *loader_class(const char *loader)
 {
-    static const char *const own_policy[] = {
-        "VipsForeignLoadJxl", "VipsForeignLoadSvg", "VipsForeignLoadPdf", NULL};
-    for (const char *const *l = own_policy; *l; l++)
-        if (vips_isprefix(*l, loader))
-            return 0;
     GType type = g_type_from_name(loader);
     gpointer klass = type ? g_type_class_peek(type) : NULL;
-    return klass &&
-           (VIPS_OPERATION_CLASS(klass)->flags & VIPS_OPERATION_UNTRUSTED);
+    return klass ? VIPS_OPERATION_CLASS(klass) : NULL;
 }
 
-/* Blocked loaders get a reason that says how to unblock them. */
+/* Blocked loaders get a reason that says how to unblock them. What is
+ * blocked is libvips' own flag, which the policy set (startup.c): every
+ * loader libvips flags untrusted, whatever module or build it comes from,
+ * unless --allow-untrusted; SVG and PDF unless their own option. */
 static int check_loader(const struct ib_loaders *l, const struct ib_plan *p,
                         struct ib_outcome *o)
 {
@@ -39,16 +39,18 @@ static int check_loader(const struct ib_loaders *l, const struct ib_plan *p,
         ib_outcome_fail(o, "%s", "PDF input is off (--allow-pdf turns it on)");
         return -1;
     }
-    if (!l->allow_untrusted && is_untrusted(p->loader)) {
-        VipsObjectClass *c =
-            VIPS_OBJECT_CLASS(g_type_class_peek(g_type_from_name(p->loader)));
+    VipsOperationClass *c = loader_class(p->loader);
+    if (!c || !(c->flags & VIPS_OPERATION_BLOCKED))
+        return 0;
+    const char *name = VIPS_OBJECT_CLASS(c)->nickname;
+    if (c->flags & VIPS_OPERATION_UNTRUSTED)
         ib_outcome_fail(o,
                         "%s is an untrusted loader, off by default "
                         "(--allow-untrusted turns it on)",
-                        c && c->nickname ? c->nickname : p->loader);
-        return -1;
-    }
-    return 0;
+                        name ? name : p->loader);
+    else
+        ib_outcome_fail(o, "%s is blocked", name ? name : p->loader);
+    return -1;
 }
 
 static int format_from_loader(const struct ib_plan *p, VipsImage *header)
@@ -135,23 +137,74 @@ static int choose_pages(const struct ib_settings *s, struct ib_plan *p,
     return 0;
 }
 
-int ib_plan_check_pixels(const struct ib_settings *s, const struct ib_plan *p,
+int ib_plan_check_limits(const struct ib_settings *s, const struct ib_plan *p,
                          struct ib_outcome *o)
 {
     long long frames = p->all_pages ? p->pages : 1;
     long long pixels = (long long)p->width * p->height * frames;
-    if (!s->max_pixels || pixels <= s->max_pixels)
-        return 0;
-    ib_outcome_fail(o,
-                    "image is %dx%d%s (%lld pixels), more than --max-pixels "
-                    "%lld",
-                    p->width, p->height, frames > 1 ? " per frame" : "", pixels,
-                    s->max_pixels);
-    return -1;
+    if (s->max_pixels && pixels > s->max_pixels) {
+        ib_outcome_fail(o,
+                        "image is %dx%d%s (%lld pixels), more than "
+                        "--max-pixels %lld",
+                        p->width, p->height, frames > 1 ? " per frame" : "",
+                        pixels, s->max_pixels);
+        return -1;
+    }
+    if (s->max_memory > 0 && p->decode_bytes > s->max_memory) {
+        o->status = IB_STATUS_FAILED;
+        ib_memlimit_reason(s->max_memory, o->error, sizeof(o->error));
+        return -1;
+    }
+    return 0;
 }
 
-/* Imports an embedded profile and writes sRGB unless told otherwise. Grey
- * stays grey: an sRGB export would make it three bands. */
+/* Luma-sized planes a JPEG's components make (libvips' header says how
+ * chroma is subsampled, not by how much per component): with 4:2:0, 1.5
+ * for YCbCr. Low where unsure: the estimate must never refuse a file
+ * that fits. */
+static double jpeg_planes(VipsImage *h)
+{
+    const char *sub = NULL;
+    double chroma = 0.25;
+    if (vips_image_get_typeof(h, "jpeg-chroma-subsample") &&
+        !vips_image_get_string(h, "jpeg-chroma-subsample", &sub)) {
+        if (vips_isprefix("4:4:4", sub))
+            chroma = 1;
+        else if (vips_isprefix("4:2:2", sub) || vips_isprefix("4:4:0", sub))
+            chroma = 0.5;
+    }
+    return 1 + (h->Bands - 1) * chroma;
+}
+
+static int header_int(VipsImage *h, const char *name)
+{
+    int v = 0;
+    if (vips_image_get_typeof(h, name) && vips_image_get_int(h, name, &v))
+        v = 0;
+    return v;
+}
+
+/* What the loader allocates at once to decode the file, at any scale
+ * (libvips 8.14): the coefficients of every block of a progressive JPEG
+ * (two bytes each), the RGBA canvas of a GIF (nsgifload's frame bitmap),
+ * the whole image of an interlaced PNG. */
+static long long decode_bytes(const struct ib_plan *p, VipsImage *h)
+{
+    double pixels = (double)p->width * p->height;
+    if (loader_is(p, "VipsForeignLoadJpeg") && header_int(h, "interlaced"))
+        return (long long)(pixels * 2 * jpeg_planes(h));
+    if (loader_is(p, "VipsForeignLoadNsgif"))
+        return (long long)(pixels * 4);
+    if (loader_is(p, "VipsForeignLoadPng") && header_int(h, "interlaced"))
+        return (long long)(pixels * VIPS_IMAGE_SIZEOF_PEL(h));
+    return 0;
+}
+
+/* Imports an embedded profile and writes sRGB unless told otherwise. A
+ * grey image with a profile of its own (Gray Gamma 2.2, say) too: its
+ * pixels are not sRGB's tone curve, and the output goes untagged. The
+ * export makes it three bands, which ib_plan_regreys says to make one
+ * again. */
 const char *ib_plan_output_profile(const struct ib_colour *c,
                                    const struct ib_plan *p)
 {
@@ -161,7 +214,20 @@ const char *ib_plan_output_profile(const struct ib_colour *c,
         return NULL;
     if ((p->tagged || c->input_profile) && p->bands >= 3)
         return "srgb";
+    if (p->grey_profile && p->bands < 3)
+        return "srgb";
     return NULL;
+}
+
+int ib_plan_is_grey_profile(const void *icc, size_t len)
+{
+    /* The header's data colour space, at byte 16. */
+    return icc && len >= 128 && memcmp((const char *)icc + 16, "GRAY", 4) == 0;
+}
+
+int ib_plan_regreys(const struct ib_colour *c, const struct ib_plan *p)
+{
+    return p->bands < 3 && p->output_profile && !c->output_profile;
 }
 
 /* An untagged RGB input is sRGB. Said explicitly, because libvips 8.14's
@@ -203,13 +269,21 @@ static void read_header(const struct ib_settings *s, struct ib_plan *p,
     o->in_h = p->height;
     p->format = format_from_loader(p, h);
     p->tagged = vips_image_get_typeof(h, VIPS_META_ICC_NAME) != 0;
+    const void *icc = NULL;
+    size_t icc_len = 0;
+    if (p->tagged &&
+        !vips_image_get_blob(h, VIPS_META_ICC_NAME, &icc, &icc_len))
+        p->grey_profile = ib_plan_is_grey_profile(icc, icc_len);
     p->bands = h->Bands;
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->input_profile = choose_input_profile(&s->colour, p, h);
     p->orientation = s->no_rotate ? 1 : vips_image_get_orientation(h);
     p->swap = !s->no_rotate && vips_image_get_orientation_swap(h);
+    p->decode_bytes = decode_bytes(p, h);
 }
 
+/* libvips' own search, in its order, once its SVG check is known to end
+ * (svgsniff.h). */
 static const char *find_loader(const struct ib_loaders *l, struct ib_vips *v,
                                struct ib_input *in)
 {
@@ -225,7 +299,27 @@ static const char *find_loader(const struct ib_loaders *l, struct ib_vips *v,
         return NULL;
     size_t len;
     const void *data = vips_blob_get(in->blob, &len);
+    /* The buffer loaders' SVG check is given the whole file. */
+    if (ib_svg_sniff(data, len) >= IB_SVG_LOOPS)
+        return NULL;
     return vips_foreign_find_load_buffer(data, len);
+}
+
+/* Files libvips' SVG check would never be done with: SVG off, one that
+ * is SVG inside says so, as any SVG does; else each fails at once. 0 when
+ * libvips may look. */
+static int refuse_endless_svg(const struct ib_loaders *l, struct ib_input *in,
+                              struct ib_outcome *o)
+{
+    enum ib_svg_sniff svg = ib_svg_sniff_source(in->src);
+    if (svg == IB_SVG_LOOPS_SVG && !l->allow_svg)
+        ib_outcome_fail(o, "%s", "SVG input is off (--allow-svg turns it on)");
+    else if (svg == IB_SVG_LOOPS_SVG)
+        ib_outcome_fail(o, "%s",
+                        "damaged SVGZ: bytes after the end of its gzip data");
+    else if (svg == IB_SVG_LOOPS)
+        ib_outcome_fail(o, "%s", "not an image format imgbatch can read");
+    return svg >= IB_SVG_LOOPS ? -1 : 0;
 }
 
 static VipsImage *load_header(const struct ib_input *in, const char *options)
@@ -245,6 +339,8 @@ int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
                  struct ib_input *in, struct ib_plan *p, struct ib_outcome *o)
 {
     memset(p, 0, sizeof(*p));
+    if (refuse_endless_svg(&s->loaders, in, o) != 0)
+        return -1;
     p->loader = find_loader(&s->loaders, v, in);
     if (!p->loader) {
         vips_error_clear();
@@ -260,6 +356,7 @@ int ib_plan_read(const struct ib_settings *s, struct ib_vips *v,
     }
     read_header(s, p, h, o);
     g_object_unref(h);
+    ib_vips_step_done(v);
     return 0;
 }
 
@@ -281,8 +378,9 @@ int ib_plan_pages(const struct ib_settings *s, struct ib_vips *v,
         }
         read_header(s, p, h, o);
         g_object_unref(h);
+        ib_vips_step_done(v);
     }
-    return ib_plan_check_pixels(s, p, o);
+    return ib_plan_check_limits(s, p, o);
 }
 
 /* ---- the settings in libvips' terms ------------------------------------ */

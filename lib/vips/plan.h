@@ -25,7 +25,13 @@ struct ib_plan {
     int orientation;  /* EXIF, 1 when --no-rotate */
     int swap;         /* the orientation turns it a quarter */
     int tagged;       /* has an embedded ICC profile */
+    int grey_profile; /* a grey one (a grey image's other profiles are
+                         not its pixels') */
     int bands;
+    /* What the decoder must hold at once, whatever the shrink, where the
+     * header tells (a progressive JPEG's coefficients, a GIF's canvas, an
+     * interlaced PNG): bytes; 0 when it does not. */
+    long long decode_bytes;
 };
 
 /* Where the bytes come from: a source, which every streaming loader reads;
@@ -64,15 +70,25 @@ void ib_plan_target(const struct ib_plan *p, const struct ib_rendition *r,
 /* Whether r would make an output larger than the input (either axis). */
 int ib_plan_enlarges(const struct ib_plan *p, const struct ib_target *t);
 
-/* --max-pixels against the plan's size (and frames). 0, or -1 with o
+/* --max-pixels against the plan's size (and frames), and --max-memory
+ * against what its decoder must hold: a file either would fail in the
+ * decoder fails now, before anything is allocated. 0, or -1 with o
  * failed. */
-int ib_plan_check_pixels(const struct ib_settings *s, const struct ib_plan *p,
+int ib_plan_check_limits(const struct ib_settings *s, const struct ib_plan *p,
                          struct ib_outcome *o);
 
 /* The profile to write in: an embedded profile is imported and the output
  * written as sRGB unless told otherwise; grey stays grey. NULL: none. */
 const char *ib_plan_output_profile(const struct ib_colour *c,
                                    const struct ib_plan *p);
+
+/* Whether an ICC profile is a grey one. */
+int ib_plan_is_grey_profile(const void *icc, size_t len);
+
+/* Whether the export to sRGB of a grey input is to be made grey again
+ * (ib_srgb_to_grey): grey stays one band, unless --output-profile asks
+ * for a profile of its own. */
+int ib_plan_regreys(const struct ib_colour *c, const struct ib_plan *p);
 
 /* The settings in libvips' terms. */
 VipsSize ib_vips_size(enum ib_size_mode m);

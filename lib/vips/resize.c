@@ -46,9 +46,12 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
 {
     /* --max-memory limits the address space from after start-up on, and
      * a module loaded later would count against it (libheif and its
-     * codecs map tens of MB): under it, every allowed module now. */
+     * codecs map 25 MB): under it, every allowed module now. Not under
+     * the default limit, a bound of hundreds of MB at least, which the
+     * modules a batch may never need would cost every worker. */
+    int all_modules = s->max_memory > 0 && !s->max_memory_default;
     struct ib_vips *vips =
-        ib_vips_start(&s->loaders, s->max_memory > 0, err, err_len);
+        ib_vips_start(&s->loaders, all_modules, err, err_len);
     if (!vips)
         return NULL;
     ib_vips_note_memory_limit(vips, s->max_memory);

@@ -331,6 +331,7 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
         ib_vips_fail(v, o);
         return;
     }
+    ib_vips_step_done(v);
     const VipsImage *from[IB_MAX_OUTPUTS];
     for (int i = 0; i < n; i++) {
         struct ib_out *out = &outs->v[order[i]];

@@ -7,44 +7,71 @@
 #include <string.h>
 #include <vips/vips.h>
 
+#include "imgbatch/fdio.h"
+#include "imgbatch/memlimit.h"
 #include "modules.h"
 
 struct ib_vips {
     const struct ib_loaders *policy;
     struct ib_modules *modules; /* NULL: libvips loaded them (VIPSHOME) */
-    /* The last warning libvips or a codec logged while on this file. */
+    /* The first warning libvips or a codec logged while on this file: the
+     * root cause, as the first error is (what follows is its echo:
+     * libvips' "error in tile 0 x 10"). */
     GMutex log_lock;
-    char last_warning[256];
+    char first_warning[256];
     long long memory_limit; /* --max-memory, 0 for none */
 };
+
+/* An error (glib ends the process after it: "failed to allocate N
+ * bytes") or a critical (a bug's assertion) goes to stderr, which the
+ * parent reads, on one line: the last one a dying worker says is its
+ * file's reason. */
+static void say_on_stderr(const gchar *domain, const gchar *message)
+{
+    char line[512];
+    int n = snprintf(line, sizeof(line), "%s%s%s\n", domain ? domain : "",
+                     domain ? ": " : "", message ? message : "");
+    if (n <= 0)
+        return;
+    if ((size_t)n >= sizeof(line)) {
+        n = (int)sizeof(line) - 1;
+        line[n - 1] = '\n';
+    }
+    ib_write_all(2, line, (size_t)n);
+}
 
 static void capture_log(const gchar *domain, GLogLevelFlags level,
                         const gchar *message, gpointer data)
 {
     struct ib_vips *v = data;
     if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) {
-        g_log_default_handler(domain, level, message, NULL);
+        say_on_stderr(domain, message);
         return;
     }
     /* Info and debug messages say what libvips is doing, not what went
      * wrong; only warnings can explain a failure. */
     if (!(level & G_LOG_LEVEL_WARNING))
         return;
+    /* libvips' tile cache echoes a failure upstream of it. */
+    if (message && vips_isprefix("error in tile ", message))
+        return;
     g_mutex_lock(&v->log_lock);
-    snprintf(v->last_warning, sizeof(v->last_warning), "%s",
-             message ? message : "");
+    if (!v->first_warning[0])
+        snprintf(v->first_warning, sizeof(v->first_warning), "%s",
+                 message ? message : "");
     g_mutex_unlock(&v->log_lock);
 }
 
+/* Applied after every module load: a module's operations come in
+ * unblocked. */
 static void set_loader_policy(const struct ib_loaders *l)
 {
-    /* ImageMagick's fallback loader runs far more code than we need on
-     * untrusted files. */
+    /* Every operation libvips flags untrusted (ImageMagick's fallback,
+     * OpenSlide, JPEG 2000, netpbm, ... and in 8.14 JPEG XL), by its flag,
+     * not its name. */
     vips_block_untrusted_set(!l->allow_untrusted);
-    /* libvips 8.14 also flags its JPEG XL module untrusted (libjxl was
-     * young then); imgbatch reads and writes JPEG XL by design, in a worker
-     * that is isolated and limited anyway. */
-    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+    /* Savers write pixels of our own making, not untrusted bytes: JPEG
+     * XL is a format imgbatch writes whatever its loader's trust. */
     vips_operation_block_set("VipsForeignSaveJxl", FALSE);
     /* Vector formats can reference external resources and run a renderer
      * far more complex than a decoder: off unless asked for. */
@@ -52,12 +79,24 @@ static void set_loader_policy(const struct ib_loaders *l)
     vips_operation_block_set("VipsForeignLoadPdf", !l->allow_pdf);
 }
 
+/* The tests' hook (testfault.h): libvips fails to start. */
+static int test_fault_at_start(void)
+{
+    const char *spec = getenv("IMGBATCH_TEST_FAULT");
+    if (!spec || strcmp(spec, "startup") != 0)
+        return 0;
+    vips_error("imgbatch", "IMGBATCH_TEST_FAULT=startup");
+    return 1;
+}
+
 struct ib_vips *ib_vips_start(const struct ib_loaders *policy, int all_modules,
                               char *err, size_t err_len)
 {
     struct ib_modules *modules = ib_modules_hold(policy);
-    if (VIPS_INIT("imgbatch")) {
-        snprintf(err, err_len, "cannot start libvips: %s", vips_error_buffer());
+    if (VIPS_INIT("imgbatch") || test_fault_at_start()) {
+        const char *why = vips_error_buffer();
+        snprintf(err, err_len, "cannot start libvips: %.*s",
+                 (int)strcspn(why, "\n"), why);
         ib_modules_free(modules);
         return NULL;
     }
@@ -100,9 +139,22 @@ int ib_vips_load_more(struct ib_vips *v)
     return 1;
 }
 
+/* libvips' error buffer is one for the process, and keeps what it is told
+ * until cleared: a loader's warning (libjpeg's "Corrupt JPEG data" goes
+ * there as well as to the log) stays after the file it was about is done,
+ * and would be the first line, the reason given, of the next failure. */
 void ib_vips_begin_file(struct ib_vips *v)
 {
-    v->last_warning[0] = '\0';
+    vips_error_clear();
+    g_mutex_lock(&v->log_lock);
+    v->first_warning[0] = '\0';
+    g_mutex_unlock(&v->log_lock);
+}
+
+void ib_vips_step_done(struct ib_vips *v)
+{
+    (void)v;
+    vips_error_clear();
 }
 
 void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes)
@@ -110,15 +162,13 @@ void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes)
     v->memory_limit = bytes;
 }
 
-/* libvips says "out of memory" with no hint that a limit of ours caused
- * it. */
+/* Under the limit, every failed allocation is the limit's doing, however
+ * the library that met it put it: said as the limit (memlimit.h). */
 static void explain_out_of_memory(const struct ib_vips *v, char *buf,
                                   size_t len)
 {
-    size_t n = strlen(buf);
-    if (v->memory_limit > 0 && strstr(buf, "out of memory") && n + 1 < len)
-        snprintf(buf + n, len - n, " (over --max-memory %lld MiB)",
-                 v->memory_limit >> 20);
+    if (v->memory_limit > 0 && ib_memlimit_says_alloc_failed(buf))
+        ib_memlimit_reason(v->memory_limit, buf, len);
 }
 
 void ib_vips_reason(struct ib_vips *v, char *buf, size_t len)
@@ -130,12 +180,27 @@ void ib_vips_reason(struct ib_vips *v, char *buf, size_t len)
     if (!n) {
         g_mutex_lock(&v->log_lock);
         snprintf(buf, len, "%s",
-                 v->last_warning[0]
-                     ? v->last_warning
+                 v->first_warning[0]
+                     ? v->first_warning
                      : "cannot decode (the decoder gave no reason)");
         g_mutex_unlock(&v->log_lock);
     }
     explain_out_of_memory(v, buf, len);
+}
+
+/* libvips 8.14's PNG saver says this whenever it cannot finish, its
+ * pixels failing as much as its target. */
+#define PNG_SAVER_ECHO "unable to write to target"
+
+void ib_vips_save_reason(struct ib_vips *v, char *buf, size_t len)
+{
+    g_mutex_lock(&v->log_lock);
+    char warning[sizeof(v->first_warning)];
+    snprintf(warning, sizeof(warning), "%s", v->first_warning);
+    g_mutex_unlock(&v->log_lock);
+    ib_vips_reason(v, buf, len);
+    if (warning[0] && strstr(buf, PNG_SAVER_ECHO))
+        snprintf(buf, len, "%s", warning);
 }
 
 void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o)

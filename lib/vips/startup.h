@@ -25,17 +25,32 @@ void ib_vips_stop(struct ib_vips *v);
  * loader knew may have one now, a format may have its saver), else 0. */
 int ib_vips_load_more(struct ib_vips *v);
 
-/* A new file: warnings logged before now are not its own. */
+/* A new file: errors and warnings from before now are not its own. */
 void ib_vips_begin_file(struct ib_vips *v);
+
+/* A step of the file (its header, its decode, one output) succeeded:
+ * what libvips put in its error buffer meanwhile (warnings) explains no
+ * later failure, which is then given its own reason. The warnings logged
+ * stay: they are the file's, and some decoders say why they fail only
+ * there. */
+void ib_vips_step_done(struct ib_vips *v);
 
 /* --max-memory, once the worker's address space is limited: a reason that
  * says "out of memory" then names the limit. */
 void ib_vips_note_memory_limit(struct ib_vips *v, long long bytes);
 
 /* libvips' reason for a failure: the first line of its error buffer (the
- * root cause: errors stack, root first), else the last warning logged for
- * this file. The error buffer is cleared. */
+ * root cause: errors stack, root first), else the first warning logged
+ * for this file. The error buffer is cleared. */
 void ib_vips_reason(struct ib_vips *v, char *buf, size_t len);
+
+/* The reason a saver failed when its target did not: libvips is lazy, so
+ * the pixels are decoded as they are saved, and a decode that fails late
+ * may say why only in a warning ("not enough data", a truncated
+ * interlaced PNG) while the PNG saver's error blames the output
+ * ("vips2png: unable to write to target"): then the warning; else as
+ * ib_vips_reason. */
+void ib_vips_save_reason(struct ib_vips *v, char *buf, size_t len);
 
 /* Fails o with libvips' reason. */
 void ib_vips_fail(struct ib_vips *v, struct ib_outcome *o);

@@ -29,7 +29,9 @@ static void set_arguments(const struct ib_settings *s, const struct ib_plan *p,
     set_string_if_given(o, "export_profile", p->output_profile);
 }
 
-static VipsImage *run(VipsOperation *op)
+/* The thumbnail; a grey input exported to sRGB made grey again. */
+static VipsImage *run(const struct ib_settings *s, const struct ib_plan *p,
+                      VipsOperation *op)
 {
     VipsImage *img = NULL;
     if (op && vips_cache_operation_buildp(&op) == 0)
@@ -38,6 +40,8 @@ static VipsImage *run(VipsOperation *op)
         vips_object_unref_outputs(VIPS_OBJECT(op));
         g_object_unref(op);
     }
+    if (img && ib_plan_regreys(&s->colour, p))
+        img = ib_srgb_to_grey(img);
     return img;
 }
 
@@ -63,7 +67,7 @@ VipsImage *ib_thumb_file(const struct ib_settings *s, const struct ib_input *in,
     vips_object_set(o, "fail_on", VIPS_FAIL_ON_ERROR, "option_string", options,
                     NULL);
     set_arguments(s, p, &out->target, out->crop, o);
-    return run(op);
+    return run(s, p, op);
 }
 
 VipsImage *ib_thumb_image(const struct ib_settings *s, VipsImage *img,
@@ -75,7 +79,7 @@ VipsImage *ib_thumb_image(const struct ib_settings *s, VipsImage *img,
         return NULL;
     vips_object_set(VIPS_OBJECT(op), "in", img, NULL);
     set_arguments(s, p, t, crop, VIPS_OBJECT(op));
-    return run(op);
+    return run(s, p, op);
 }
 
 int ib_thumb_finish(const struct ib_settings *s, struct ib_vips *v,
@@ -96,11 +100,14 @@ int ib_thumb_finish(const struct ib_settings *s, struct ib_vips *v,
     if (!in_memory && !ib_out_is_late(out) &&
         out->action != IB_OUTPUT_BLOCKED) {
         out->pl = (struct ib_payload){img, out->format, NULL, 0};
+        ib_vips_step_done(v);
         return 0;
     }
     int rc = ib_encode_to_memory(s, out->r, v, img, out->format, &out->pl,
                                  out->error, sizeof(out->error));
     g_object_unref(img);
     out->failed = rc != 0;
+    if (rc == 0)
+        ib_vips_step_done(v);
     return rc;
 }

@@ -17,9 +17,11 @@
  * copes: segv (a real SIGSEGV), kill (SIGKILL itself), abort, exit (exit 3
  * without answering), hang (sleep forever), stuck (ignore SIGTERM, then
  * sleep forever), garbage (send a malformed frame, then sleep forever),
+ * doublefree (free a block twice: glibc says so on stderr and aborts),
  * midwrite (sleep forever with the output written but not yet in place;
  * resize.c, which matches TEXT in the output path).
- * IMGBATCH_TEST_FAULT=startup makes every worker die before READY. */
+ * IMGBATCH_TEST_FAULT=startup makes libvips' start fail in every worker
+ * (startup.c), which then says UNABLE, with why, instead of READY. */
 #define _POSIX_C_SOURCE 200809L
 #include "worker.h"
 
@@ -50,6 +52,12 @@ static void misbehave(const char *action, int result_fd)
         raise(SIGKILL);
     if (strcmp(action, "abort") == 0)
         abort();
+    if (strcmp(action, "doublefree") == 0) {
+        /* volatile: the compiler must not see what happens. */
+        char *volatile block = malloc(24);
+        free(block);
+        free(block);
+    }
     if (strcmp(action, "exit") == 0)
         _exit(3);
     if (strcmp(action, "stuck") == 0)
@@ -72,13 +80,6 @@ static void maybe_misbehave(const char *input, int result_fd)
     char action[16];
     if (ib_test_fault(input, action, sizeof(action)))
         misbehave(action, result_fd);
-}
-
-static void maybe_fail_startup(void)
-{
-    const char *spec = getenv("IMGBATCH_TEST_FAULT");
-    if (spec && strcmp(spec, "startup") == 0)
-        _exit(70);
 }
 
 /* ---- limits ------------------------------------------------------------ */
@@ -165,6 +166,14 @@ static int send_frame(struct channel *ch)
     return ib_write_all(ch->result_fd, ch->out.data, ch->out.len);
 }
 
+/* What this worker says on stderr from now is about its next task
+ * (proto.h). */
+static void mark_stderr(void)
+{
+    static const char mark = IB_SAID_MARK;
+    ib_write_all(2, &mark, 1);
+}
+
 /* outputs.h's claimer: a CLAIM, then its GRANT. */
 static int claim(void *ctx, const struct ib_claim *c, struct ib_grant *g)
 {
@@ -179,23 +188,38 @@ static int claim(void *ctx, const struct ib_claim *c, struct ib_grant *g)
 
 /* ---- the loop ---------------------------------------------------------- */
 
+/* A worker that cannot start says why (UNABLE) and exits: the parent
+ * ends the batch after a few, with the reason. */
+static void unable(int result_fd, const char *why)
+{
+    struct ib_buf frame;
+    ib_buf_init(&frame);
+    ib_proto_put_unable(&frame, why);
+    ib_write_all(result_fd, frame.data, frame.len);
+    ib_buf_free(&frame);
+    _exit(70);
+}
+
 void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
 {
-    maybe_fail_startup();
     struct ib_heap heap;
-    ib_heap_setup(&heap, s->max_memory <= 0);
+    /* An exact limit counts every byte from after start-up: the heap's
+     * reserve would be room beyond it. The default one is a bound, and
+     * counts the reserve as start-up's. */
+    ib_heap_setup(&heap, s->max_memory <= 0 || s->max_memory_default);
     char err[512];
     struct ib_resizer *r = ib_resizer_new(s, err, sizeof(err));
     if (!r)
-        _exit(70);
+        unable(result_fd, err);
     limit_memory(s->max_memory);
     struct channel ch = {task_fd, result_fd, {0}, {0}, {0}, NULL};
     ch.msg = malloc(sizeof(*ch.msg));
     struct ib_outcome *o = malloc(sizeof(*o));
     if (!ch.msg || !o)
-        _exit(70);
+        unable(result_fd, "cannot start: out of memory");
     struct ib_claimer claimer = {&ch, claim};
     ib_proto_put_ready(&ch.out, (uint32_t)getpid());
+    mark_stderr();
     int alive = send_frame(&ch) == 0;
     while (alive && take_frame(&ch, IB_MSG_TASK) == 0) {
         /* The task is copied: a CLAIM's GRANT reuses the frame. */
@@ -206,6 +230,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         ib_resize_input(r, &task, o, &claimer);
         ib_proto_put_result(&ch.out, task.id, o);
         ib_buf_free(&frame);
+        mark_stderr();
         alive = send_frame(&ch) == 0;
         ib_heap_give_back(&heap);
     }

@@ -57,12 +57,13 @@ static int encode_to_fd(const struct ib_settings *s,
         return fail_write(w, output, write_errno);
     }
     if (rc != 0) {
-        ib_vips_reason(v, w->error, w->error_len);
+        ib_vips_save_reason(v, w->error, w->error_len);
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) == 0)
         w->bytes = (long long)st.st_size;
+    ib_vips_step_done(v);
     return 0;
 }
 
@@ -170,7 +171,7 @@ int ib_encode_to_memory(const struct ib_settings *s,
     if (!target || ib_encode(s, r, img, format, target) != 0) {
         if (target)
             g_object_unref(target);
-        ib_vips_reason(v, error, error_len);
+        ib_vips_save_reason(v, error, error_len);
         return -1;
     }
     VipsBlob *blob = NULL;

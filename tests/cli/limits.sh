@@ -42,8 +42,7 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     cp "$TESTDATA/samples/photo.jpg" "$T/mem/"
     run ib --max-memory 40M -o "$T/mem-out" "$T/mem"
     expect_rc 1
-    expect_stderr_has "imgbatch: '$T/mem/interlaced.png': vips_tracked: out of memory"
-    expect_stderr_has "(over --max-memory 40 MiB)"
+    expect_stderr_has "imgbatch: '$T/mem/interlaced.png': out of memory (over --max-memory 40 MiB)"
     expect_stderr_has "1 resized, 1 failed, 0 skipped"
     expect_file "$T/mem-out/resized_photo.jpg"
     expect_no_temp_files "$T/mem-out"
@@ -131,7 +130,79 @@ for i in range(60000):
     long=$(worker_anon_kib "$T/long")
     [ "$one" -gt 0 ] && [ "$long" -le $((one + 4096)) ] ||
         fail "a worker holds $long KiB with 60,000 files in the list, $one KiB with one"
+    # And the parent holds the list, not the directory's listing on top:
+    # 7.8 MB at its peak for these 60,000 (fts(3) took it to 22.9 MB).
+    run "$IMGBATCH" -n --report "$T/long.json" -o "$T/long-out" "$T/long"
+    expect_rc 0
+    kib=$(jq -r 'select(.type == "summary") | .parent_rss_kib' "$T/long.json")
+    [ "$kib" -lt $((10 * 1024)) ] || fail "the parent peaked at $kib KiB for a list of 60,000 files"
     rm -rf "$T/long"
+fi
+
+# Every allocation that fails under --max-memory ends as one line, the
+# limit's: a thread's stack (a 3000x3000 PNG under 8 to 24 MiB: "Error
+# creating thread" before), libjpeg's own words ("Insufficient memory
+# (case 4)"), glib's abort on a GIF's canvas (a blank line, "GLib-ERROR
+# ... failed to allocate", then "killed by SIGTRAP"). The last two are
+# bombs of a few bytes declaring 16000x16000, refused from the header
+# now: the coefficients of a progressive JPEG (1.5 GB at 4:4:4) and the
+# canvas of a GIF (1 GB) are allocated whole at any scale. Both JPEG
+# paths. Not under valgrind, whose own mappings count against the limit.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    mkdir -p "$T/oom"
+    vips black "$T/oom/big.png" 3000 3000 --bands 3
+    vips black "$T/small.v" 16 16 --bands 3
+    vips copy "$T/small.v" "$T/small.jpg[interlace,strip,Q=50,subsample-mode=off]"
+    python3 - "$T" << 'PY'
+import struct, sys
+t = sys.argv[1]
+w = h = 16000
+gif = b"GIF89a" + struct.pack("<HHBBB", w, h, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff"
+gif += b"\x2c" + struct.pack("<HHHHB", 0, 0, w, h, 0) + b"\x02\x02\x44\x01\x00\x3b"
+open(f"{t}/oom/bomb.gif", "wb").write(gif)
+jpeg = bytearray(open(f"{t}/small.jpg", "rb").read())
+sof = jpeg.find(b"\xff\xc2")
+jpeg[sof + 5:sof + 9] = struct.pack(">HH", h, w)
+open(f"{t}/oom/bomb.jpg", "wb").write(bytes(jpeg))
+PY
+    for limit in 8 16 24; do
+        run ib --max-memory ${limit}M -o "$T/oom-out" "$T/oom/big.png"
+        expect_rc 1
+        expect_stderr_has "imgbatch: '$T/oom/big.png': out of memory (over --max-memory $limit MiB)"
+        [ "$(wc -l < "$T/stderr")" -eq 2 ] || fail "more than the failure and the summary"
+    done
+    for direct in 1 0; do
+        IMGBATCH_DIRECT_JPEG=$direct run ib -j1 --max-memory 500M -o "$T/oom-out" \
+            "$T/oom/bomb.gif" "$T/oom/bomb.jpg"
+        expect_rc 1
+        for f in bomb.gif bomb.jpg; do
+            expect_stderr_has "imgbatch: '$T/oom/$f': out of memory (over --max-memory 500 MiB)"
+        done
+        [ "$(wc -l < "$T/stderr")" -eq 3 ] || fail "more than two failures and the summary"
+    done
+    # The default limit: half the memory, shared by the workers (the
+    # cgroup's, in a container). A JPEG declaring 65500x65500, which
+    # --max-pixels 0 lets through, needs 25 GB of coefficients.
+    kib=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)
+    for f in /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do
+        c=$(cat "$f" 2> /dev/null || true)
+        case $c in '' | max | *[!0-9]*) ;; *) [ $((c / 1024)) -lt "$kib" ] && kib=$((c / 1024)) ;; esac
+    done
+    share=$((kib / 2 / 2 / 1024))
+    [ "$share" -ge 256 ] || share=256
+    python3 - "$T" << 'PY'
+import struct, sys
+t = sys.argv[1]
+jpeg = bytearray(open(f"{t}/small.jpg", "rb").read())
+sof = jpeg.find(b"\xff\xc2")
+jpeg[sof + 5:sof + 9] = struct.pack(">HH", 65500, 65500)
+open(f"{t}/oom/huge.jpg", "wb").write(bytes(jpeg))
+PY
+    if [ "$share" -lt $((25 * 1024)) ]; then
+        run ib -j2 --max-pixels 0 -o "$T/oom-out" "$T/oom/huge.jpg"
+        expect_rc 1
+        expect_stderr_has "imgbatch: '$T/oom/huge.jpg': out of memory (over --max-memory $share MiB)"
+    fi
 fi
 
 run ib --max-memory lots "$T/bombs"

@@ -47,14 +47,14 @@ run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" -n -o "$T/alone-out" "$T/in"
 expect_rc 0
 expect_stdout_has "would resize '$T/in/photo.jpg'"
 
-# A module that is not one: the spawner says why, the batch stops with
-# exit 2 and every input skipped, not tried.
+# A module that is not one: the batch stops with exit 2, every input
+# skipped, not tried, and one line saying why, the dynamic linker's words.
 printf 'not a shared object' > "$T/alone/imgbatch-vips.so"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" -j2 -o "$T/broken-out" "$T/in"
 expect_rc 2
-expect_stderr_has "imgbatch: cannot load the vips module: $T/alone/imgbatch-vips.so: "
-expect_stderr_has "imgbatch: workers keep dying at start-up (worker exited with status 70)"
+expect_stderr_has "imgbatch: workers keep dying at start-up (cannot load the vips module: $T/alone/imgbatch-vips.so: file too short)"
 expect_stderr_has "0 resized, 0 failed, 7 skipped"
+[ "$(wc -l < "$T/stderr")" -eq 2 ] || fail "more than the reason and the summary: $(cat "$T/stderr")"
 expect_no_file "$T/broken-out/resized_photo.jpg"
 
 # Installed: bin/imgbatch finds lib/.../imgbatch/imgbatch-vips.so.

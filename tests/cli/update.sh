@@ -21,6 +21,9 @@ expect_stderr_has "0 resized, 0 failed, 6 skipped"
 [ "$(decoded "$T/r2.json")" -eq 0 ] || fail "an unchanged rerun decoded something"
 jq -s -e '[.[] | select(.type == "file")] | all(.status == "skipped" and .error == "up to date")' \
     "$T/r2.json" > /dev/null || fail "not every input reported up to date"
+# ... and no worker was started for it: a cron job's usual run costs a scan.
+jq -s -e '.[-1] | select(.type == "summary") | .worker_rss_kib == 0' "$T/r2.json" > /dev/null ||
+    fail "an unchanged rerun started a worker"
 
 # A touched input: exactly that one.
 touch -d '+1 minute' "$T/in/photo.jpg"

@@ -90,6 +90,7 @@ static int same_msg(const struct ib_msg *a, const struct ib_msg *b)
     switch (a->type) {
     case IB_MSG_READY: return a->pid == b->pid;
     case IB_MSG_START: return 1;
+    case IB_MSG_UNABLE: return same_str(a->why, b->why);
     case IB_MSG_TASK: return same_task(&a->task, &b->task);
     case IB_MSG_RESULT:
         return a->id == b->id && same_outcome(&a->outcome, &b->outcome);
@@ -106,6 +107,7 @@ static void encode(const struct ib_msg *m, struct ib_buf *out)
     case IB_MSG_TASK: ib_proto_put_task(out, &m->task); break;
     case IB_MSG_RESULT: ib_proto_put_result(out, m->id, &m->outcome); break;
     case IB_MSG_START: ib_proto_put_start(out); break;
+    case IB_MSG_UNABLE: ib_proto_put_unable(out, m->why); break;
     case IB_MSG_CLAIM: ib_proto_put_claim(out, &m->claim); break;
     case IB_MSG_GRANT: ib_proto_put_grant(out, &m->grant); break;
     default: fail("decoded an unknown message type");

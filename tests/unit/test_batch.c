@@ -143,10 +143,13 @@ static void work(const struct ib_settings *s, const struct ib_task *t,
     }
 }
 
-static int prepare(void *ctx)
+static int prepare(void *ctx, char *why, size_t why_len)
 {
     const struct workers *w = ctx;
-    return w->fail_prepare ? -1 : 0;
+    if (!w->fail_prepare)
+        return 0;
+    snprintf(why, why_len, "cannot load the fake module");
+    return -1;
 }
 
 static void run_worker(void *ctx, const struct ib_settings *s, int task_fd,
@@ -447,8 +450,8 @@ static void no_workers(void)
     CHECK_INT(seen.n, 2);
     CHECK_INT(r.counts.skipped, 2);
     expect(&seen, "dead/a.jpg", IB_STATUS_SKIPPED,
-           "not tried: workers keep dying at start-up (worker exited with "
-           "status 70)");
+           "not tried: workers keep dying at start-up (cannot load the fake "
+           "module)");
 }
 
 /* --golden: each task names its golden (the output's path below the

@@ -36,11 +36,14 @@ struct run {
     int stopped[MAX_TASKS];  /* lost to a stop (no reason) */
     int returned[MAX_TASKS]; /* handed back to be given again */
     char reason[MAX_TASKS][128];
-    int reject_results; /* task_done says every result is nonsense */
+    char said[MAX_TASKS][128]; /* the last line on stderr of a lost one */
+    int reject_results;        /* task_done says every result is nonsense */
     int fail_prepare;
-    const char *startup; /* "die": workers die before READY */
-    const char *marks;   /* a folder where started workers leave a file */
-    double stop_after;   /* > 0: SIGTERM ourselves this long into the run */
+    /* "die": workers die before READY; "unable": they say UNABLE first;
+     * "noisy": they write on stderr, then die */
+    const char *startup;
+    const char *marks; /* a folder where started workers leave a file */
+    double stop_after; /* > 0: SIGTERM ourselves this long into the run */
     double started;
 };
 
@@ -54,6 +57,7 @@ static void say(int fd, const struct ib_buf *frame)
 
 static void answer(int fd, uint64_t id)
 {
+    ib_write_all(2, "", 1); /* IB_SAID_MARK */
     static struct ib_outcome o;
     memset(&o, 0, sizeof(o));
     o.status = IB_STATUS_OK;
@@ -93,6 +97,12 @@ static void act(const char *what, int task_fd, int result_fd, uint64_t id,
         wait_for_next(task_fd, in, len);
     if (strcmp(what, "die") == 0)
         _exit(3);
+    if (strcmp(what, "abort") == 0) {
+        /* As glibc does on a corrupt heap: words on stderr, then abort. */
+        static const char words[] = "early words\nfree(): invalid pointer\n";
+        ib_write_all(2, words, sizeof(words) - 1);
+        abort();
+    }
     if (strcmp(what, "kill") == 0)
         raise(SIGKILL);
     if (strcmp(what, "hang") == 0)
@@ -104,19 +114,37 @@ static void act(const char *what, int task_fd, int result_fd, uint64_t id,
         for (;;)
             pause();
     }
+    if (strcmp(what, "chatty") == 0)
+        ib_write_all(2, "chatter\n", 8);
     answer(result_fd, strcmp(what, "wrong-id") == 0 ? id + 1000 : id);
+}
+
+static void fail_to_start(const char *how, int result_fd)
+{
+    if (strcmp(how, "unable") == 0) {
+        struct ib_buf frame;
+        ib_buf_init(&frame);
+        ib_proto_put_unable(&frame, "cannot start the fake: no reason");
+        say(result_fd, &frame);
+    }
+    if (strcmp(how, "noisy") == 0) {
+        static const char words[] = "cannot open libfake.so\n";
+        ib_write_all(2, words, sizeof(words) - 1);
+    }
+    _exit(70);
 }
 
 static void fake_worker(void *ctx, int task_fd, int result_fd)
 {
     struct run *r = ctx;
-    if (r->startup && strcmp(r->startup, "die") == 0)
-        _exit(70);
+    if (r->startup)
+        fail_to_start(r->startup, result_fd);
     leave_mark(r);
     struct ib_buf out, in;
     ib_buf_init(&out);
     ib_buf_init(&in);
     ib_proto_put_ready(&out, (uint32_t)getpid());
+    ib_write_all(2, "", 1); /* IB_SAID_MARK */
     say(result_fd, &out);
     size_t len;
     while (ib_proto_read_frame(task_fd, &in, &len) == 0) {
@@ -131,10 +159,13 @@ static void fake_worker(void *ctx, int task_fd, int result_fd)
 
 /* ---- the hooks --------------------------------------------------------- */
 
-static int prepare(void *ctx)
+static int prepare(void *ctx, char *why, size_t why_len)
 {
     struct run *r = ctx;
-    return r->fail_prepare ? -1 : 0;
+    if (!r->fail_prepare)
+        return 0;
+    snprintf(why, why_len, "cannot load the fake module");
+    return -1;
 }
 
 static int next_task(void *ctx, struct ib_buf *frame)
@@ -168,7 +199,8 @@ static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
     return 0;
 }
 
-static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
+static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason,
+                      const char *said)
 {
     struct run *r = ctx;
     CHECK(pid > 0);
@@ -178,6 +210,7 @@ static void task_lost(void *ctx, uint64_t id, pid_t pid, const char *reason)
     }
     r->lost[id]++;
     snprintf(r->reason[id], sizeof(r->reason[id]), "%s", reason);
+    snprintf(r->said[id], sizeof(r->said[id]), "%s", said ? said : "");
 }
 
 static void task_returned(void *ctx, uint64_t id)
@@ -240,6 +273,28 @@ static void expect_each_once(const struct run *r)
 }
 
 /* ---- the cases --------------------------------------------------------- */
+
+/* A worker's stderr never reaches ours: the last line it wrote while on
+ * the task it died on goes with that task; what it wrote on the file
+ * before is dropped. */
+static void a_crash_keeps_its_last_words(void)
+{
+    static const char *const inputs[] = {"chatty", "abort", "c", NULL};
+    struct run r = {0};
+    char err[256] = "";
+    CHECK_INT(run_pool(&r, inputs, 1, 1, 0, err, sizeof(err)), IB_POOL_DONE);
+    expect_each_once(&r);
+    CHECK_INT(r.done[0], 1);
+    CHECK_STR(r.reason[1], "killed by SIGABRT");
+    CHECK_STR(r.said[1], "free(): invalid pointer");
+    CHECK_INT(r.done[2], 1);
+    /* One that dies without a word: the one before's are not its own. */
+    static const char *const silent[] = {"chatty", "kill", "c", NULL};
+    struct run k = {0};
+    CHECK_INT(run_pool(&k, silent, 1, 1, 0, err, sizeof(err)), IB_POOL_DONE);
+    CHECK_STR(k.reason[1], "killed by SIGKILL");
+    CHECK_STR(k.said[1], "");
+}
 
 static void all_answered(void)
 {
@@ -324,11 +379,23 @@ static void startup_failures_end_the_pool(void)
     CHECK_INT(r.returned[0], 1); /* the one fetched ahead */
     CHECK_INT(r.nqueued, 2);     /* both are the batch's again */
 
+    /* Each says why when it can: the spawner, the worker (UNABLE), or
+     * what the worker wrote on stderr. */
     struct run p = {.fail_prepare = 1};
     CHECK_INT(run_pool(&p, inputs, 2, 0, 0, err, sizeof(err)),
               IB_POOL_NO_WORKERS);
+    CHECK_STR(err, "workers keep dying at start-up (cannot load the fake "
+                   "module)");
+    struct run u = {.startup = "unable"};
+    CHECK_INT(run_pool(&u, inputs, 2, 0, 0, err, sizeof(err)),
+              IB_POOL_NO_WORKERS);
+    CHECK_STR(err, "workers keep dying at start-up (cannot start the fake: "
+                   "no reason)");
+    struct run n = {.startup = "noisy"};
+    CHECK_INT(run_pool(&n, inputs, 2, 0, 0, err, sizeof(err)),
+              IB_POOL_NO_WORKERS);
     CHECK_STR(err, "workers keep dying at start-up (worker exited with "
-                   "status 70)");
+                   "status 70 (cannot open libfake.so))");
 }
 
 static int count_files(const char *dir)
@@ -382,6 +449,7 @@ int main(void)
     a_hang_times_out();
     nonsense_ends_the_worker();
     startup_failures_end_the_pool();
+    a_crash_keeps_its_last_words();
     dormant_workers_stay_dormant();
     a_stop_loses_what_is_in_flight(); /* last: the stop flag stays set */
     CHECK_DONE();

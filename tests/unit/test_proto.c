@@ -138,6 +138,11 @@ static void result_round_trip(void)
     CHECK_INT(m.type, IB_MSG_READY);
     CHECK_INT(m.pid, 4321);
 
+    ib_proto_put_unable(&b, "cannot start libvips: no memory");
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
+    CHECK_INT(m.type, IB_MSG_UNABLE);
+    CHECK_STR(m.why, "cannot start libvips: no memory");
+
     /* START has no fields: a byte more is an error. */
     ib_proto_put_start(&b);
     CHECK_INT(b.len, 5);

@@ -190,6 +190,10 @@ static void extensions(void)
     CHECK(!ib_scan_has_image_extension("doc.pdf", &opts));
     opts.allow_pdf = 1;
     CHECK(ib_scan_has_image_extension("doc.pdf", &opts));
+    /* JPEG XL's loader is flagged untrusted in libvips 8.14. */
+    CHECK(!ib_scan_has_image_extension("photo.jxl", &opts));
+    opts.allow_untrusted = 1;
+    CHECK(ib_scan_has_image_extension("photo.jxl", &opts));
 }
 
 int main(void)

@@ -62,7 +62,7 @@ enum ib_batch_end {
 struct ib_batch_result {
     enum ib_batch_end end;
     struct ib_batch_counts counts;
-    char err[256];
+    char err[1024];
     int state_errno;     /* -u: the state could not be saved (errno) */
     int diff_page_errno; /* --diff-dir: index.html not written (errno) */
     int manifest_errno;  /* --manifest: not written (errno) */
@@ -73,8 +73,8 @@ struct ib_batch_result {
 struct ib_batch_workers {
     void *ctx;
     /* In the spawner, before it forks workers (pool.h): loads what they
-     * all need. 0, or -1 after saying why. May be NULL. */
-    int (*prepare)(void *ctx);
+     * all need. 0, or -1 with the reason in why. May be NULL. */
+    int (*prepare)(void *ctx, char *why, size_t why_len);
     /* A worker's life (vips/worker.h); never returns. */
     void (*run)(void *ctx, const struct ib_settings *s, int task_fd,
                 int result_fd);

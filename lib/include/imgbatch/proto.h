@@ -14,6 +14,7 @@
  *   CLAIM   worker -> parent  the paths of outputs named once made ({w},
  *                             {h}, {hash:N}), before they are written
  *   GRANT   parent -> worker  for each, whether it may be written
+ *   UNABLE  worker -> parent  instead of READY: it cannot start, and why
  *
  * The decoder trusts nothing (it is fuzzed): a frame that does not parse is
  * an error, never a crash, and a worker that sends one is replaced. */
@@ -26,6 +27,10 @@
 #include "imgbatch/buf.h"
 
 #define IB_PROTO_MAX_FRAME (1u << 20)
+/* A worker's stderr is read by the parent (pool.c): a worker writes this
+ * byte there before READY and before each RESULT, so that what it says
+ * after is known to be about its next task. */
+#define IB_SAID_MARK '\0'
 #define IB_ERROR_MAX 1024
 /* Outputs of one input at most (renditions). */
 #define IB_MAX_OUTPUTS 64
@@ -37,6 +42,7 @@ enum ib_msg_type {
     IB_MSG_START = 4,  /* parent -> dormant worker: start now (pool.c) */
     IB_MSG_CLAIM = 5,  /* worker -> parent: may these paths be written? */
     IB_MSG_GRANT = 6,  /* parent -> worker: the answer */
+    IB_MSG_UNABLE = 7, /* worker -> parent: cannot start (why) */
 };
 
 enum ib_status {
@@ -140,6 +146,7 @@ struct ib_grant {
 struct ib_msg {
     int type;
     uint32_t pid;              /* READY */
+    const char *why;           /* UNABLE: points into the frame */
     struct ib_task task;       /* TASK: strings point into the frame */
     uint64_t id;               /* RESULT */
     struct ib_outcome outcome; /* RESULT: strings point into the frame */
@@ -153,6 +160,7 @@ void ib_outcome_fail(struct ib_outcome *o, const char *fmt, ...)
 
 void ib_proto_put_ready(struct ib_buf *out, uint32_t pid);
 void ib_proto_put_start(struct ib_buf *out);
+void ib_proto_put_unable(struct ib_buf *out, const char *why);
 void ib_proto_put_task(struct ib_buf *out, const struct ib_task *t);
 void ib_proto_put_result(struct ib_buf *out, uint64_t id,
                          const struct ib_outcome *o);

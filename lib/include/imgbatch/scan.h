@@ -55,8 +55,9 @@ struct ib_scan_options {
      * an input tree); dev 0 and ino 0 for none. */
     dev_t avoid_dev;
     ino_t avoid_ino;
-    int allow_svg; /* directories contribute .svg/.svgz files too */
-    int allow_pdf; /* and .pdf files */
+    int allow_svg;       /* directories contribute .svg/.svgz files too */
+    int allow_pdf;       /* and .pdf files */
+    int allow_untrusted; /* and .jxl files (flagged untrusted) */
 };
 
 void ib_list_init(struct ib_file_list *list);

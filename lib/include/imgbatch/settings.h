@@ -122,8 +122,12 @@ struct ib_settings {
     double timeout_s;     /* per file; 0 = none */
     long long max_pixels; /* 0 = no limit */
     /* Bytes of address space a worker may add to what it has after
-     * start-up (RLIMIT_AS); 0 = no limit. */
+     * start-up (RLIMIT_AS); 0 = no limit. max_memory_default: the limit
+     * is the default one (memlimit.h), not asked for: a bound against
+     * bombs, which leaves the worker's heap and modules as they are
+     * without a limit, rather than an exact one. */
     long long max_memory;
+    int max_memory_default;
     /* -u: skip inputs whose output is up to date (state.h); -n: say what
      * would be done, do nothing. */
     int update;

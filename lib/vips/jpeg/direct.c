@@ -80,10 +80,12 @@ static void plan_from_jpeg(const struct ib_settings *s,
     p->height = o->in_h = h->height;
     p->pages = 1;
     p->tagged = h->icc != NULL;
+    p->grey_profile = ib_plan_is_grey_profile(h->icc, h->icc_len);
     p->bands = h->bands;
     p->output_profile = ib_plan_output_profile(&s->colour, p);
     p->orientation = s->no_rotate ? 1 : h->orientation;
     p->swap = p->orientation >= 5 && p->orientation <= 8;
+    p->decode_bytes = h->coef_bytes;
 }
 
 static void make_job(const struct ib_direct *d, const struct ib_plan *p,
@@ -101,6 +103,7 @@ static void make_job(const struct ib_direct *d, const struct ib_plan *p,
     job->crop = out->crop;
     job->rendition = r;
     job->to_srgb = p->output_profile != NULL;
+    job->regrey = ib_plan_regreys(&s->colour, p);
     job->intent = ib_vips_intent(s->colour.intent);
     job->srgb = d->srgb;
     job->resizes = d->resizes;
@@ -194,7 +197,7 @@ enum ib_direct_result ib_direct_make(struct ib_direct *d,
     enum ib_direct_result res = IB_DIRECT_FAILED;
     struct ib_jpeg_job jobs[IB_MAX_OUTPUTS];
     struct ib_pixels decoded;
-    if (ib_plan_check_pixels(d->s, &p, o) == 0) {
+    if (ib_plan_check_limits(d->s, &p, o) == 0) {
         int shrink = plan_outputs(d, &p, &h, outs, jobs);
         res = IB_DIRECT_DECLINED;
         if (ib_outs_to_make(outs) > 0 &&

@@ -199,6 +199,19 @@ static int read_markers(struct ib_jpeg_reader *r, struct ib_jpeg_header *h)
     return 0;
 }
 
+/* A progressive decode keeps every block's coefficients of every
+ * component (jdcoefct.c's whole-image arrays). */
+static long long coefficient_bytes(const struct jpeg_decompress_struct *d)
+{
+    if (!d->progressive_mode)
+        return 0;
+    long long blocks = 0;
+    for (int i = 0; i < d->num_components; i++)
+        blocks += (long long)d->comp_info[i].width_in_blocks *
+                  d->comp_info[i].height_in_blocks;
+    return blocks * DCTSIZE2 * (long long)sizeof(JCOEF);
+}
+
 struct ib_jpeg_reader *ib_jpeg_open(const struct ib_jpeg_input *in,
                                     struct ib_jpeg_header *h)
 {
@@ -229,6 +242,7 @@ struct ib_jpeg_reader *ib_jpeg_open(const struct ib_jpeg_input *in,
     h->width = (int)r->d.image_width;
     h->height = (int)r->d.image_height;
     h->bands = r->d.num_components;
+    h->coef_bytes = coefficient_bytes(&r->d);
     return r;
 }
 

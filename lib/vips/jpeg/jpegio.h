@@ -31,6 +31,9 @@ struct ib_jpeg_header {
     int orientation;          /* EXIF, 1..8; 1 when there is none */
     const unsigned char *icc; /* the embedded profile (the reader's), or NULL */
     size_t icc_len;
+    /* A progressive JPEG's coefficient buffer, which libjpeg allocates
+     * whole at any scale: bytes; 0 for a baseline one. */
+    long long coef_bytes;
 };
 
 /* A JPEG being read: the header once, then the pixels at the scale the

@@ -210,6 +210,8 @@ int ib_jpeg_path_render(const struct ib_jpeg_job *job,
     VipsImage *img = resize_decoded(job, decoded);
     if (img)
         img = transform_to_srgb(job, img, &converted);
+    if (img && job->regrey)
+        img = ib_srgb_to_grey(img);
     if (img)
         img = rotate_upright(job, img);
     if (img)

@@ -31,6 +31,7 @@ struct ib_jpeg_job {
      * through the cached transforms when they take the profile (srgb may
      * be NULL: libvips' transform then does it). */
     int to_srgb;
+    int regrey; /* a grey image: one band again after (ib_srgb_to_grey) */
     VipsIntent intent;
     struct ib_srgb_cache *srgb;
     struct ib_resize_cache *resizes; /* may be NULL */
