@@ -139,7 +139,9 @@ static void on_file(void *ctx, const struct ib_entry *e,
         ib_report_file(&r->report, e, &r->cli->settings, o);
     if (o->status == IB_STATUS_FAILED && o->noutputs == 0) {
         say_about(r, e->path, o->error);
-    } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED) {
+    } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED &&
+               e->why != IB_WHY_DRY_RUN) {
+        /* Under -n, the "would resize" line on stdout is its line. */
         char text[IB_ERROR_MAX + 16];
         snprintf(text, sizeof(text), "skipped: %s", o->error);
         say_about(r, e->path, text);

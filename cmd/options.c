@@ -519,6 +519,24 @@ static int default_jobs(void)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
 }
 
+/* Options that contradict each other, or a value that reads as something
+ * imgbatch does not do: refused rather than one quietly winning. */
+static int check_reporting(const struct cli *c)
+{
+    const struct opt_table *t = &cli_options;
+    if (c->quiet && c->verbose)
+        return opt_usage_error(t, NULL,
+                               "--quiet and --verbose cannot be combined");
+    /* "-" reads as stdout, which a folder of outputs cannot be: without
+     * this, a folder named "-" appears. */
+    if (c->settings.outdir && strcmp(c->settings.outdir, "-") == 0)
+        return opt_usage_error(t, NULL,
+                               "-o - is not supported: outputs are files "
+                               "under a directory (-o ./- names a directory "
+                               "'-')");
+    return 0;
+}
+
 static int check_combination(const struct cli *c)
 {
     const struct ib_settings *s = &c->settings;
@@ -537,7 +555,7 @@ static int check_combination(const struct cli *c)
                                "--prune needs -u (it works from -u's records)");
     if (c->nul_separated && !c->files_from)
         return opt_usage_error(t, NULL, "-0 needs --files-from");
-    return 0;
+    return check_reporting(c);
 }
 
 static void set_defaults(struct cli *c)

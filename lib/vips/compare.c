@@ -93,6 +93,18 @@ static VipsImage *load(const char *path, char *err, size_t len)
         return NULL;
     }
     VipsSource *src = vips_source_new_from_descriptor(fd);
+    /* A file no loader takes is worded as the batch words it, not as
+     * libvips' "buffer is not in a known format". */
+    if (src && !vips_foreign_find_load_source(src)) {
+        snprintf(err, len,
+                 "cannot read '%s': not an image format imgbatch "
+                 "can read",
+                 path);
+        vips_error_clear();
+        g_object_unref(src);
+        close(fd);
+        return NULL;
+    }
     VipsImage *img = src ? vips_image_new_from_source(src, "", NULL) : NULL;
     if (img && to_srgba(&img) != 0)
         VIPS_UNREF(img);

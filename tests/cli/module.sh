@@ -34,10 +34,14 @@ set +e; wait "$parent"; set -e
 # --dry-run needs no worker, so no module.
 mkdir -p "$T/alone"
 cp "$IMGBATCH" "$T/alone/imgbatch"
-missing="imgbatch: cannot find the vips module '$T/alone/imgbatch-vips.so' beside the binary: No such file or directory"
+# Both places it looks are named: beside the binary, and where an
+# install puts it.
+missing="imgbatch: cannot find the vips module 'imgbatch-vips.so' in '$T/alone' or '$T/alone/../lib"
+missing_end="/imgbatch': No such file or directory"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" -o "$T/alone-out" "$T/in"
 expect_rc 2
 expect_stderr_has "$missing"
+expect_stderr_has "$missing_end"
 [ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line: $(cat "$T/stderr")"
 expect_no_file "$T/alone-out"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" compare "$T/in/photo.jpg" "$T/in/photo.jpg"
