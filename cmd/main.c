@@ -11,11 +11,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compare.h"
 #include "exitcodes.h"
 #include "imgbatch/batch.h"
+#include "imgbatch/clock.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/report.h"
 #include "imgbatch/scan.h"
@@ -308,28 +310,49 @@ static int build_list(const struct cli *c, const struct ib_scan_options *scan,
     return bad;
 }
 
-/* --lock: held (flock) until the process ends; the descriptor is
- * close-on-exec so workers do not keep it past the parent. */
-static int take_lock(const char *path)
+static void say_locked(const char *path, double waited)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return setup_error("cannot open lock", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-        return 0;
-    if (errno == EWOULDBLOCK) {
-        struct ib_buf b;
-        ib_buf_init(&b);
-        ib_quote_put(&b, path);
+    struct ib_buf b;
+    ib_buf_init(&b);
+    ib_quote_put(&b, path);
+    if (waited > 0)
+        fprintf(stderr,
+                "imgbatch: '%s' is still locked by another run after %g s: "
+                "exiting\n",
+                ib_buf_cstr(&b), waited);
+    else
         fprintf(stderr, "imgbatch: '%s' is locked by another run: exiting\n",
                 ib_buf_cstr(&b));
-        ib_buf_free(&b);
+    ib_buf_free(&b);
+}
+
+/* --lock: held (flock) until the process ends; the descriptor is
+ * close-on-exec so workers do not keep it past the parent. Another run
+ * holding it is waited for up to --lock-wait seconds, polled: flock() has
+ * no timeout, and an alarm would have to be undone before the workers
+ * fork. Exit 75 says it was held, so --quiet prints nothing: an
+ * overlapping cron run must not send mail. */
+static int take_lock(const struct cli *c)
+{
+    int fd = open(c->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return setup_error("cannot open lock", c->lock_path, strerror(errno));
+    double wait = c->lock_wait > 0 ? c->lock_wait : 0;
+    double deadline = ib_now_seconds() + wait;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        if (err == EWOULDBLOCK && ib_now_seconds() < deadline) {
+            nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+            continue;
+        }
         close(fd);
+        if (err != EWOULDBLOCK)
+            return setup_error("cannot lock", c->lock_path, strerror(err));
+        if (!c->quiet)
+            say_locked(c->lock_path, wait);
         return EXIT_LOCKED;
     }
-    int err = errno;
-    close(fd);
-    return setup_error("cannot lock", path, strerror(err));
+    return 0;
 }
 
 static int open_report(struct run *r)
@@ -532,7 +555,7 @@ int main(int argc, char **argv)
         return parsed == CLI_EXIT_OK ? EXIT_ALL_DONE : EXIT_SETUP;
     }
     if (c.lock_path) {
-        int rc = take_lock(c.lock_path);
+        int rc = take_lock(&c);
         if (rc) {
             cli_free(&c);
             return rc == EXIT_LOCKED ? EXIT_LOCKED : EXIT_SETUP;

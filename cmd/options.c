@@ -425,7 +425,14 @@ static const struct opt options[] = {
      .offset = CLI(lock_path),
      .complete = OPT_COMPLETE_FILE,
      .help = "hold FILE locked while running; if another run holds it, exit "
-             "75 at once"},
+             "75 (at once, or after --lock-wait)"},
+    {.name = "lock-wait",
+     .arg = "SECONDS",
+     .group = INPUTS,
+     .parse = opt_seconds,
+     .offset = CLI(lock_wait),
+     .help = "with --lock: wait up to SECONDS for another run to let go of "
+             "it before exiting 75 (default 0)"},
     /* Golden images */
     {.name = "golden",
      .arg = "DIR",
@@ -553,6 +560,8 @@ static int check_combination(const struct cli *c)
     if (s->prune && !s->update)
         return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");
+    if (c->lock_wait >= 0 && !c->lock_path)
+        return opt_usage_error(t, NULL, "--lock-wait needs --lock FILE");
     if (c->nul_separated && !c->files_from)
         return opt_usage_error(t, NULL, "-0 needs --files-from");
     return check_reporting(c);
@@ -567,6 +576,7 @@ static void set_defaults(struct cli *c)
     c->out.fit = -1;
     c->out.crop = CROP_NONE;
     c->out.gravity.given = 0;
+    c->lock_wait = -1;
 }
 
 /* A recipe's [defaults], set before the command line, which overrides

@@ -75,7 +75,30 @@ if command -v flock > /dev/null; then
     expect_rc 75
     expect_stderr_has "imgbatch: '$T/lock' is locked by another run: exiting"
     expect_no_file "$T/locked"
+    # --quiet keeps quiet: exit 75 says it (an overlapping cron run must
+    # not send mail).
+    run ib_again --quiet --lock "$T/lock" -o "$T/locked" "$T/tree"
+    expect_rc 75
+    [ ! -s "$T/stderr" ] || fail "--quiet printed: $(cat "$T/stderr")"
+    # --lock-wait: gives up after that long while the lock stays held...
+    start=$(date +%s%N)
+    run ib_again --lock "$T/lock" --lock-wait 0.5 -o "$T/locked" "$T/tree"
+    expect_rc 75
+    expect_stderr_has "imgbatch: '$T/lock' is still locked by another run after 0.5 s: exiting"
+    [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 500 ] || fail "--lock-wait 0.5 did not wait"
+    expect_no_file "$T/locked"
     exec 9>&-
+    # ... and runs once the other run lets go within it.
+    flock "$T/lock" sleep 1 &
+    holder=$!
+    sleep 0.2
+    run ib_again --lock "$T/lock" --lock-wait 30 -o "$T/waited" "$T/tree"
+    expect_rc 0
+    wait "$holder"
+    expect_file "$T/waited/resized_p01.png"
+    run ib_again --lock-wait 5 -o "$T/locked" "$T/tree"
+    expect_rc 2
+    expect_stderr_has "imgbatch: --lock-wait needs --lock FILE"
     run ib_again --lock "$T/lock" -o "$T/locked" "$T/tree"
     expect_rc 0
 fi
