@@ -417,7 +417,9 @@ static const struct opt options[] = {
      .offset = CLI(settings.shard),
      .help = "process only part K (0 to N-1) of N, split by a stable hash "
              "of each input's path; 'auto' takes K and N from a Slurm job "
-             "array"},
+             "array, or K from a Kubernetes Indexed Job "
+             "(JOB_COMPLETION_INDEX) with N from 'auto/N' or "
+             "IMGBATCH_SHARD_COUNT"},
     {.name = "lock",
      .arg = "FILE",
      .group = INPUTS,
