@@ -394,11 +394,15 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
     int interrupted = b->end == IB_BATCH_INTERRUPTED;
     if (r->cli->quiet && !interrupted)
         return;
-    fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n", c->ok,
-            c->failed, c->skipped, c->seconds,
-            interrupted                ? " (interrupted)"
-            : r->cli->settings.dry_run ? " (dry run: nothing changed)"
-                                       : "");
+    if (r->cli->settings.dry_run)
+        fprintf(stderr,
+                "%zu would resize, %zu failed, %zu skipped in %.1f s (dry run: "
+                "nothing changed)\n",
+                c->would, c->failed, c->skipped, c->seconds);
+    else
+        fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n",
+                c->ok, c->failed, c->skipped, c->seconds,
+                interrupted ? " (interrupted)" : "");
     const size_t *g = c->golden;
     if (r->cli->settings.update_golden)
         fprintf(stderr, "golden: %zu created, %zu updated, %zu unchanged\n",
