@@ -366,9 +366,22 @@ static int open_report(struct run *r)
     return 0;
 }
 
-static int progress_wanted(const struct cli *c)
+/* Whether two descriptors write to one terminal. */
+static int same_terminal(int a, int b)
 {
+    struct stat sa, sb;
+    return isatty(a) && isatty(b) && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+           sa.st_rdev == sb.st_rdev;
+}
+
+static int progress_wanted(const struct run *r)
+{
+    const struct cli *c = r->cli;
     if (c->quiet || c->progress == PROGRESS_NEVER)
+        return 0;
+    /* Never on the terminal the report writes to (--report -, or
+     * /dev/tty): the redraws would cut its lines apart. */
+    if (r->have_report && same_terminal(fileno(r->report.f), STDERR_FILENO))
         return 0;
     return c->progress == PROGRESS_ALWAYS || isatty(STDERR_FILENO);
 }
@@ -537,7 +550,7 @@ static int run_batch(struct cli *c)
     struct ib_batch *batch =
         ib_batch_new(&c->settings, &hooks, &workers, workers_to_start(c));
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
-        progress_init(&r.progress, stderr, progress_wanted(c));
+        progress_init(&r.progress, stderr, progress_wanted(&r));
         struct ib_batch_result result;
         ib_batch_run(batch, &list, &result);
         code = finish(&r, &result);

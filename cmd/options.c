@@ -472,7 +472,8 @@ static const struct opt options[] = {
      .offset = CLI(progress),
      .values = progress_modes,
      .complete = OPT_COMPLETE_VALUES,
-     .help = "progress line: auto (when stderr is a terminal), always, never"},
+     .help = "progress line: auto (when stderr is a terminal, and not the "
+             "one --report - writes to), always, never"},
     {.name = "quiet",
      .group = REPORTING,
      .offset = CLI(quiet),
