@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "imgbatch/version.h"
+#include "imgbatch/vipsmodule.h"
 #include "recipe.h"
 #include "renditions.h"
 #include "tolerance_opts.h"
@@ -607,6 +608,24 @@ static int apply_recipe_defaults(struct cli *c, const struct recipe *r)
     return 0;
 }
 
+/* --version: imgbatch's, then from the vips module (loaded in this
+ * process, which runs no batch) the libvips it loads and was built
+ * against, and the loaders on and off under the options given before
+ * --version. 0, or -1 when the module cannot say. */
+static int print_version(const struct ib_loaders *policy)
+{
+    printf("imgbatch %s\n", IMGBATCH_VERSION);
+    fflush(stdout);
+    char text[4096];
+    const struct ib_vips_api *vips = ib_vips_module_load(text, sizeof(text));
+    if (vips && vips->about(policy, text, sizeof(text)) == 0) {
+        fputs(text, stdout);
+        return 0;
+    }
+    fprintf(stderr, "imgbatch: %s\n", text);
+    return -1;
+}
+
 /* Parses argv, over a recipe's defaults when --recipe names one. 0, 1
  * (help or version asked), or -1 after a usage error. */
 static int parse_all(int argc, char **argv, struct cli *c, struct recipe *r,
@@ -634,8 +653,8 @@ static int parse_all(int argc, char **argv, struct cli *c, struct recipe *r,
     }
     if (rc > 0 && exit_opt->key == 'h')
         cli_print_help(stdout);
-    else if (rc > 0)
-        printf("imgbatch %s\n", IMGBATCH_VERSION);
+    else if (rc > 0 && print_version(&c->settings.loaders) != 0)
+        return -1;
     return rc;
 }
 

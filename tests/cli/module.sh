@@ -47,6 +47,11 @@ expect_no_file "$T/alone-out"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" compare "$T/in/photo.jpg" "$T/in/photo.jpg"
 expect_rc 2
 expect_stderr_has "$missing"
+# --version asks the module about libvips: its own line, then why not.
+run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" --version
+expect_rc 2
+grep -qE '^imgbatch [0-9.]+$' "$T/stdout" || fail "--version without the module: $(cat "$T/stdout")"
+expect_stderr_has "$missing"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" -n -o "$T/alone-out" "$T/in"
 expect_rc 0
 expect_stdout_has "would resize '$T/in/photo.jpg'"

@@ -6,9 +6,21 @@ run ib --help
 expect_rc 0
 expect_stdout_has "Usage: imgbatch [OPTION]... PATH..."
 expect_stdout_has "Exit status: 0 every input done"
+# --version: imgbatch's, then the libvips the module loads and the one it
+# was built against (-u's records and goldens depend on it), and which
+# loaders are on and off, each off one with the option that turns it on.
 run ib --version
 expect_rc 0
-grep -qE '^imgbatch [0-9]+\.[0-9]+\.[0-9]+$' "$T/stdout" || fail "version line"
+head -n 1 "$T/stdout" | grep -qE '^imgbatch [0-9]+\.[0-9]+\.[0-9]+$' || fail "version line"
+grep -qE '^libvips 8\.[0-9]+\.[0-9]+ \(imgbatch built against 8\.[0-9]+\.[0-9]+\)$' "$T/stdout" || fail "no libvips versions: $(cat "$T/stdout")"
+grep -E '^loaders on: ' "$T/stdout" | grep -qw jpeg || fail "jpeg not among the loaders on"
+grep -E '^loaders on: ' "$T/stdout" | grep -qw png || fail "png not among the loaders on"
+grep -qE '^loaders off: .*svg \(--allow-svg\)' "$T/stdout" || fail "svg not off with its option"
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    run ib --allow-svg --version
+    expect_rc 0
+    grep -E '^loaders on: ' "$T/stdout" | grep -qw svg || fail "--allow-svg --version: svg not on"
+fi
 
 samples_copy
 usage_error() {  # $1 expected message, then the arguments
