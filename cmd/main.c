@@ -193,6 +193,10 @@ static void on_pruned(void *ctx, const char *output, const char *input,
                       const char *reason)
 {
     struct run *r = ctx;
+    if (r->have_report)
+        ib_report_pruned(&r->report, output, input, reason);
+    /* A removal is not a failure: --quiet leaves it to the report and the
+     * summary. */
     if (r->cli->quiet)
         return;
     struct ib_buf why;
@@ -412,6 +416,12 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
                 "%zu would resize, %zu failed, %zu skipped in %.1f s (dry run: "
                 "nothing changed)\n",
                 c->would, c->failed, c->skipped, c->seconds);
+    else if (r->cli->settings.prune)
+        fprintf(stderr,
+                "%zu resized, %zu failed, %zu skipped, %zu pruned in %.1f "
+                "s%s\n",
+                c->ok, c->failed, c->skipped, c->pruned, c->seconds,
+                interrupted ? " (interrupted)" : "");
     else
         fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n",
                 c->ok, c->failed, c->skipped, c->seconds,
@@ -454,8 +464,8 @@ static int finish(struct run *r, const struct ib_batch_result *b)
     }
     if (r->have_report) {
         int interrupted = b->end == IB_BATCH_INTERRUPTED;
-        ib_report_summary(&r->report, b, interrupted ? ib_signals_stop() : 0,
-                          code);
+        ib_report_summary(&r->report, &r->cli->settings, b,
+                          interrupted ? ib_signals_stop() : 0, code);
         int err = ib_report_close(&r->report);
         if (err) {
             setup_error("cannot write report", r->cli->report_path,

@@ -220,6 +220,7 @@ static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
         return;
     }
     struct ib_outcome *o = no_work(b, e, IB_STATUS_SKIPPED, why);
+    size_t index = (size_t)(e - b->list->v);
     /* The paths and reasons point into a buffer, one after the other. */
     struct ib_buf text;
     ib_buf_init(&text);
@@ -245,6 +246,9 @@ static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
             .status = status[r],
             .path = (const char *)text.data + at[r][0],
             .error = (const char *)text.data + at[r][1],
+            .why = status[r] == IB_STATUS_SKIPPED
+                       ? ib_freshness_text(fresh_of(b, index, r))
+                       : NULL,
         };
     report(b, e, o);
     ib_buf_free(&text);
@@ -476,12 +480,31 @@ static void note_outputs(struct ib_batch *b, const struct ib_entry *e,
         if (oo->status != IB_STATUS_OK)
             continue;
         note_golden(b, e, oo);
-        if (b->state)
+        if (b->s->update)
             ib_state_record(b->state, state_dir(b, e), e,
                             b->s->renditions[r].variant, b->fingerprints[r],
                             oo->path);
+        else
+            ib_state_keep_up(b->state, state_dir(b, e), e,
+                             b->s->renditions[r].variant, b->fingerprints[r],
+                             oo->path);
     }
     ib_manifest_add(b->manifest, e->path, o);
+}
+
+/* Each output's why, for the report: why it was made, or that it was
+ * kept. */
+static void say_why(struct ib_batch *b, const struct ib_entry *e,
+                    struct ib_outcome *o)
+{
+    size_t i = (size_t)(e - b->list->v);
+    for (int r = 0; r < o->noutputs; r++) {
+        struct ib_output_outcome *oo = &o->outputs[r];
+        enum ib_freshness f = fresh_of(b, i, r);
+        if (oo->status == IB_STATUS_OK ||
+            (oo->status == IB_STATUS_SKIPPED && f == IB_FRESH_UP_TO_DATE))
+            oo->why = ib_freshness_text(f);
+    }
 }
 
 static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
@@ -494,8 +517,9 @@ static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
         free(m);
         return -1;
     }
-    const struct ib_outcome *o = &m->outcome;
+    struct ib_outcome *o = &m->outcome;
     struct ib_entry *e = land(b, id);
+    say_why(b, e, o);
     note_write(b, o);
     if (o->status != IB_STATUS_FAILED || o->noutputs)
         note_outputs(b, e, o);
@@ -706,8 +730,9 @@ static void prune(struct ib_batch *b)
     for (int r = 0; r < b->s->nrenditions; r++)
         variants[r] = b->s->renditions[r].variant;
     for (int i = 0; i < b->s->nprune_roots; i++)
-        ib_state_prune(b->state, b->s->prune_roots[i], variants,
-                       b->s->nrenditions, b->hooks->on_pruned, b->hooks->ctx);
+        b->counts.pruned += ib_state_prune(b->state, b->s->prune_roots[i],
+                                           variants, b->s->nrenditions,
+                                           b->hooks->on_pruned, b->hooks->ctx);
 }
 
 /* Goldens that no input of this run maps to. Not under --shard: the other
@@ -829,8 +854,9 @@ static void begin(struct ib_batch *b, struct ib_file_list *list,
     size_t nfresh = (list->n ? list->n : 1) * (size_t)s->nrenditions;
     b->fresh = ib_xmalloc(nfresh);
     memset(b->fresh, IB_FRESH_NEW, nfresh);
+    /* Without -u too: a run keeps up the records of a folder -u keeps. */
+    b->state = ib_state_new(&s->shard);
     if (s->update || s->dry_run) {
-        b->state = ib_state_new(&s->shard);
         plan_work(b);
         /* The outputs about to be made, before any is (ib_state_intend). */
         if (s->update && !s->dry_run && ib_state_save(b->state) != 0)

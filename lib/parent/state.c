@@ -60,6 +60,7 @@ struct dir_state {
     /* The records of the folder's other state files (other shards), read
      * the first time a file there is not found in v: they own files too. */
     struct dir_state *others;
+    int existed; /* its state file was there to read */
 };
 
 struct ib_state {
@@ -234,6 +235,7 @@ static void read_records(const char *path, struct dir_state *d)
     FILE *f = fopen(path, "r");
     if (!f)
         return;
+    d->existed = 1;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -544,6 +546,14 @@ void ib_state_record(struct ib_state *st, const char *dir,
     r->out_size = (long long)out.st_size;
     r->out_mtime_ns = mtime_ns(&out);
     d->dirty = 1;
+}
+
+void ib_state_keep_up(struct ib_state *st, const char *dir,
+                      const struct ib_entry *e, const char *variant,
+                      uint64_t fingerprint, const char *output)
+{
+    if (dir_named(st, dir)->existed)
+        ib_state_record(st, dir, e, variant, fingerprint, output);
 }
 
 /* ---- prune ------------------------------------------------------------- */

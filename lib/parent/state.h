@@ -77,6 +77,13 @@ void ib_state_record(struct ib_state *st, const char *dir,
                      const struct ib_entry *e, const char *variant,
                      uint64_t fingerprint, const char *output);
 
+/* Without -u: records that output was made, if dir has a state file (a
+ * -u run's), so that the file stays imgbatch's own for the next -u run;
+ * a folder without one gets none. */
+void ib_state_keep_up(struct ib_state *st, const char *dir,
+                      const struct ib_entry *e, const char *variant,
+                      uint64_t fingerprint, const char *output);
+
 /* --prune: for every state file of this run's kind under root (a tree
  * walked without following symlinks), removes each output whose input no
  * longer exists, or whose variant is no longer made (not in variants),
