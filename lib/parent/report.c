@@ -225,9 +225,12 @@ int ib_report_open(struct ib_report *r, const char *path)
     ib_buf_init(&r->line);
     /* The run's start, for the summary: the report opens just before the
      * batch runs. */
-    put_time(&r->line, "t");
+    struct ib_buf now;
+    ib_buf_init(&now);
+    put_time(&now, "t");
     snprintf(r->started, sizeof(r->started), "%s",
-             ib_buf_cstr(&r->line) + strlen(",\"t\":"));
+             ib_buf_cstr(&now) + strlen(",\"t\":"));
+    ib_buf_free(&now);
     if (strcmp(path, "-") == 0) {
         r->f = stdout;
     } else {
