@@ -11,11 +11,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compare.h"
 #include "exitcodes.h"
 #include "imgbatch/batch.h"
+#include "imgbatch/clock.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/report.h"
 #include "imgbatch/scan.h"
@@ -139,7 +141,9 @@ static void on_file(void *ctx, const struct ib_entry *e,
         ib_report_file(&r->report, e, &r->cli->settings, o);
     if (o->status == IB_STATUS_FAILED && o->noutputs == 0) {
         say_about(r, e->path, o->error);
-    } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED) {
+    } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED &&
+               e->why != IB_WHY_DRY_RUN) {
+        /* Under -n, the "would resize" line on stdout is its line. */
         char text[IB_ERROR_MAX + 16];
         snprintf(text, sizeof(text), "skipped: %s", o->error);
         say_about(r, e->path, text);
@@ -189,6 +193,10 @@ static void on_pruned(void *ctx, const char *output, const char *input,
                       const char *reason)
 {
     struct run *r = ctx;
+    if (r->have_report)
+        ib_report_pruned(&r->report, output, input, reason);
+    /* A removal is not a failure: --quiet leaves it to the report and the
+     * summary. */
     if (r->cli->quiet)
         return;
     struct ib_buf why;
@@ -301,28 +309,49 @@ static int build_list(const struct cli *c, const struct ib_scan_options *scan,
     return bad;
 }
 
-/* --lock: held (flock) until the process ends; the descriptor is
- * close-on-exec so workers do not keep it past the parent. */
-static int take_lock(const char *path)
+static void say_locked(const char *path, double waited)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return setup_error("cannot open lock", path, strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-        return 0;
-    if (errno == EWOULDBLOCK) {
-        struct ib_buf b;
-        ib_buf_init(&b);
-        ib_quote_put(&b, path);
+    struct ib_buf b;
+    ib_buf_init(&b);
+    ib_quote_put(&b, path);
+    if (waited > 0)
+        fprintf(stderr,
+                "imgbatch: '%s' is still locked by another run after %g s: "
+                "exiting\n",
+                ib_buf_cstr(&b), waited);
+    else
         fprintf(stderr, "imgbatch: '%s' is locked by another run: exiting\n",
                 ib_buf_cstr(&b));
-        ib_buf_free(&b);
+    ib_buf_free(&b);
+}
+
+/* --lock: held (flock) until the process ends; the descriptor is
+ * close-on-exec so workers do not keep it past the parent. Another run
+ * holding it is waited for up to --lock-wait seconds, polled: flock() has
+ * no timeout, and an alarm would have to be undone before the workers
+ * fork. Exit 75 says it was held, so --quiet prints nothing: an
+ * overlapping cron run must not send mail. */
+static int take_lock(const struct cli *c)
+{
+    int fd = open(c->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return setup_error("cannot open lock", c->lock_path, strerror(errno));
+    double wait = c->lock_wait > 0 ? c->lock_wait : 0;
+    double deadline = ib_now_seconds() + wait;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        if (err == EWOULDBLOCK && ib_now_seconds() < deadline) {
+            nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+            continue;
+        }
         close(fd);
+        if (err != EWOULDBLOCK)
+            return setup_error("cannot lock", c->lock_path, strerror(err));
+        if (!c->quiet)
+            say_locked(c->lock_path, wait);
         return EXIT_LOCKED;
     }
-    int err = errno;
-    close(fd);
-    return setup_error("cannot lock", path, strerror(err));
+    return 0;
 }
 
 static int open_report(struct run *r)
@@ -336,9 +365,22 @@ static int open_report(struct run *r)
     return 0;
 }
 
-static int progress_wanted(const struct cli *c)
+/* Whether two descriptors write to one terminal. */
+static int same_terminal(int a, int b)
 {
+    struct stat sa, sb;
+    return isatty(a) && isatty(b) && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+           sa.st_rdev == sb.st_rdev;
+}
+
+static int progress_wanted(const struct run *r)
+{
+    const struct cli *c = r->cli;
     if (c->quiet || c->progress == PROGRESS_NEVER)
+        return 0;
+    /* Never on the terminal the report writes to (--report -, or
+     * /dev/tty): the redraws would cut its lines apart. */
+    if (r->have_report && same_terminal(fileno(r->report.f), STDERR_FILENO))
         return 0;
     return c->progress == PROGRESS_ALWAYS || isatty(STDERR_FILENO);
 }
@@ -364,11 +406,21 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
     int interrupted = b->end == IB_BATCH_INTERRUPTED;
     if (r->cli->quiet && !interrupted)
         return;
-    fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n", c->ok,
-            c->failed, c->skipped, c->seconds,
-            interrupted                ? " (interrupted)"
-            : r->cli->settings.dry_run ? " (dry run: nothing changed)"
-                                       : "");
+    if (r->cli->settings.dry_run)
+        fprintf(stderr,
+                "%zu would resize, %zu failed, %zu skipped in %.1f s (dry run: "
+                "nothing changed)\n",
+                c->would, c->failed, c->skipped, c->seconds);
+    else if (r->cli->settings.prune)
+        fprintf(stderr,
+                "%zu resized, %zu failed, %zu skipped, %zu pruned in %.1f "
+                "s%s\n",
+                c->ok, c->failed, c->skipped, c->pruned, c->seconds,
+                interrupted ? " (interrupted)" : "");
+    else
+        fprintf(stderr, "%zu resized, %zu failed, %zu skipped in %.1f s%s\n",
+                c->ok, c->failed, c->skipped, c->seconds,
+                interrupted ? " (interrupted)" : "");
     const size_t *g = c->golden;
     if (r->cli->settings.update_golden)
         fprintf(stderr, "golden: %zu created, %zu updated, %zu unchanged\n",
@@ -407,8 +459,8 @@ static int finish(struct run *r, const struct ib_batch_result *b)
     }
     if (r->have_report) {
         int interrupted = b->end == IB_BATCH_INTERRUPTED;
-        ib_report_summary(&r->report, b, interrupted ? ib_signals_stop() : 0,
-                          code);
+        ib_report_summary(&r->report, &r->cli->settings, b,
+                          interrupted ? ib_signals_stop() : 0, code);
         int err = ib_report_close(&r->report);
         if (err) {
             setup_error("cannot write report", r->cli->report_path,
@@ -506,7 +558,7 @@ static int run_batch(struct cli *c)
     struct ib_batch *batch =
         ib_batch_new(&c->settings, &hooks, &workers, workers_to_start(c));
     if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
-        progress_init(&r.progress, stderr, progress_wanted(c));
+        progress_init(&r.progress, stderr, progress_wanted(&r));
         struct ib_batch_result result;
         ib_batch_run(batch, &list, &result);
         code = finish(&r, &result);
@@ -528,7 +580,7 @@ int main(int argc, char **argv)
         return parsed == CLI_EXIT_OK ? EXIT_ALL_DONE : EXIT_SETUP;
     }
     if (c.lock_path) {
-        int rc = take_lock(c.lock_path);
+        int rc = take_lock(&c);
         if (rc) {
             cli_free(&c);
             return rc == EXIT_LOCKED ? EXIT_LOCKED : EXIT_SETUP;

@@ -15,6 +15,7 @@
 
 #include "imgbatch/memlimit.h"
 #include "imgbatch/version.h"
+#include "imgbatch/vipsmodule.h"
 #include "recipe.h"
 #include "renditions.h"
 #include "tolerance_opts.h"
@@ -420,7 +421,9 @@ static const struct opt options[] = {
      .offset = CLI(settings.shard),
      .help = "process only part K (0 to N-1) of N, split by a stable hash "
              "of each input's path; 'auto' takes K and N from a Slurm job "
-             "array"},
+             "array, or K from a Kubernetes Indexed Job "
+             "(JOB_COMPLETION_INDEX) with N from 'auto/N' or "
+             "IMGBATCH_SHARD_COUNT"},
     {.name = "lock",
      .arg = "FILE",
      .group = INPUTS,
@@ -428,7 +431,14 @@ static const struct opt options[] = {
      .offset = CLI(lock_path),
      .complete = OPT_COMPLETE_FILE,
      .help = "hold FILE locked while running; if another run holds it, exit "
-             "75 at once"},
+             "75 (at once, or after --lock-wait)"},
+    {.name = "lock-wait",
+     .arg = "SECONDS",
+     .group = INPUTS,
+     .parse = opt_seconds,
+     .offset = CLI(lock_wait),
+     .help = "with --lock: wait up to SECONDS for another run to let go of "
+             "it before exiting 75 (default 0)"},
     /* Golden images */
     {.name = "golden",
      .arg = "DIR",
@@ -466,7 +476,8 @@ static const struct opt options[] = {
      .offset = CLI(progress),
      .values = progress_modes,
      .complete = OPT_COMPLETE_VALUES,
-     .help = "progress line: auto (when stderr is a terminal), always, never"},
+     .help = "progress line: auto (when stderr is a terminal, and not the "
+             "one --report - writes to), always, never"},
     {.name = "quiet",
      .group = REPORTING,
      .offset = CLI(quiet),
@@ -532,6 +543,24 @@ static void set_default_max_memory(struct ib_settings *s)
     s->max_memory_default = s->max_memory > 0;
 }
 
+/* Options that contradict each other, or a value that reads as something
+ * imgbatch does not do: refused rather than one quietly winning. */
+static int check_reporting(const struct cli *c)
+{
+    const struct opt_table *t = &cli_options;
+    if (c->quiet && c->verbose)
+        return opt_usage_error(t, NULL,
+                               "--quiet and --verbose cannot be combined");
+    /* "-" reads as stdout, which a folder of outputs cannot be: without
+     * this, a folder named "-" appears. */
+    if (c->settings.outdir && strcmp(c->settings.outdir, "-") == 0)
+        return opt_usage_error(t, NULL,
+                               "-o - is not supported: outputs are files "
+                               "under a directory (-o ./- names a directory "
+                               "'-')");
+    return 0;
+}
+
 static int check_combination(const struct cli *c)
 {
     const struct ib_settings *s = &c->settings;
@@ -548,9 +577,11 @@ static int check_combination(const struct cli *c)
     if (s->prune && !s->update)
         return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");
+    if (c->lock_wait >= 0 && !c->lock_path)
+        return opt_usage_error(t, NULL, "--lock-wait needs --lock FILE");
     if (c->nul_separated && !c->files_from)
         return opt_usage_error(t, NULL, "-0 needs --files-from");
-    return 0;
+    return check_reporting(c);
 }
 
 static void set_defaults(struct cli *c)
@@ -563,6 +594,7 @@ static void set_defaults(struct cli *c)
     c->out.fit = -1;
     c->out.crop = CROP_NONE;
     c->out.gravity.given = 0;
+    c->lock_wait = -1;
 }
 
 /* A recipe's [defaults], set before the command line, which overrides
@@ -588,6 +620,24 @@ static int apply_recipe_defaults(struct cli *c, const struct recipe *r)
         }
     }
     return 0;
+}
+
+/* --version: imgbatch's, then from the vips module (loaded in this
+ * process, which runs no batch) the libvips it loads and was built
+ * against, and the loaders on and off under the options given before
+ * --version. 0, or -1 when the module cannot say. */
+static int print_version(const struct ib_loaders *policy)
+{
+    printf("imgbatch %s\n", IMGBATCH_VERSION);
+    fflush(stdout);
+    char text[4096];
+    const struct ib_vips_api *vips = ib_vips_module_load(text, sizeof(text));
+    if (vips && vips->about(policy, text, sizeof(text)) == 0) {
+        fputs(text, stdout);
+        return 0;
+    }
+    fprintf(stderr, "imgbatch: %s\n", text);
+    return -1;
 }
 
 /* Parses argv, over a recipe's defaults when --recipe names one. 0, 1
@@ -617,8 +667,8 @@ static int parse_all(int argc, char **argv, struct cli *c, struct recipe *r,
     }
     if (rc > 0 && exit_opt->key == 'h')
         cli_print_help(stdout);
-    else if (rc > 0)
-        printf("imgbatch %s\n", IMGBATCH_VERSION);
+    else if (rc > 0 && print_version(&c->settings.loaders) != 0)
+        return -1;
     return rc;
 }
 

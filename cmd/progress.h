@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The progress line on a terminal: one line redrawn in place (done/total,
- * failed, files/s, ETA), at most ten times a second, cleared before any
- * other line is printed. */
+ * percentage, failed, files/s, elapsed time, ETA), at most ten times a
+ * second, fitted to the terminal's width, cleared before any other line
+ * is printed. */
 #ifndef IMGBATCH_CMD_PROGRESS_H
 #define IMGBATCH_CMD_PROGRESS_H
 

@@ -64,8 +64,11 @@ struct ib_batch {
     double started;
     struct ib_buf output, base, scratch;
     struct ib_claims *claims;
-    struct ib_state *state;       /* -u, --dry-run */
-    uint64_t *keep;               /* -u: by entry, the outputs up to date */
+    struct ib_state *state; /* -u, --dry-run */
+    /* Each output's enum ib_freshness, by entry and rendition: judged
+     * before any work under -u and -n, else as the entry is handed out;
+     * what the report says of why an output was made. */
+    unsigned char *fresh;
     uint64_t *fingerprints;       /* -u: by rendition */
     struct ib_goldens *goldens;   /* --golden */
     struct ib_manifest *manifest; /* --manifest */
@@ -78,9 +81,11 @@ struct ib_batch {
 
 #define NO_TASK UINT64_MAX
 
-static void count(struct ib_batch *b, int status)
+static void count(struct ib_batch *b, const struct ib_entry *e, int status)
 {
-    if (status == IB_STATUS_OK)
+    if (status == IB_STATUS_SKIPPED && e->why == IB_WHY_DRY_RUN)
+        b->counts.would++;
+    else if (status == IB_STATUS_OK)
         b->counts.ok++;
     else if (status == IB_STATUS_SKIPPED)
         b->counts.skipped++;
@@ -91,7 +96,7 @@ static void count(struct ib_batch *b, int status)
 static void report(struct ib_batch *b, const struct ib_entry *e,
                    const struct ib_outcome *o)
 {
-    count(b, o->status);
+    count(b, e, o->status);
     b->hooks->on_file(b->hooks->ctx, e, o);
 }
 
@@ -119,6 +124,73 @@ static const char *state_dir(struct ib_batch *b, const struct ib_entry *e)
     return ib_buf_cstr(&b->base);
 }
 
+static enum ib_freshness fresh_of(const struct ib_batch *b, size_t i, int r)
+{
+    return (enum ib_freshness)b->fresh[i * (size_t)b->s->nrenditions + r];
+}
+
+static void set_fresh(struct ib_batch *b, size_t i, int r, enum ib_freshness f)
+{
+    b->fresh[i * (size_t)b->s->nrenditions + r] = (unsigned char)f;
+}
+
+/* Without -u: whether output r of e replaces a file (when its name is
+ * known before it is made). */
+static enum ib_freshness replaces(struct ib_batch *b, const struct ib_entry *e,
+                                  int r)
+{
+    const char *name = b->s->renditions[r].name;
+    struct stat st;
+    if ((name && ib_name_is_late(name)) || stat(output_of(b, e, r), &st) != 0)
+        return IB_FRESH_NEW;
+    return IB_FRESH_REPLACES;
+}
+
+/* -u: why output r of e is left alone (ib_freshness_refused). */
+static void say_refused(struct ib_batch *b, const struct ib_entry *e, int r,
+                        enum ib_freshness f, char *why, size_t len)
+{
+    const struct ib_rendition *rd = &b->s->renditions[r];
+    if (rd->name && ib_name_is_late(rd->name)) {
+        snprintf(why, len,
+                 "not replaced: the output of variant '%s' has changed since "
+                 "imgbatch made it (-u replaces only its own outputs)",
+                 rd->variant);
+        return;
+    }
+    struct ib_buf quoted;
+    ib_buf_init(&quoted);
+    ib_quote_put(&quoted, output_of(b, e, r));
+    snprintf(why, len,
+             "not replaced: '%s' %s (-u replaces only its own outputs)",
+             ib_buf_cstr(&quoted),
+             f == IB_FRESH_NOT_OURS ? "was not made by imgbatch"
+                                    : "has changed since imgbatch made it");
+    ib_buf_free(&quoted);
+}
+
+/* What becomes of output r of an entry that needs no worker (up to date,
+ * refused, or only announced under -n), as the real run would have it:
+ * its status, and why. */
+static int settled_output(struct ib_batch *b, const struct ib_entry *e, int r,
+                          char *why, size_t len)
+{
+    size_t i = (size_t)(e - b->list->v);
+    enum ib_freshness f = b->fresh ? fresh_of(b, i, r) : IB_FRESH_NEW;
+    if (f == IB_FRESH_UP_TO_DATE) {
+        snprintf(why, len, "up to date");
+        return IB_STATUS_SKIPPED;
+    }
+    if (ib_claims_state(b->claims, i, r, why, len) != IB_CLAIM_FREE)
+        return IB_STATUS_FAILED;
+    if (ib_freshness_refused(f)) {
+        say_refused(b, e, r, f, why, len);
+        return IB_STATUS_FAILED;
+    }
+    snprintf(why, len, "dry run");
+    return IB_STATUS_SKIPPED;
+}
+
 /* An outcome for an entry that needs no worker: every output at status
  * (its path where known), the input with reason. */
 static struct ib_outcome *no_work(struct ib_batch *b, const struct ib_entry *e,
@@ -137,41 +209,47 @@ static struct ib_outcome *no_work(struct ib_batch *b, const struct ib_entry *e,
  * with each output's reason. */
 static void report_without_work(struct ib_batch *b, const struct ib_entry *e)
 {
-    size_t index = (size_t)(e - b->list->v);
     char why[IB_ERROR_MAX];
-    if (e->why == IB_WHY_REFUSED)
-        ib_claims_state(b->claims, index, 0, why, sizeof(why));
-    else
-        ib_entry_reason(e, why, sizeof(why));
-    int status =
-        e->state == IB_ENTRY_SKIPPED ? IB_STATUS_SKIPPED : IB_STATUS_FAILED;
-    struct ib_outcome *o = no_work(b, e, status, why);
+    ib_entry_reason(e, why, sizeof(why));
     if (e->why != IB_WHY_UP_TO_DATE && e->why != IB_WHY_DRY_RUN &&
         e->why != IB_WHY_REFUSED) {
+        struct ib_outcome *o = no_work(b, e, IB_STATUS_FAILED, why);
+        o->status =
+            e->state == IB_ENTRY_SKIPPED ? IB_STATUS_SKIPPED : IB_STATUS_FAILED;
         o->in_bytes = 0;
         report(b, e, o);
         return;
     }
+    struct ib_outcome *o = no_work(b, e, IB_STATUS_SKIPPED, why);
+    size_t index = (size_t)(e - b->list->v);
     /* The paths and reasons point into a buffer, one after the other. */
     struct ib_buf text;
     ib_buf_init(&text);
     size_t at[IB_MAX_OUTPUTS][2];
+    int status[IB_MAX_OUTPUTS];
     for (int r = 0; r < b->s->nrenditions; r++) {
         at[r][0] = text.len;
         ib_buf_put_str(&text, output_of(b, e, r));
         ib_buf_putc(&text, '\0');
         at[r][1] = text.len;
-        if (e->why == IB_WHY_REFUSED)
-            ib_claims_state(b->claims, index, r, why, sizeof(why));
+        status[r] = settled_output(b, e, r, why, sizeof(why));
         ib_buf_put_str(&text, why);
         ib_buf_putc(&text, '\0');
+        /* The input's reason: its first failed output's. */
+        if (status[r] == IB_STATUS_FAILED && o->status != IB_STATUS_FAILED) {
+            o->status = IB_STATUS_FAILED;
+            snprintf(o->error, sizeof(o->error), "%s", why);
+        }
     }
     o->noutputs = b->s->nrenditions;
     for (int r = 0; r < o->noutputs; r++)
         o->outputs[r] = (struct ib_output_outcome){
-            .status = status,
+            .status = status[r],
             .path = (const char *)text.data + at[r][0],
             .error = (const char *)text.data + at[r][1],
+            .why = status[r] == IB_STATUS_SKIPPED
+                       ? ib_freshness_text(fresh_of(b, index, r))
+                       : NULL,
         };
     report(b, e, o);
     ib_buf_free(&text);
@@ -266,7 +344,8 @@ static size_t take_next(struct ib_batch *b, int *from_large)
     return IB_ORDER_NONE;
 }
 
-/* What the worker is to do with each output of entry i. */
+/* What the worker is to do with each output of entry i. Without -u, why
+ * each is made is judged now. */
 static void plan_outputs(struct ib_batch *b, size_t i, struct ib_task *t,
                          struct ib_buf *reasons)
 {
@@ -276,10 +355,16 @@ static void plan_outputs(struct ib_batch *b, size_t i, struct ib_task *t,
     for (int r = 0; r < t->noutputs; r++) {
         char why[IB_ERROR_MAX] = "";
         int action = IB_OUTPUT_MAKE;
+        if (!b->s->update)
+            set_fresh(b, i, r, replaces(b, &b->list->v[i], r));
+        enum ib_freshness f = fresh_of(b, i, r);
         if (ib_claims_state(b->claims, i, r, why, sizeof(why)) != IB_CLAIM_FREE)
             action = IB_OUTPUT_BLOCKED;
-        else if (b->keep && (b->keep[i] >> r & 1))
+        else if (f == IB_FRESH_UP_TO_DATE)
             action = IB_OUTPUT_KEEP;
+        else if (ib_freshness_refused(f))
+            action = IB_OUTPUT_BLOCKED,
+            say_refused(b, &b->list->v[i], r, f, why, sizeof(why));
         at[r] = reasons->len;
         ib_buf_put_str(reasons, why);
         ib_buf_putc(reasons, '\0');
@@ -396,12 +481,31 @@ static void note_outputs(struct ib_batch *b, const struct ib_entry *e,
         if (oo->status != IB_STATUS_OK)
             continue;
         note_golden(b, e, oo);
-        if (b->state)
+        if (b->s->update)
             ib_state_record(b->state, state_dir(b, e), e,
                             b->s->renditions[r].variant, b->fingerprints[r],
                             oo->path);
+        else
+            ib_state_keep_up(b->state, state_dir(b, e), e,
+                             b->s->renditions[r].variant, b->fingerprints[r],
+                             oo->path);
     }
     ib_manifest_add(b->manifest, e->path, o);
+}
+
+/* Each output's why, for the report: why it was made, or that it was
+ * kept. */
+static void say_why(struct ib_batch *b, const struct ib_entry *e,
+                    struct ib_outcome *o)
+{
+    size_t i = (size_t)(e - b->list->v);
+    for (int r = 0; r < o->noutputs; r++) {
+        struct ib_output_outcome *oo = &o->outputs[r];
+        enum ib_freshness f = fresh_of(b, i, r);
+        if (oo->status == IB_STATUS_OK ||
+            (oo->status == IB_STATUS_SKIPPED && f == IB_FRESH_UP_TO_DATE))
+            oo->why = ib_freshness_text(f);
+    }
 }
 
 static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
@@ -414,8 +518,9 @@ static int task_done(void *ctx, uint64_t id, const unsigned char *frame,
         free(m);
         return -1;
     }
-    const struct ib_outcome *o = &m->outcome;
+    struct ib_outcome *o = &m->outcome;
     struct ib_entry *e = land(b, id);
+    say_why(b, e, o);
     note_write(b, o);
     if (o->status != IB_STATUS_FAILED || o->noutputs)
         note_outputs(b, e, o);
@@ -554,53 +659,60 @@ static void refuse_entries(struct ib_batch *b)
     }
 }
 
-/* -u: whether output r of entry i is up to date; -n: says why it is not. */
-static int up_to_date(struct ib_batch *b, size_t i, int r)
+/* Output r of entry i before any work: under -u, whether it is up to date
+ * or may be made; without, whether it replaces a file. -n says what would
+ * be made, and why. */
+static enum ib_freshness judge(struct ib_batch *b, size_t i, int r)
 {
     const struct ib_entry *e = &b->list->v[i];
     const struct ib_rendition *rd = &b->s->renditions[r];
     int late = rd->name && ib_name_is_late(rd->name);
-    const char *output = output_of(b, e, r);
-    enum ib_freshness f = IB_FRESH_NEW;
-    if (b->s->update)
-        f = ib_state_check(b->state, state_dir(b, e), e, rd->variant,
-                           b->fingerprints[r], late ? NULL : output);
-    if (f == IB_FRESH_UP_TO_DATE)
-        return 1;
-    if (b->s->dry_run && b->hooks->on_plan) {
-        const char *why = ib_freshness_text(f);
-        struct stat st;
-        if (!b->s->update && !late && stat(output, &st) == 0)
-            why = "replaces the output";
+    enum ib_freshness f = b->s->update
+                              ? ib_state_check(b->state, state_dir(b, e), e,
+                                               rd->variant, b->fingerprints[r],
+                                               late ? NULL : output_of(b, e, r))
+                              : replaces(b, e, r);
+    set_fresh(b, i, r, f);
+    char why[8];
+    if (b->s->update && !b->s->dry_run && !late && f != IB_FRESH_UP_TO_DATE &&
+        !ib_freshness_refused(f))
+        ib_state_intend(b->state, state_dir(b, e), e, rd->variant,
+                        output_of(b, e, r));
+    if (b->s->dry_run && b->hooks->on_plan && f != IB_FRESH_UP_TO_DATE &&
+        !ib_freshness_refused(f) &&
+        ib_claims_state(b->claims, i, r, why, sizeof(why)) == IB_CLAIM_FREE) {
         /* output_of's buffer is reused by the hook's caller: copy. */
         ib_buf_reset(&b->scratch);
-        ib_buf_put_str(&b->scratch, output);
-        b->hooks->on_plan(b->hooks->ctx, e, r, ib_buf_cstr(&b->scratch), why);
+        ib_buf_put_str(&b->scratch, output_of(b, e, r));
+        b->hooks->on_plan(b->hooks->ctx, e, r, ib_buf_cstr(&b->scratch),
+                          ib_freshness_text(f));
     }
-    return 0;
+    return f;
 }
 
 /* Before any worker starts (none does if nothing is left): -u marks the
- * outputs that are up to date, and the inputs whose every output is;
- * --dry-run announces the others. */
+ * outputs that are up to date, and those it may not replace; an input
+ * whose every output is one or the other needs no worker. --dry-run
+ * announces the others. */
 static void plan_work(struct ib_batch *b)
 {
     int nr = b->s->nrenditions;
-    if (b->s->update)
-        b->keep = ib_xcalloc(b->list->n ? b->list->n : 1, sizeof(*b->keep));
     for (size_t i = 0; i < b->list->n; i++) {
         struct ib_entry *e = &b->list->v[i];
         if (e->state != IB_ENTRY_INPUT)
             continue;
-        int kept = 0;
-        for (int r = 0; r < nr; r++)
-            if (up_to_date(b, i, r)) {
-                b->keep[i] |= (uint64_t)1 << r;
-                kept++;
-            }
+        int kept = 0, refused = 0;
+        for (int r = 0; r < nr; r++) {
+            enum ib_freshness f = judge(b, i, r);
+            kept += f == IB_FRESH_UP_TO_DATE;
+            refused += ib_freshness_refused(f);
+        }
         if (kept == nr) {
             e->state = IB_ENTRY_SKIPPED;
             e->why = IB_WHY_UP_TO_DATE;
+        } else if (refused && kept + refused == nr) {
+            e->state = IB_ENTRY_ERROR;
+            e->why = IB_WHY_REFUSED;
         } else if (b->s->dry_run) {
             e->state = IB_ENTRY_SKIPPED;
             e->why = IB_WHY_DRY_RUN;
@@ -647,8 +759,9 @@ static void prune(struct ib_batch *b)
     for (int r = 0; r < b->s->nrenditions; r++)
         variants[r] = b->s->renditions[r].variant;
     for (int i = 0; i < b->s->nprune_roots; i++)
-        ib_state_prune(b->state, b->s->prune_roots[i], variants,
-                       b->s->nrenditions, b->hooks->on_pruned, b->hooks->ctx);
+        b->counts.pruned += ib_state_prune(b->state, b->s->prune_roots[i],
+                                           variants, b->s->nrenditions,
+                                           b->hooks->on_pruned, b->hooks->ctx);
 }
 
 /* Goldens that no input of this run maps to. Not under --shard: the other
@@ -695,7 +808,7 @@ static void finish_batch(struct ib_batch *b, struct ib_batch_result *result)
     b->goldens = NULL;
     b->state = NULL;
     b->claims = NULL;
-    free(b->keep);
+    free(b->fresh);
     free(b->fingerprints);
     free(b->outcome);
     ib_order_free(&b->order);
@@ -767,9 +880,16 @@ static void begin(struct ib_batch *b, struct ib_file_list *list,
     b->fingerprints = ib_xcalloc((size_t)s->nrenditions, sizeof(uint64_t));
     for (int r = 0; r < s->nrenditions; r++)
         b->fingerprints[r] = ib_rendition_fingerprint(s, &s->renditions[r]);
+    size_t nfresh = (list->n ? list->n : 1) * (size_t)s->nrenditions;
+    b->fresh = ib_xmalloc(nfresh);
+    memset(b->fresh, IB_FRESH_NEW, nfresh);
+    /* Without -u too: a run keeps up the records of a folder -u keeps. */
+    b->state = ib_state_new(&s->shard);
     if (s->update || s->dry_run) {
-        b->state = ib_state_new(&s->shard);
         plan_work(b);
+        /* The outputs about to be made, before any is (ib_state_intend). */
+        if (s->update && !s->dry_run && ib_state_save(b->state) != 0)
+            result->state_errno = errno ? errno : EIO;
     }
     b->inputs_left = count_inputs(list);
 }

@@ -3,16 +3,20 @@
  * otherwise the string carries U+FFFD and a sibling "<field>_base64" holds
  * the exact bytes, so every name survives a round trip through the report
  * (see the README's retry recipe). */
+#define _POSIX_C_SOURCE 200809L
 #include "imgbatch/report.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "imgbatch/format.h"
 #include "imgbatch/name.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/text.h"
+#include "imgbatch/tolerance.h"
+#include "imgbatch/version.h"
 
 static const char *status_name(int status)
 {
@@ -69,6 +73,23 @@ static void put_pipeline(struct ib_buf *out, int pipeline)
                                 : ",\"pipeline\":\"libvips\"");
 }
 
+/* The figures as numbers: psnr is null when the images are identical
+ * (JSON has no infinity). */
+static void put_figures(struct ib_buf *out, const struct ib_golden_figures *f)
+{
+    char text[160];
+    if (!f->known)
+        return;
+    snprintf(text, sizeof(text), ",\"max_diff\":%d,\"fraction\":%.6g",
+             f->max_diff, f->fraction);
+    ib_buf_put_str(out, text);
+    if (f->psnr >= IB_PSNR_IDENTICAL)
+        snprintf(text, sizeof(text), ",\"psnr\":null");
+    else
+        snprintf(text, sizeof(text), ",\"psnr\":%.2f", f->psnr);
+    ib_buf_put_str(out, text);
+}
+
 static void put_golden(struct ib_buf *out, const struct ib_output_outcome *oo)
 {
     if (oo->golden == IB_GOLDEN_NONE)
@@ -80,13 +101,48 @@ static void put_golden(struct ib_buf *out, const struct ib_output_outcome *oo)
         ib_json_put_string(out, oo->error);
     else
         ib_buf_put_str(out, "null");
+    put_figures(out, &oo->figures);
 }
 
-/* The output the input's own record speaks of: the first made. */
+/* "why": why the output was made, or "up to date" when it was kept. */
+static void put_why(struct ib_buf *out, const struct ib_output_outcome *oo)
+{
+    ib_buf_put_str(out, ",\"why\":");
+    if (oo && oo->why)
+        ib_json_put_string(out, oo->why);
+    else
+        ib_buf_put_str(out, "null");
+}
+
+/* "time": now, in UTC, to the millisecond (2026-12-04T21:21:07.123Z). */
+static void put_time(struct ib_buf *out, const char *name)
+{
+    struct timespec ts;
+    struct tm tm;
+    char date[32], text[96];
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(text, sizeof(text), ",\"%s\":\"%s.%03ldZ\"", name, date,
+             ts.tv_nsec / 1000000);
+    ib_buf_put_str(out, text);
+}
+
+static int is_kept(const struct ib_output_outcome *oo)
+{
+    return oo->status == IB_STATUS_SKIPPED && oo->why &&
+           strcmp(oo->why, "up to date") == 0;
+}
+
+/* The output the input's own record speaks of: the first made, else the
+ * first kept up to date (it exists too). */
 static const struct ib_output_outcome *first_made(const struct ib_outcome *o)
 {
     for (int i = 0; i < o->noutputs; i++)
         if (o->outputs[i].status == IB_STATUS_OK)
+            return &o->outputs[i];
+    for (int i = 0; i < o->noutputs; i++)
+        if (is_kept(&o->outputs[i]))
             return &o->outputs[i];
     return NULL;
 }
@@ -100,8 +156,7 @@ void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
     ib_buf_put_str(out, "{\"type\":\"file\",");
     put_path_field(out, "input", e->path);
     ib_buf_putc(out, ',');
-    put_path_field(out, "output",
-                   o->status == IB_STATUS_OK && first ? first->path : NULL);
+    put_path_field(out, "output", first ? first->path : NULL);
     ib_buf_put_str(out, ",\"status\":\"");
     ib_buf_put_str(out, status_name(o->status));
     ib_buf_put_str(out, "\",\"error\":");
@@ -120,10 +175,12 @@ void ib_report_format_file(struct ib_buf *out, const struct ib_entry *e,
         put_pipeline(out, oo->pipeline);
         put_golden(out, oo);
     }
+    put_why(out, first);
     int made = 0;
     for (int i = 0; i < o->noutputs; i++)
         made += o->outputs[i].status == IB_STATUS_OK;
     put_number(out, "outputs", made);
+    put_time(out, "time");
     ib_buf_putc(out, '}');
 }
 
@@ -157,6 +214,8 @@ void ib_report_format_output(struct ib_buf *out, const struct ib_entry *e,
         put_pipeline(out, oo->pipeline);
         put_golden(out, oo);
     }
+    put_why(out, oo);
+    put_time(out, "time");
     ib_buf_putc(out, '}');
 }
 
@@ -164,6 +223,14 @@ int ib_report_open(struct ib_report *r, const char *path)
 {
     memset(r, 0, sizeof(*r));
     ib_buf_init(&r->line);
+    /* The run's start, for the summary: the report opens just before the
+     * batch runs. */
+    struct ib_buf now;
+    ib_buf_init(&now);
+    put_time(&now, "t");
+    snprintf(r->started, sizeof(r->started), "%s",
+             ib_buf_cstr(&now) + strlen(",\"t\":"));
+    ib_buf_free(&now);
     if (strcmp(path, "-") == 0) {
         r->f = stdout;
     } else {
@@ -193,6 +260,22 @@ void ib_report_orphan(struct ib_report *r, const char *golden)
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, "{\"type\":\"orphan\",");
     put_path_field(&r->line, "golden", golden);
+    put_time(&r->line, "time");
+    ib_buf_putc(&r->line, '}');
+    write_line(r);
+}
+
+void ib_report_pruned(struct ib_report *r, const char *output,
+                      const char *input, const char *reason)
+{
+    ib_buf_reset(&r->line);
+    ib_buf_put_str(&r->line, "{\"type\":\"pruned\",");
+    put_path_field(&r->line, "output", output);
+    ib_buf_putc(&r->line, ',');
+    put_path_field(&r->line, "input", input);
+    ib_buf_put_str(&r->line, ",\"reason\":");
+    ib_json_put_string(&r->line, reason);
+    put_time(&r->line, "time");
     ib_buf_putc(&r->line, '}');
     write_line(r);
 }
@@ -252,21 +335,54 @@ static long peak_rss_kib(int who)
     return getrusage(who, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
-void ib_report_summary(struct ib_report *r, const struct ib_batch_result *b,
-                       int interrupted_by, int exit_code)
+/* "golden": the outputs by verdict, or null without --golden. */
+static void put_golden_counts(struct ib_buf *out, const struct ib_settings *s,
+                              const struct ib_batch_counts *c)
+{
+    char text[256];
+    const size_t *g = c->golden;
+    if (s->update_golden)
+        snprintf(text, sizeof(text),
+                 ",\"golden\":{\"created\":%zu,\"updated\":%zu,"
+                 "\"unchanged\":%zu}",
+                 g[IB_GOLDEN_CREATED], g[IB_GOLDEN_UPDATED],
+                 g[IB_GOLDEN_UNCHANGED]);
+    else if (s->golden_dir)
+        snprintf(text, sizeof(text),
+                 ",\"golden\":{\"match\":%zu,\"mismatch\":%zu,"
+                 "\"missing\":%zu,\"orphan\":%zu}",
+                 g[IB_GOLDEN_MATCH], g[IB_GOLDEN_MISMATCH],
+                 g[IB_GOLDEN_MISSING], c->orphans);
+    else
+        snprintf(text, sizeof(text), ",\"golden\":null");
+    ib_buf_put_str(out, text);
+}
+
+void ib_report_summary(struct ib_report *r, const struct ib_settings *s,
+                       const struct ib_batch_result *b, int interrupted_by,
+                       int exit_code)
 {
     char text[640];
     const struct ib_batch_counts *c = &b->counts;
     snprintf(text, sizeof(text),
-             "{\"type\":\"summary\",\"version\":%d,\"total\":%zu,\"ok\":%zu,"
-             "\"failed\":%zu,\"skipped\":%zu,\"seconds\":%.3f,"
+             "{\"type\":\"summary\",\"version\":%d,\"imgbatch_version\":"
+             "\"%s\",\"libvips_version\":\"%s\",\"total\":%zu,\"ok\":%zu,"
+             "\"failed\":%zu,\"skipped\":%zu,\"dry_run\":%s,"
+             "\"would_resize\":%zu,\"pruned\":%zu,\"seconds\":%.3f,"
              "\"interrupted\":%s,\"exit\":%d,\"parent_rss_kib\":%ld,"
-             "\"worker_rss_kib\":%ld}",
-             IB_REPORT_VERSION, c->total, c->ok, c->failed, c->skipped,
-             c->seconds, interrupted_by ? "true" : "false", exit_code,
+             "\"worker_rss_kib\":%ld",
+             IB_REPORT_VERSION, IMGBATCH_VERSION, IMGBATCH_VIPS_BUILD_VERSION,
+             c->total, c->ok, c->failed, c->skipped,
+             s->dry_run ? "true" : "false", c->would, c->pruned, c->seconds,
+             interrupted_by ? "true" : "false", exit_code,
              peak_rss_kib(RUSAGE_SELF), peak_rss_kib(RUSAGE_CHILDREN));
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, text);
+    put_golden_counts(&r->line, s, c);
+    ib_buf_put_str(&r->line, ",\"started\":");
+    ib_buf_put_str(&r->line, r->started);
+    put_time(&r->line, "time");
+    ib_buf_putc(&r->line, '}');
     write_line(r);
 }
 

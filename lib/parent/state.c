@@ -9,11 +9,20 @@
  * names escaped (%XX for bytes below 0x21, '%' and 0x7f), so any name fits
  * on a line. Records are kept per folder in an array sorted by input and
  * variant; a run reads a folder's file the first time one of its outputs
- * is checked. A file of another version is read as empty: the run redoes
- * its outputs, and writes version 2. */
+ * is checked. A file of version 1 (one output per input, named in the
+ * folder) is read as records of the variant "default", whose fingerprints
+ * no longer match: the run redoes those outputs, as its own, and writes
+ * version 2. A file of another version is read as empty.
+ *
+ * Under -u imgbatch replaces only files it made: a file at an output's
+ * path that no record of the folder (of this shard's state file, or of
+ * another's) names with its size and mtime is not its own, and is left
+ * alone (IB_FRESH_NOT_OURS, IB_FRESH_OUTPUT_CHANGED), as --prune leaves
+ * it. */
 #define _DEFAULT_SOURCE
 #include "state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fts.h>
 #include <inttypes.h>
@@ -30,6 +39,10 @@
 #include "imgbatch/version.h"
 
 #define HEADER "imgbatch-state 2"
+#define HEADER_V1 "imgbatch-state 1"
+#define FILE_NAME ".imgbatch-state"
+/* out_size of a record of an output about to be made. */
+#define INTENT (-1LL)
 
 struct record {
     char *input;   /* input path as opened */
@@ -44,6 +57,10 @@ struct dir_state {
     struct record *v;
     size_t n, cap;
     int dirty;
+    /* The records of the folder's other state files (other shards), read
+     * the first time a file there is not found in v: they own files too. */
+    struct dir_state *others;
+    int existed; /* its state file was there to read */
 };
 
 struct ib_state {
@@ -60,6 +77,8 @@ const char *ib_freshness_text(enum ib_freshness f)
     case IB_FRESH_NEW: return "new";
     case IB_FRESH_INPUT_CHANGED: return "input changed";
     case IB_FRESH_SETTINGS_CHANGED: return "settings changed";
+    case IB_FRESH_REPLACES: return "replaces the output";
+    case IB_FRESH_NOT_OURS: return "not made by imgbatch";
     default: return "output changed";
     }
 }
@@ -154,6 +173,8 @@ static struct record *find(struct dir_state *d, const char *input,
     return d->n ? bsearch(&key, d->v, d->n, sizeof(*d->v), by_key) : NULL;
 }
 
+static void put_joined(struct ib_buf *out, const char *dir, const char *rel);
+
 static void path_of(struct ib_state *st, const struct dir_state *d)
 {
     ib_buf_reset(&st->scratch);
@@ -164,13 +185,14 @@ static void path_of(struct ib_state *st, const struct dir_state *d)
 
 #define FIELDS 8
 
-static int parse_record(char *line, struct record *r)
+/* A record of version 2, or of version 1 (no variant: nfields 7). */
+static int parse_record(char *line, int nfields, struct record *r)
 {
     char *fields[FIELDS];
-    for (int i = 0; i < FIELDS; i++) {
+    for (int i = 0; i < nfields; i++) {
         fields[i] = line;
-        line = i < FIELDS - 1 ? strchr(line, '\t') : NULL;
-        if (i < FIELDS - 1 && !line)
+        line = i < nfields - 1 ? strchr(line, '\t') : NULL;
+        if (i < nfields - 1 && !line)
             return -1;
         if (line)
             *line++ = '\0';
@@ -181,14 +203,15 @@ static int parse_record(char *line, struct record *r)
     r->in_mtime_ns = strtoll(fields[2], NULL, 10);
     r->out_size = strtoll(fields[3], NULL, 10);
     r->out_mtime_ns = strtoll(fields[4], NULL, 10);
-    for (int i = 5; i < FIELDS; i++)
+    for (int i = 5; i < nfields; i++)
         if (unescape(fields[i]) || !fields[i][0])
             return -1;
     if (*end)
         return -1;
-    r->variant = ib_xstrdup(fields[5]);
-    r->output = ib_xstrdup(fields[6]);
-    r->input = ib_xstrdup(fields[7]);
+    int at = nfields - 3;
+    r->variant = ib_xstrdup(nfields == FIELDS ? fields[5] : "default");
+    r->output = ib_xstrdup(fields[at + 1]);
+    r->input = ib_xstrdup(fields[at + 2]);
     return 0;
 }
 
@@ -205,28 +228,31 @@ static void push(struct dir_state *d, const struct record *r)
     d->v[d->n++] = *r;
 }
 
-/* A missing or unreadable file is an empty state: everything is new. */
-static void load(struct ib_state *st, struct dir_state *d)
+/* Reads the records of the state file at path into d. A missing or
+ * unreadable file is an empty state: everything is new. */
+static void read_records(const char *path, struct dir_state *d)
 {
-    path_of(st, d);
-    FILE *f = fopen(ib_buf_cstr(&st->scratch), "r");
+    FILE *f = fopen(path, "r");
     if (!f)
         return;
+    d->existed = 1;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int first = 1;
+    int nfields = 0;
     while ((n = getline(&line, &cap, f)) > 0) {
         if (line[n - 1] == '\n')
             line[n - 1] = '\0';
-        if (first) {
-            first = 0;
-            if (strcmp(line, HEADER) != 0)
+        if (!nfields) {
+            nfields = strcmp(line, HEADER) == 0      ? FIELDS
+                      : strcmp(line, HEADER_V1) == 0 ? FIELDS - 1
+                                                     : -1;
+            if (nfields < 0)
                 break; /* another version: start afresh */
             continue;
         }
         struct record r;
-        if (parse_record(line, &r) == 0)
+        if (parse_record(line, nfields, &r) == 0)
             push(d, &r);
     }
     free(line);
@@ -235,6 +261,31 @@ static void load(struct ib_state *st, struct dir_state *d)
      * given it. */
     if (d->n > 1)
         qsort(d->v, d->n, sizeof(*d->v), by_key);
+}
+
+static void load(struct ib_state *st, struct dir_state *d)
+{
+    path_of(st, d);
+    read_records(ib_buf_cstr(&st->scratch), d);
+}
+
+/* The records of the folder's state files but this run's own: those of
+ * other shards (or of none), which may have made a file this run finds. */
+static void load_others(struct ib_state *st, struct dir_state *d)
+{
+    d->others = ib_xcalloc(1, sizeof(*d->others));
+    DIR *dir = opendir(d->dir);
+    for (struct dirent *de; dir && (de = readdir(dir));) {
+        const char *name = de->d_name;
+        if (strncmp(name, FILE_NAME, strlen(FILE_NAME)) != 0 ||
+            strcmp(name, st->file_name) == 0 ||
+            (name[strlen(FILE_NAME)] && name[strlen(FILE_NAME)] != '.'))
+            continue;
+        put_joined(&st->scratch, d->dir, name);
+        read_records(ib_buf_cstr(&st->scratch), d->others);
+    }
+    if (dir)
+        closedir(dir);
 }
 
 static struct dir_state *dir_state(struct ib_state *st, const char *dir,
@@ -319,12 +370,19 @@ struct ib_state *ib_state_new(const struct ib_shard *shard)
 {
     struct ib_state *st = ib_xcalloc(1, sizeof(*st));
     if (shard && shard->count > 1)
-        snprintf(st->file_name, sizeof(st->file_name),
-                 ".imgbatch-state.%u-of-%u", shard->index, shard->count);
+        snprintf(st->file_name, sizeof(st->file_name), FILE_NAME ".%u-of-%u",
+                 shard->index, shard->count);
     else
-        snprintf(st->file_name, sizeof(st->file_name), ".imgbatch-state");
+        snprintf(st->file_name, sizeof(st->file_name), FILE_NAME);
     ib_buf_init(&st->scratch);
     return st;
+}
+
+static void free_records(struct dir_state *d)
+{
+    for (size_t j = 0; j < d->n; j++)
+        free_record(&d->v[j]);
+    free(d->v);
 }
 
 void ib_state_free(struct ib_state *st)
@@ -333,9 +391,10 @@ void ib_state_free(struct ib_state *st)
         return;
     for (size_t i = 0; i < st->ndirs; i++) {
         struct dir_state *d = &st->dirs[i];
-        for (size_t j = 0; j < d->n; j++)
-            free_record(&d->v[j]);
-        free(d->v);
+        free_records(d);
+        if (d->others)
+            free_records(d->others);
+        free(d->others);
         free(d->dir);
     }
     free(st->dirs);
@@ -348,35 +407,118 @@ static long long mtime_ns(const struct stat *s)
     return (long long)s->st_mtim.tv_sec * 1000000000LL + s->st_mtim.tv_nsec;
 }
 
+/* Whether r names the file at rel, as st. An intent (ib_state_intend)
+ * names whatever is there. */
+static int names_file(const struct record *r, const char *rel,
+                      const struct stat *st)
+{
+    return strcmp(r->output, rel) == 0 &&
+           (r->out_size == INTENT || (r->out_size == (long long)st->st_size &&
+                                      r->out_mtime_ns == mtime_ns(st)));
+}
+
+static int any_names_file(const struct dir_state *d, const char *rel,
+                          const struct stat *st)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (names_file(&d->v[i], rel, st))
+            return 1;
+    return 0;
+}
+
+/* Whether the file at rel (below d), as st, is one imgbatch made: its own
+ * record says so (the usual case), or another record of the folder's
+ * state files, this shard's or another's (a file of two renditions, or of
+ * a run with another --shard), does. */
+static int is_ours(struct ib_state *st, struct dir_state *d,
+                   const struct record *r, const char *rel,
+                   const struct stat *out)
+{
+    if ((r && names_file(r, rel, out)) || any_names_file(d, rel, out))
+        return 1;
+    if (!d->others)
+        load_others(st, d);
+    return any_names_file(d->others, rel, out);
+}
+
+static enum ib_freshness check(struct ib_state *st, struct dir_state *d,
+                               const struct record *r, const struct ib_entry *e,
+                               uint64_t fingerprint, const char *output,
+                               struct ib_buf *rel)
+{
+    struct stat out;
+    if (output) {
+        put_relative(rel, d->dir, output);
+        if (stat(output, &out) == 0 &&
+            !is_ours(st, d, r, ib_buf_cstr(rel), &out))
+            return r && strcmp(r->output, ib_buf_cstr(rel)) == 0
+                       ? IB_FRESH_OUTPUT_CHANGED
+                       : IB_FRESH_NOT_OURS;
+    }
+    if (!r)
+        return IB_FRESH_NEW;
+    put_joined(&st->scratch, d->dir, r->output);
+    if (stat(ib_buf_cstr(&st->scratch), &out) != 0)
+        return IB_FRESH_NEW;
+    if (r->fingerprint != fingerprint ||
+        (output && strcmp(ib_buf_cstr(rel), r->output) != 0))
+        return IB_FRESH_SETTINGS_CHANGED;
+    if (r->in_size != e->size || r->in_mtime_ns != e->mtime_ns)
+        return IB_FRESH_INPUT_CHANGED;
+    /* A name known only once made: its file, changed since. (A known
+     * name's was judged above.) */
+    if (!output && (r->out_size != (long long)out.st_size ||
+                    r->out_mtime_ns != mtime_ns(&out)))
+        return IB_FRESH_OUTPUT_CHANGED;
+    return IB_FRESH_UP_TO_DATE;
+}
+
 enum ib_freshness ib_state_check(struct ib_state *st, const char *dir,
                                  const struct ib_entry *e, const char *variant,
                                  uint64_t fingerprint, const char *output)
 {
     struct dir_state *d = dir_named(st, dir);
+    struct ib_buf rel;
+    ib_buf_init(&rel);
+    enum ib_freshness f =
+        check(st, d, find(d, e->path, variant), e, fingerprint, output, &rel);
+    ib_buf_free(&rel);
+    return f;
+}
+
+int ib_freshness_refused(enum ib_freshness f)
+{
+    return f == IB_FRESH_NOT_OURS || f == IB_FRESH_OUTPUT_CHANGED;
+}
+
+/* The record of e's variant in d, made if there is none. */
+static struct record *record_of(struct dir_state *d, const struct ib_entry *e,
+                                const char *variant)
+{
     struct record *r = find(d, e->path, variant);
-    if (!r)
-        return IB_FRESH_NEW;
-    put_joined(&st->scratch, d->dir, r->output);
-    struct stat out;
-    if (stat(ib_buf_cstr(&st->scratch), &out) != 0)
-        return IB_FRESH_NEW;
-    if (r->fingerprint != fingerprint)
-        return IB_FRESH_SETTINGS_CHANGED;
-    if (output) {
-        struct ib_buf rel;
-        ib_buf_init(&rel);
-        put_relative(&rel, d->dir, output);
-        int moved = strcmp(ib_buf_cstr(&rel), r->output) != 0;
-        ib_buf_free(&rel);
-        if (moved)
-            return IB_FRESH_SETTINGS_CHANGED;
-    }
-    if (r->in_size != e->size || r->in_mtime_ns != e->mtime_ns)
-        return IB_FRESH_INPUT_CHANGED;
-    if (r->out_size != (long long)out.st_size ||
-        r->out_mtime_ns != mtime_ns(&out))
-        return IB_FRESH_OUTPUT_CHANGED;
-    return IB_FRESH_UP_TO_DATE;
+    if (r)
+        return r;
+    struct record fresh = {.input = ib_xstrdup(e->path),
+                           .variant = ib_xstrdup(variant)};
+    push(d, &fresh);
+    qsort(d->v, d->n, sizeof(*d->v), by_key);
+    return find(d, e->path, variant);
+}
+
+void ib_state_intend(struct ib_state *st, const char *dir,
+                     const struct ib_entry *e, const char *variant,
+                     const char *output)
+{
+    struct dir_state *d = dir_named(st, dir);
+    struct record *r = record_of(d, e, variant);
+    put_relative(&st->scratch, d->dir, output);
+    free(r->output);
+    r->output = ib_xstrdup(ib_buf_cstr(&st->scratch));
+    /* Matches no settings and no input: the next run redoes it. */
+    r->fingerprint = 0;
+    r->in_size = r->in_mtime_ns = INTENT;
+    r->out_size = r->out_mtime_ns = INTENT;
+    d->dirty = 1;
 }
 
 void ib_state_record(struct ib_state *st, const char *dir,
@@ -404,6 +546,14 @@ void ib_state_record(struct ib_state *st, const char *dir,
     r->out_size = (long long)out.st_size;
     r->out_mtime_ns = mtime_ns(&out);
     d->dirty = 1;
+}
+
+void ib_state_keep_up(struct ib_state *st, const char *dir,
+                      const struct ib_entry *e, const char *variant,
+                      uint64_t fingerprint, const char *output)
+{
+    if (dir_named(st, dir)->existed)
+        ib_state_record(st, dir, e, variant, fingerprint, output);
 }
 
 /* ---- prune ------------------------------------------------------------- */

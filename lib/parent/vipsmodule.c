@@ -50,23 +50,22 @@ int ib_vips_module_find(char *err, size_t err_len)
     /* Beside the binary (a build tree), then where `cmake --install` puts
      * it relative to the binary. */
     const char *places[] = {"", "/" IB_MODULE_RELDIR};
-    char first[PATH_MAX];
     for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
         char path[PATH_MAX];
         int n = snprintf(path, sizeof(path), "%s%s/%s", dir, places[i],
                          IB_VIPS_MODULE_NAME);
         if (n < 0 || (size_t)n >= sizeof(path))
             continue;
-        if (i == 0)
-            memcpy(first, path, (size_t)n + 1);
         if (access(path, R_OK) == 0) {
             memcpy(module_path, path, (size_t)n + 1);
             return 0;
         }
     }
+    /* Both places, so that neither a build tree nor an install is left
+     * to guess. */
     snprintf(err, err_len,
-             "cannot find the vips module '%s' beside the binary: %s", first,
-             strerror(ENOENT));
+             "cannot find the vips module '%s' in '%s' or '%s/%s': %s",
+             IB_VIPS_MODULE_NAME, dir, dir, IB_MODULE_RELDIR, strerror(ENOENT));
     return -1;
 }
 

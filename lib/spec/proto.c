@@ -2,6 +2,7 @@
 #include "imgbatch/proto.h"
 
 #include "imgbatch/format.h"
+#include "imgbatch/tolerance.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -101,6 +102,25 @@ static void put_i64(struct ib_buf *b, long long v)
     put_u64(b, (uint64_t)v);
 }
 
+static void put_f64(struct ib_buf *b, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    put_u64(b, bits);
+}
+
+/* Only after a golden verdict: frames of batches without --golden carry
+ * none. */
+static void put_figures(struct ib_buf *out, const struct ib_golden_figures *f)
+{
+    put_u8(out, f->known ? 1 : 0);
+    if (!f->known)
+        return;
+    put_u32(out, (uint32_t)f->max_diff);
+    put_f64(out, f->psnr);
+    put_f64(out, f->fraction);
+}
+
 static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
 {
     put_u8(out, (unsigned)o->status);
@@ -114,6 +134,8 @@ static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
     put_i64(out, o->usec);
     put_str(out, o->path ? o->path : "");
     put_str(out, o->error ? o->error : "");
+    if (o->golden != IB_GOLDEN_NONE)
+        put_figures(out, &o->figures);
 }
 
 void ib_proto_put_result(struct ib_buf *out, uint64_t id,
@@ -284,6 +306,29 @@ static int get_enum(struct reader *r, unsigned max)
     return (int)v;
 }
 
+static double get_f64(struct reader *r)
+{
+    uint64_t bits = get_u64(r);
+    double v;
+    memcpy(&v, &bits, sizeof(v));
+    return v;
+}
+
+/* Figures within their ranges (NaN is in none). */
+static void decode_figures(struct reader *r, struct ib_golden_figures *f)
+{
+    f->known = get_enum(r, 1);
+    if (!f->known)
+        return;
+    uint32_t max_diff = get_u32(r);
+    f->max_diff = (int)(max_diff & 0xff);
+    f->psnr = get_f64(r);
+    f->fraction = get_f64(r);
+    if (max_diff > 255 || !(f->psnr >= 0 && f->psnr <= IB_PSNR_MAX) ||
+        !(f->fraction >= 0 && f->fraction <= 1))
+        r->bad = 1;
+}
+
 static void decode_output(struct reader *r, struct ib_output_outcome *o)
 {
     o->status = get_enum(r, IB_STATUS_SKIPPED);
@@ -297,6 +342,8 @@ static void decode_output(struct reader *r, struct ib_output_outcome *o)
     o->usec = (long long)get_u64(r);
     o->path = get_str(r);
     o->error = get_str(r);
+    if (o->golden != IB_GOLDEN_NONE && !r->bad)
+        decode_figures(r, &o->figures);
 }
 
 static void decode_result(struct reader *r, struct ib_msg *m)

@@ -3,6 +3,7 @@
  * finds with dlsym() after loading imgbatch-vips.so. */
 #include <vips/vips.h>
 
+#include "about.h"
 #include "compare.h"
 #include "imgbatch/vipsmodule.h"
 #include "worker.h"
@@ -23,4 +24,5 @@ __attribute__((visibility("default"))) const struct ib_vips_api ib_vips_api = {
     .worker_main = ib_worker_main,
     .start = start_for_compare,
     .compare_files = ib_compare_files,
+    .about = ib_vips_about,
 };

@@ -99,6 +99,15 @@ static VipsImage *load(const char *path, char *err, size_t len)
     if (src && ib_svg_sniff_source(src) >= IB_SVG_LOOPS) {
         vips_error(NULL, "damaged gzip data (not an image)");
         VIPS_UNREF(src);
+    } else if (src && !vips_foreign_find_load_source(src)) {
+        snprintf(err, len,
+                 "cannot read '%s': not an image format imgbatch "
+                 "can read",
+                 path);
+        vips_error_clear();
+        g_object_unref(src);
+        close(fd);
+        return NULL;
     }
     VipsImage *img = src ? vips_image_new_from_source(src, "", NULL) : NULL;
     if (img && to_srgba(&img) != 0)

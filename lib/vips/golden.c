@@ -69,15 +69,28 @@ static void write_pictures(const struct ib_settings *s, const char *output,
     ib_buf_free(&sbs);
 }
 
+/* The figures as numbers, for the report: only when pixels were
+ * compared (same size). */
+static void keep_figures(const struct ib_comparison *c,
+                         struct ib_golden_figures *f)
+{
+    f->known = c->same_size;
+    f->max_diff = c->max_diff;
+    f->psnr = c->psnr;
+    f->fraction = c->fraction;
+}
+
 int ib_golden_check(const struct ib_settings *s, const char *output,
                     const char *golden, const char *pictures, int *verdict,
-                    char *text, size_t text_len)
+                    struct ib_golden_figures *figures, char *text,
+                    size_t text_len)
 {
     struct stat st;
     int exists = stat(golden, &st) == 0;
     struct ib_comparison c;
     char err[512] = "";
     text[0] = '\0';
+    memset(figures, 0, sizeof(*figures));
     if (exists) {
         if (ib_compare_files(golden, output, &s->tolerance, &c, err,
                              sizeof(err)) != 0 &&
@@ -86,8 +99,10 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
                      golden, err);
             return -1;
         }
-        if (!err[0])
+        if (!err[0]) {
             ib_comparison_describe(&c, &s->tolerance, text, text_len);
+            keep_figures(&c, figures);
+        }
     }
     int pass = exists && !err[0] && c.pass;
     if (!s->update_golden) {

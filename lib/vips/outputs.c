@@ -177,7 +177,8 @@ static void compare_golden(struct ib_outs *outs, struct ib_out *out)
         (!s->diff_dir || name_out(outs, out, s->diff_dir, &pictures) == 0) &&
         ib_golden_check(s, ib_buf_cstr(&out->path), ib_buf_cstr(&golden),
                         s->diff_dir ? ib_buf_cstr(&pictures) : NULL,
-                        &out->golden, out->error, sizeof(out->error)) != 0) {
+                        &out->golden, &out->figures, out->error,
+                        sizeof(out->error)) != 0) {
         out->failed = 1;
         out->golden = IB_GOLDEN_NONE;
     }
@@ -230,6 +231,7 @@ void ib_outs_commit(struct ib_outs *outs, struct ib_vips *v, int in_fd,
         out->failed = first->failed;
         out->bytes = first->bytes;
         out->golden = first->golden;
+        out->figures = first->figures;
         snprintf(out->error, sizeof(out->error), "%s", first->error);
     }
 }
@@ -286,6 +288,7 @@ void ib_outs_end(struct ib_outs *outs, struct ib_outcome *o)
         oo->out_bytes = oo->status == IB_STATUS_OK ? out->bytes : 0;
         oo->write_errno = out->write_errno;
         oo->golden = out->golden;
+        oo->figures = out->figures;
         oo->pipeline = oo->status == IB_STATUS_OK ? out->pipeline : 0;
         oo->format = out->format == IB_FMT_FROM_LOADER ? 0 : out->format;
         oo->usec = out->usec;

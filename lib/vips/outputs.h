@@ -49,7 +49,8 @@ struct ib_out {
     int failed;
     long long bytes;
     int write_errno;
-    int golden;     /* enum ib_golden */
+    int golden; /* enum ib_golden */
+    struct ib_golden_figures figures;
     long long usec; /* spent on it alone (ib_output_outcome) */
 };
 

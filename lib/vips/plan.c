@@ -15,7 +15,7 @@ static int loader_is(const struct ib_plan *p, const char *prefix)
 }
 
 /* libvips' own verdict, except for the loaders with a policy of their own
- * (see startup.c's set_loader_policy): JPEG XL, SVG and PDF. */
+ * (see ib_vips_set_policy in startup.c): JPEG XL, SVG and PDF. */
 /* The loader's class, for its flags and name; NULL when unknown. */
 static VipsOperationClass *loader_class(const char *loader)
 {

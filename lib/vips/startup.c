@@ -62,9 +62,7 @@ static void capture_log(const gchar *domain, GLogLevelFlags level,
     g_mutex_unlock(&v->log_lock);
 }
 
-/* Applied after every module load: a module's operations come in
- * unblocked. */
-static void set_loader_policy(const struct ib_loaders *l)
+void ib_vips_set_policy(const struct ib_loaders *l)
 {
     /* Every operation libvips flags untrusted (ImageMagick's fallback,
      * OpenSlide, JPEG 2000, netpbm, ... and in 8.14 JPEG XL), by its flag,
@@ -117,7 +115,7 @@ struct ib_vips *ib_vips_start(const struct ib_loaders *policy, int all_modules,
      * thread only adds hand-offs. Each image is seen once: no cache. */
     vips_concurrency_set(1);
     vips_cache_set_max(0);
-    set_loader_policy(policy);
+    ib_vips_set_policy(policy);
     return v;
 }
 
@@ -135,7 +133,7 @@ int ib_vips_load_more(struct ib_vips *v)
 {
     if (!ib_modules_load_rest(v->modules))
         return 0;
-    set_loader_policy(v->policy);
+    ib_vips_set_policy(v->policy);
     return 1;
 }
 

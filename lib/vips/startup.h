@@ -21,6 +21,9 @@ struct ib_vips *ib_vips_start(const struct ib_loaders *policy, int all_modules,
                               char *err, size_t err_len);
 void ib_vips_stop(struct ib_vips *v);
 
+/* Blocks and unblocks loaders as the policy says (ib_vips_start does). */
+void ib_vips_set_policy(const struct ib_loaders *l);
+
 /* Loads the allowed modules not loaded yet: 1 when it did (a file no
  * loader knew may have one now, a format may have its saver), else 0. */
 int ib_vips_load_more(struct ib_vips *v);

@@ -60,6 +60,19 @@ SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=4 run ib_again -r --shard auto --re
 expect_rc 0
 cmp -s <(jq -r '.input // empty' "$T/auto1.json" | sort) <(jq -r '.input // empty' "$T/shard1.json" | sort) \
     || fail "--shard auto with task 1 of 4 is not --shard 1/4"
+# auto in a Kubernetes Indexed Job: the pod's JOB_COMPLETION_INDEX, with N
+# from auto/N or from IMGBATCH_SHARD_COUNT (README's manifest sets it).
+JOB_COMPLETION_INDEX=1 run ib_again -r --shard auto/4 --report "$T/k8s1.json" -o "$T/k8s" "$T/tree"
+expect_rc 0
+cmp -s <(jq -r '.input // empty' "$T/k8s1.json" | sort) <(jq -r '.input // empty' "$T/shard1.json" | sort) \
+    || fail "--shard auto/4 with JOB_COMPLETION_INDEX=1 is not --shard 1/4"
+JOB_COMPLETION_INDEX=1 IMGBATCH_SHARD_COUNT=4 run ib_again -r --shard auto --report "$T/k8s2.json" -o "$T/k8s" "$T/tree"
+expect_rc 0
+cmp -s <(jq -r '.input // empty' "$T/k8s2.json" | sort) <(jq -r '.input // empty' "$T/shard1.json" | sort) \
+    || fail "--shard auto with JOB_COMPLETION_INDEX=1 IMGBATCH_SHARD_COUNT=4 is not --shard 1/4"
+JOB_COMPLETION_INDEX=1 run ib_again --shard auto "$T/tree"
+expect_rc 2
+expect_stderr_has "imgbatch: invalid --shard 'auto': JOB_COMPLETION_INDEX is 1, but of how many? Give --shard auto/N or IMGBATCH_SHARD_COUNT"
 run ib --shard auto "$T/tree"
 expect_rc 2
 expect_stderr_has "imgbatch: invalid --shard 'auto': 'auto' needs SLURM_ARRAY_TASK_ID"
@@ -75,7 +88,30 @@ if command -v flock > /dev/null; then
     expect_rc 75
     expect_stderr_has "imgbatch: '$T/lock' is locked by another run: exiting"
     expect_no_file "$T/locked"
+    # --quiet keeps quiet: exit 75 says it (an overlapping cron run must
+    # not send mail).
+    run ib_again --quiet --lock "$T/lock" -o "$T/locked" "$T/tree"
+    expect_rc 75
+    [ ! -s "$T/stderr" ] || fail "--quiet printed: $(cat "$T/stderr")"
+    # --lock-wait: gives up after that long while the lock stays held...
+    start=$(date +%s%N)
+    run ib_again --lock "$T/lock" --lock-wait 0.5 -o "$T/locked" "$T/tree"
+    expect_rc 75
+    expect_stderr_has "imgbatch: '$T/lock' is still locked by another run after 0.5 s: exiting"
+    [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 500 ] || fail "--lock-wait 0.5 did not wait"
+    expect_no_file "$T/locked"
     exec 9>&-
+    # ... and runs once the other run lets go within it.
+    flock "$T/lock" sleep 1 &
+    holder=$!
+    sleep 0.2
+    run ib_again --lock "$T/lock" --lock-wait 30 -o "$T/waited" "$T/tree"
+    expect_rc 0
+    wait "$holder"
+    expect_file "$T/waited/resized_p01.png"
+    run ib_again --lock-wait 5 -o "$T/locked" "$T/tree"
+    expect_rc 2
+    expect_stderr_has "imgbatch: --lock-wait needs --lock FILE"
     run ib_again --lock "$T/lock" -o "$T/locked" "$T/tree"
     expect_rc 0
 fi

@@ -34,14 +34,23 @@ set +e; wait "$parent"; set -e
 # --dry-run needs no worker, so no module.
 mkdir -p "$T/alone"
 cp "$IMGBATCH" "$T/alone/imgbatch"
-missing="imgbatch: cannot find the vips module '$T/alone/imgbatch-vips.so' beside the binary: No such file or directory"
+# Both places it looks are named: beside the binary, and where an
+# install puts it.
+missing="imgbatch: cannot find the vips module 'imgbatch-vips.so' in '$T/alone' or '$T/alone/../lib"
+missing_end="/imgbatch': No such file or directory"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" -o "$T/alone-out" "$T/in"
 expect_rc 2
 expect_stderr_has "$missing"
+expect_stderr_has "$missing_end"
 [ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "more than one line: $(cat "$T/stderr")"
 expect_no_file "$T/alone-out"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" compare "$T/in/photo.jpg" "$T/in/photo.jpg"
 expect_rc 2
+expect_stderr_has "$missing"
+# --version asks the module about libvips: its own line, then why not.
+run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" --version
+expect_rc 2
+grep -qE '^imgbatch [0-9.]+$' "$T/stdout" || fail "--version without the module: $(cat "$T/stdout")"
 expect_stderr_has "$missing"
 run ${IMGBATCH_WRAPPER:-} "$T/alone/imgbatch" -n -o "$T/alone-out" "$T/in"
 expect_rc 0

@@ -13,9 +13,22 @@ jq -e . "$T/report.json" > /dev/null || fail "report is not valid JSON"
 [ "$(jq -s 'length' "$T/report.json")" -eq 19 ] || fail "expected 9 files, 9 outputs and a summary"
 [ "$(jq -s '[.[] | select(.type == "file")] | length' "$T/report.json")" -eq 9 ] || fail "file records"
 [ "$(jq -s '[.[] | select(.type == "output")] | length' "$T/report.json")" -eq 9 ] || fail "output records"
-jq -e -s '.[-1] | .type == "summary" and .version == 2 and .total == 9 and .ok == 8
+jq -e -s '.[-1] | .type == "summary" and .version == 3 and .total == 9 and .ok == 8
           and .failed == 1 and .skipped == 0 and .exit == 1' "$T/report.json" > /dev/null \
     || fail "summary: $(tail -n1 "$T/report.json")"
+# The summary says which imgbatch and libvips made the outputs, when the
+# run started and ended, and has the counts a cron job wants in one place.
+version=$("$IMGBATCH" --version | sed -n 's/^imgbatch //p')
+jq -e -s --arg v "$version" '.[-1] | .imgbatch_version == $v
+          and (.libvips_version | test("^8\\.[0-9]+\\.[0-9]+$"))
+          and .dry_run == false and .would_resize == 0 and .pruned == 0
+          and .golden == null
+          and (.started | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z$"))
+          and .time >= .started' "$T/report.json" > /dev/null \
+    || fail "summary lacks versions, times or counts: $(tail -n1 "$T/report.json")"
+# Every record has its time.
+jq -e -s 'all(.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{3}Z$"))' "$T/report.json" > /dev/null \
+    || fail "a record without a time"
 # An ok record carries sizes and the output; a failed one the reason.
 file='select(.type == "file")'
 jq -s -e --arg in "$T/in/photo.jpg" --arg out "$T/in/resized_photo.jpg" \
@@ -41,6 +54,63 @@ jq -s -e --arg in "$name" "map($file | select(.input == \$in))[0] | .status == \
 b64=$(jq -r "$file"' | select(.input_base64) | .input_base64' "$T/report.json")
 [ "$(printf '%s' "$b64" | base64 -d)" = "$(printf '%s/latin1-\xe9.jpg' "$T/in")" ] \
     || fail "non-UTF-8 name not exact in input_base64"
+
+# Why each output was made: new, then (without -u) replaces the output;
+# under -u, input changed, settings changed; a skipped input's record
+# names its output, which exists.
+why() {  # $1 report, $2 input: the why of its file record and its output's
+    jq -r -s --arg in "$2" 'map(select(.input == $in and (.type == "file" or .type == "output")) | .why) | join(" ")' "$1"
+}
+rm -f "$T"/in/resized_*
+run ib -u --report "$T/w1.json" "$T/in/photo.jpg"
+[ "$(why "$T/w1.json" "$T/in/photo.jpg")" = "new new" ] || fail "first run: why is '$(why "$T/w1.json" "$T/in/photo.jpg")'"
+run ib_again --report "$T/w2.json" "$T/in/photo.jpg"
+[ "$(why "$T/w2.json" "$T/in/photo.jpg")" = "replaces the output replaces the output" ] || fail "rerun without -u: why is '$(why "$T/w2.json" "$T/in/photo.jpg")'"
+run ib_again -u --report "$T/w3.json" "$T/in/photo.jpg"
+[ "$(why "$T/w3.json" "$T/in/photo.jpg")" = "up to date up to date" ] || fail "up to date: why is '$(why "$T/w3.json" "$T/in/photo.jpg")'"
+jq -e -s --arg out "$T/in/resized_photo.jpg" '.[0] | .status == "skipped" and .output == $out' "$T/w3.json" > /dev/null \
+    || fail "a skipped record does not name its output: $(head -n 1 "$T/w3.json")"
+touch -d '+1 minute' "$T/in/photo.jpg"
+run ib_again -u --report "$T/w4.json" "$T/in/photo.jpg"
+[ "$(why "$T/w4.json" "$T/in/photo.jpg")" = "input changed input changed" ] || fail "touched input: why is '$(why "$T/w4.json" "$T/in/photo.jpg")'"
+run ib_again -u -q 50 --report "$T/w5.json" "$T/in/photo.jpg"
+[ "$(why "$T/w5.json" "$T/in/photo.jpg")" = "settings changed settings changed" ] || fail "new quality: why is '$(why "$T/w5.json" "$T/in/photo.jpg")'"
+
+# --prune: each removal is a record and counted in the summary, also
+# under --quiet (which prints none).
+mkdir -p "$T/pin"
+cp "$T/in/photo.jpg" "$T/in/grey.jpg" "$T/pin/"
+run ib_again -u -o "$T/pout" "$T/pin"
+rm "$T/pin/grey.jpg"
+run ib_again -u --prune --quiet --report "$T/prune.json" -o "$T/pout" "$T/pin"
+expect_rc 0
+[ ! -s "$T/stderr" ] || fail "--quiet printed: $(cat "$T/stderr")"
+jq -e -s --arg out "$T/pout/resized_grey.jpg" --arg in "$T/pin/grey.jpg" \
+    'map(select(.type == "pruned")) | length == 1 and .[0].output == $out
+     and .[0].input == $in and .[0].reason == "its input is gone"' "$T/prune.json" > /dev/null \
+    || fail "no pruned record: $(cat "$T/prune.json")"
+jq -e -s '.[-1].pruned == 1' "$T/prune.json" > /dev/null || fail "summary: pruned is not 1"
+run ib_again -u --prune -o "$T/pout" "$T/pin"
+expect_stderr_has "0 resized, 0 failed, 1 skipped, 0 pruned in "
+
+# --golden: the figures as numbers beside their text, and the counts in
+# the summary. A golden of another quality: a mismatch with figures.
+run ib_again -o "$T/gout" --golden "$T/golden" --update-golden --report "$T/g1.json" "$T/in/photo.jpg"
+jq -e -s '.[-1].golden == {"created": 1, "updated": 0, "unchanged": 0}' "$T/g1.json" > /dev/null \
+    || fail "--update-golden summary: $(tail -n 1 "$T/g1.json")"
+run ib_again -o "$T/gout" --golden "$T/golden" --report "$T/g2.json" "$T/in/photo.jpg"
+jq -e -s '(map(select(.type == "output"))[0] | .golden == "match" and .max_diff == 0
+          and .psnr == null and .fraction == 0)
+          and .[-1].golden == {"match": 1, "mismatch": 0, "missing": 0, "orphan": 0}' "$T/g2.json" > /dev/null \
+    || fail "golden match: $(cat "$T/g2.json")"
+run ib_again -q 5 -o "$T/gout" --golden "$T/golden" --max-diff 1 --report "$T/g3.json" "$T/in/photo.jpg"
+expect_rc 1
+jq -e -s '(map(select(.type == "output"))[0] | .golden == "mismatch"
+          and (.max_diff | type) == "number" and .max_diff > 1
+          and (.psnr | type) == "number" and .psnr > 0
+          and (.fraction | type) == "number" and .fraction >= 0 and .fraction <= 1)
+          and .[-1].golden.mismatch == 1' "$T/g3.json" > /dev/null \
+    || fail "golden mismatch: $(cat "$T/g3.json")"
 
 # '-' is stdout, and the summary line still goes to stderr.
 run ib --report - "$T/in/photo.jpg"

@@ -31,18 +31,52 @@ run ib_again -u -v -o "$T/out" "$T/in"
 expect_rc 0
 expect_stderr_has "1 resized, 0 failed, 5 skipped"
 expect_stderr_has "imgbatch: '$T/in/photo.jpg' -> '$T/out/resized_photo.jpg'"
-# A removed output and an output replaced by something else: those two.
+# A removed output is made again. An output replaced by something else is
+# not imgbatch's any more: -u leaves it, and says so, -n as the real run.
 rm "$T/out/resized_grey.jpg"
 cp "$T/in/photo.jpg" "$T/out/resized_long.jpg"
+theirs=$(sha256sum < "$T/out/resized_long.jpg")
+refused="imgbatch: '$T/in/long.jpg': not replaced: '$T/out/resized_long.jpg' has changed since imgbatch made it (-u replaces only its own outputs)"
 run ib -u -n -o "$T/out" "$T/in"
-expect_rc 0
+expect_rc 1
 expect_stdout_has "would resize '$T/in/grey.jpg' -> '$T/out/resized_grey.jpg' (new)"
-expect_stdout_has "would resize '$T/in/long.jpg' -> '$T/out/resized_long.jpg' (output changed)"
-[ "$(wc -l < "$T/stdout")" -eq 2 ] || fail "dry run announced $(wc -l < "$T/stdout") files, expected 2"
+[ "$(wc -l < "$T/stdout")" -eq 1 ] || fail "dry run announced $(wc -l < "$T/stdout") files, expected 1"
+expect_stderr_has "$refused"
+expect_stderr_has "1 would resize, 1 failed, 4 skipped in "
+run ib_again -u -o "$T/out" "$T/in"
+expect_rc 1
+expect_stderr_has "$refused"
+expect_stderr_has "1 resized, 1 failed, 4 skipped"
+[ "$(sha256sum < "$T/out/resized_long.jpg")" = "$theirs" ] || fail "-u replaced a file it did not make"
+expect_dims "$T/out/resized_grey.jpg" 100 75
+# Once that file is gone, the output is made.
+rm "$T/out/resized_long.jpg"
 run ib_again -u -o "$T/out" "$T/in"
 expect_rc 0
-expect_stderr_has "2 resized, 0 failed, 4 skipped"
+expect_stderr_has "1 resized, 0 failed, 5 skipped"
 expect_dims "$T/out/resized_long.jpg" 1 100
+
+# A file imgbatch never made, at an output's path in a tree -u has no
+# state for: -n says it is not replaced, and the run leaves it (without
+# -u it is replaced, and -n says that).
+mkdir -p "$T/theirs"
+cp "$T/in/photo.jpg" "$T/theirs/resized_grey.jpg"
+theirs=$(sha256sum < "$T/theirs/resized_grey.jpg")
+refused="imgbatch: '$T/in/grey.jpg': not replaced: '$T/theirs/resized_grey.jpg' was not made by imgbatch (-u replaces only its own outputs)"
+run ib_again -u -n -o "$T/theirs" "$T/in"
+expect_rc 1
+expect_stderr_has "$refused"
+expect_stderr_has "5 would resize, 1 failed, 0 skipped"
+grep -qF "'$T/theirs/resized_grey.jpg'" "$T/stdout" && fail "-n -u announced replacing a file imgbatch did not make"
+run ib_again -u -o "$T/theirs" "$T/in"
+expect_rc 1
+expect_stderr_has "$refused"
+expect_stderr_has "5 resized, 1 failed, 0 skipped"
+[ "$(sha256sum < "$T/theirs/resized_grey.jpg")" = "$theirs" ] || fail "-u replaced a file it did not make"
+run ib_again -n -o "$T/theirs" "$T/in"
+expect_rc 0
+expect_stdout_has "would resize '$T/in/grey.jpg' -> '$T/theirs/resized_grey.jpg' (replaces the output)"
+expect_stderr_has "6 would resize, 0 failed, 0 skipped"
 # Another size: every output rebuilt, and dry run first changes nothing.
 before=$(checksums "$T/out")
 run ib -u -n -s 50x50 -o "$T/out" "$T/in"

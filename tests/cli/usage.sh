@@ -6,9 +6,21 @@ run ib --help
 expect_rc 0
 expect_stdout_has "Usage: imgbatch [OPTION]... PATH..."
 expect_stdout_has "Exit status: 0 every input done"
+# --version: imgbatch's, then the libvips the module loads and the one it
+# was built against (-u's records and goldens depend on it), and which
+# loaders are on and off, each off one with the option that turns it on.
 run ib --version
 expect_rc 0
-grep -qE '^imgbatch [0-9]+\.[0-9]+\.[0-9]+$' "$T/stdout" || fail "version line"
+head -n 1 "$T/stdout" | grep -qE '^imgbatch [0-9]+\.[0-9]+\.[0-9]+$' || fail "version line"
+grep -qE '^libvips 8\.[0-9]+\.[0-9]+ \(imgbatch built against 8\.[0-9]+\.[0-9]+\)$' "$T/stdout" || fail "no libvips versions: $(cat "$T/stdout")"
+grep -E '^loaders on: ' "$T/stdout" | grep -qw jpeg || fail "jpeg not among the loaders on"
+grep -E '^loaders on: ' "$T/stdout" | grep -qw png || fail "png not among the loaders on"
+grep -qE '^loaders off: .*svg \(--allow-svg\)' "$T/stdout" || fail "svg not off with its option"
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    run ib --allow-svg --version
+    expect_rc 0
+    grep -E '^loaders on: ' "$T/stdout" | grep -qw svg || fail "--allow-svg --version: svg not on"
+fi
 
 samples_copy
 usage_error() {  # $1 expected message, then the arguments
@@ -52,6 +64,17 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     two_lines "imgbatch: option '--quiet' doesn't allow an argument" --quiet=yes "$T/in"
     two_lines "imgbatch: invalid option -- 'Z'" -Z "$T/in"
     two_lines "imgbatch: --diff-dir needs --golden DIR" --diff-dir d "$T/in"
+    # A value given twice, and options that contradict each other, are
+    # refused, not settled by the last one.
+    two_lines "imgbatch: --size given twice: it takes one value (or a list: a,b)" \
+        -s 50 -s 70 "$T/in"
+    two_lines "imgbatch: --format given twice: it takes one value (or a list: a,b)" \
+        -f png --format jpg "$T/in"
+    two_lines "imgbatch: --quiet and --verbose cannot be combined" --quiet -v "$T/in"
+    two_lines "imgbatch: -o - is not supported: outputs are files under a directory (-o ./- names a directory '-')" \
+        -o - "$T/in"
+    expect_no_file ./-
+    expect_no_file "$T/in/-"
     run ib compare --max-diff 300 a b
     expect_rc 2
     expect_stderr_has "imgbatch: invalid --max-diff '300': expected a whole number from 0 to 255"
@@ -66,6 +89,21 @@ for option in $(grep -oE -- '--[a-z0-9-]+' "$T/stdout" | sort -u); do
     expect_stderr_lacks "unrecognized option"
     expect_stderr_lacks "ambiguous"
 done
+
+# imgbatch compare words a file no loader takes as the batch does.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    run ib compare "$TESTDATA/bad/text.jpg" "$T/in/photo.jpg"
+    expect_rc 2
+    expect_stderr_has "imgbatch: cannot read '$TESTDATA/bad/text.jpg': not an image format imgbatch can read"
+fi
+
+# -n -v: one line per file (the plan on stdout), not a second one on
+# stderr.
+run ib -n -v -o "$T/plan" "$T/in"
+expect_rc 0
+[ "$(wc -l < "$T/stdout")" -eq 6 ] || fail "-n -v: $(wc -l < "$T/stdout") lines on stdout, expected 6"
+expect_stderr_lacks "skipped: dry run"
+[ "$(wc -l < "$T/stderr")" -eq 1 ] || fail "-n -v: more than the summary on stderr: $(cat "$T/stderr")"
 
 # Nothing to do is success.
 mkdir "$T/empty"

@@ -45,7 +45,11 @@ static int same_output(const struct ib_output_outcome *a,
            a->out_h == b->out_h && a->out_bytes == b->out_bytes &&
            a->write_errno == b->write_errno && a->golden == b->golden &&
            a->pipeline == b->pipeline && a->format == b->format &&
-           same_str(a->path, b->path) && same_str(a->error, b->error);
+           same_str(a->path, b->path) && same_str(a->error, b->error) &&
+           a->figures.known == b->figures.known &&
+           (!a->figures.known || (a->figures.max_diff == b->figures.max_diff &&
+                                  a->figures.psnr == b->figures.psnr &&
+                                  a->figures.fraction == b->figures.fraction));
 }
 
 static int same_outcome(const struct ib_outcome *a, const struct ib_outcome *b)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The parent-worker protocol: what is encoded decodes the same, and any
  * damage (cut short, wrong lengths, stray NULs, junk) is an error. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,7 +101,9 @@ static void result_round_trip(void)
                                               1,
                                               1234,
                                               "out/a.jpg",
-                                              "max-diff 200 at 1,1"};
+                                              "max-diff 200 at 1,1",
+                                              {1, 200, 31.5, 0.25},
+                                              NULL};
     o.outputs[1] = (struct ib_output_outcome){
         IB_STATUS_FAILED,
         0,
@@ -112,7 +115,9 @@ static void result_round_trip(void)
         0,
         0,
         "out/a.webp",
-        "cannot write 'out/a.webp': No space left on device"};
+        "cannot write 'out/a.webp': No space left on device",
+        {0, 0, 0, 0},
+        NULL};
     ib_proto_put_result(&b, 7, &o);
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_RESULT);
@@ -130,6 +135,12 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.outputs[0].pipeline, IB_PIPELINE_DIRECT_JPEG);
     CHECK_STR(m.outcome.outputs[0].path, "out/a.jpg");
     CHECK_STR(m.outcome.outputs[0].error, "max-diff 200 at 1,1");
+    /* The golden's figures cross as numbers, with the verdict. */
+    CHECK_INT(m.outcome.outputs[0].figures.known, 1);
+    CHECK_INT(m.outcome.outputs[0].figures.max_diff, 200);
+    CHECK(m.outcome.outputs[0].figures.psnr == 31.5);
+    CHECK(m.outcome.outputs[0].figures.fraction == 0.25);
+    CHECK_INT(m.outcome.outputs[1].figures.known, 0);
     CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
     CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 
@@ -211,6 +222,24 @@ static void damaged_frames(void)
     longer.data[0]++;
     CHECK_INT(ib_proto_decode(longer.data, longer.len, &m), -1);
     ib_buf_free(&longer);
+
+    /* Figures out of their ranges: a fraction above 1, a NaN PSNR. */
+    static struct ib_outcome g;
+    memset(&g, 0, sizeof(g));
+    g.noutputs = 1;
+    g.outputs[0] = (struct ib_output_outcome){.golden = IB_GOLDEN_MATCH,
+                                              .path = "a",
+                                              .error = "",
+                                              .figures = {1, 3, 40.0, 1.5}};
+    ib_proto_put_result(&b, 1, &g);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), -1);
+    g.outputs[0].figures.fraction = 0.5;
+    g.outputs[0].figures.psnr = NAN;
+    ib_proto_put_result(&b, 1, &g);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), -1);
+    g.outputs[0].figures.psnr = 40.0;
+    ib_proto_put_result(&b, 1, &g);
+    CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
 
     /* A result with a status out of range, or too many outputs. */
     static struct ib_outcome o;

@@ -9,6 +9,7 @@
 #include "imgbatch/shard.h"
 
 static const char *slurm_id, *slurm_count, *slurm_min;
+static const char *job_index, *shard_count;
 
 static const char *fake_env(const char *name)
 {
@@ -18,6 +19,10 @@ static const char *fake_env(const char *name)
         return slurm_count;
     if (strcmp(name, "SLURM_ARRAY_TASK_MIN") == 0)
         return slurm_min;
+    if (strcmp(name, "JOB_COMPLETION_INDEX") == 0)
+        return job_index;
+    if (strcmp(name, "IMGBATCH_SHARD_COUNT") == 0)
+        return shard_count;
     return NULL;
 }
 
@@ -57,6 +62,34 @@ static void parsing(void)
     expect_shard("auto", 3, 4);
     slurm_id = "5";
     expect_bad("auto", "not within 4 tasks");
+    slurm_id = "2", slurm_min = "0";
+    expect_shard("auto/4", 2, 4);
+    expect_bad("auto/5", "the Slurm array has 4 tasks");
+    expect_bad("auto/0", "auto/N");
+    expect_bad("autox", "K/N");
+    slurm_id = slurm_count = slurm_min = NULL;
+}
+
+/* A Kubernetes Indexed Job: the index from the pod, N from auto/N or
+ * IMGBATCH_SHARD_COUNT. */
+static void indexed_job(void)
+{
+    job_index = "3";
+    expect_bad("auto", "auto/N or IMGBATCH_SHARD_COUNT");
+    expect_shard("auto/4", 3, 4);
+    expect_bad("auto/3", "not below the count 3");
+    shard_count = "8";
+    expect_shard("auto", 3, 8);
+    expect_shard("auto/4", 3, 4); /* the option over the variable */
+    shard_count = "x";
+    expect_bad("auto", "IMGBATCH_SHARD_COUNT 'x'");
+    job_index = "-1";
+    expect_bad("auto/4", "JOB_COMPLETION_INDEX '-1'");
+    /* Slurm's variables, when set, win. */
+    job_index = "0", shard_count = NULL;
+    slurm_id = "1", slurm_count = "2";
+    expect_shard("auto", 1, 2);
+    slurm_id = slurm_count = job_index = NULL;
 }
 
 static void split(void)
@@ -113,6 +146,7 @@ static void filtering(void)
 int main(void)
 {
     parsing();
+    indexed_job();
     split();
     filtering();
     CHECK_DONE();

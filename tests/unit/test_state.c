@@ -73,12 +73,12 @@ static void freshness(void)
 {
     char in_path[512], out_path[512];
     write_file("in.jpg", "input");
-    write_file("resized_in.jpg", "output");
     struct ib_entry e = input("in.jpg", in_path, sizeof(in_path));
     snprintf(out_path, sizeof(out_path), "%s", at("resized_in.jpg"));
 
     struct ib_state *st = (fp = 42, ib_state_new(NULL));
     CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
+    write_file("resized_in.jpg", "output");
     ib_state_record(st, root, &e, "v", fp, out_path);
     CHECK_INT(ib_state_save(st), 0);
     ib_state_free(st);
@@ -146,8 +146,9 @@ static void odd_names(void)
     ib_state_free(st);
 }
 
-/* A state file of another version, or a damaged line, costs work, never a
- * wrong skip. */
+/* A state file of an unknown version, or a damaged line, never costs a
+ * wrong skip: with no record, the file at the output's path is not
+ * imgbatch's to replace. */
 static void damaged_files(void)
 {
     char in_path[512], out_path[512];
@@ -157,13 +158,79 @@ static void damaged_files(void)
     snprintf(out_path, sizeof(out_path), "%s", at("resized_d.jpg"));
     write_file(".imgbatch-state", "imgbatch-state 0\n");
     struct ib_state *st = (fp = 1, ib_state_new(NULL));
-    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_NOT_OURS);
     ib_state_free(st);
     write_file(".imgbatch-state",
-               "imgbatch-state 1\nnot a record\n0000000000000001\t1\n");
+               "imgbatch-state 2\nnot a record\n0000000000000001\t1\n");
+    st = (fp = 1, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_NOT_OURS);
+    ib_state_free(st);
+    unlink(out_path);
     st = (fp = 1, ib_state_new(NULL));
     CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
     ib_state_free(st);
+}
+
+/* A state file of version 1 (0.1.0's: no variant) still says which files
+ * imgbatch made: they are redone (the fingerprints changed), not refused. */
+static void version_1_files(void)
+{
+    char in_path[512], out_path[512], text[1024];
+    write_file("v1.jpg", "input");
+    write_file("resized_v1.jpg", "output");
+    struct ib_entry e = input("v1.jpg", in_path, sizeof(in_path));
+    snprintf(out_path, sizeof(out_path), "%s", at("resized_v1.jpg"));
+    struct stat st_out;
+    CHECK(stat(out_path, &st_out) == 0);
+    snprintf(text, sizeof(text),
+             "imgbatch-state 1\n0000000000000001\t%lld\t%lld\t%lld\t%lld\t"
+             "resized_v1.jpg\t%s\n",
+             (long long)e.size, e.mtime_ns, (long long)st_out.st_size,
+             (long long)st_out.st_mtim.tv_sec * 1000000000LL +
+                 st_out.st_mtim.tv_nsec,
+             in_path);
+    write_file(".imgbatch-state", text);
+    struct ib_state *st = (fp = 2, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "default", fp, out_path),
+              IB_FRESH_SETTINGS_CHANGED);
+    ib_state_free(st);
+    unlink(at(".imgbatch-state"));
+    unlink(out_path);
+}
+
+/* Under -u only a file imgbatch made is replaced: one it has no record
+ * of, or one changed since, is not. */
+static void files_not_ours(void)
+{
+    char in_path[512], out_path[512];
+    write_file("n.jpg", "input");
+    write_file("resized_n.jpg", "someone's own");
+    struct ib_entry e = input("n.jpg", in_path, sizeof(in_path));
+    snprintf(out_path, sizeof(out_path), "%s", at("resized_n.jpg"));
+    struct ib_state *st = (fp = 3, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_NOT_OURS);
+    CHECK(ib_freshness_refused(IB_FRESH_NOT_OURS));
+    CHECK(ib_freshness_refused(IB_FRESH_OUTPUT_CHANGED));
+    CHECK(!ib_freshness_refused(IB_FRESH_SETTINGS_CHANGED));
+    CHECK_STR(ib_freshness_text(IB_FRESH_NOT_OURS), "not made by imgbatch");
+    ib_state_free(st);
+    unlink(out_path);
+    /* A run killed after writing an output it meant to make, before its
+     * record: the intent saved up front makes the file imgbatch's. */
+    st = (fp = 3, ib_state_new(NULL));
+    ib_state_intend(st, root, &e, "v", out_path);
+    CHECK_INT(ib_state_save(st), 0);
+    ib_state_free(st);
+    write_file("resized_n.jpg", "made, then killed");
+    st = (fp = 3, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
+              IB_FRESH_SETTINGS_CHANGED);
+    ib_state_free(st);
+    unlink(out_path);
+    unlink(at(".imgbatch-state"));
 }
 
 /* Shards keep state files of their own. */
@@ -184,8 +251,9 @@ static void shard_files(void)
     CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path),
               IB_FRESH_UP_TO_DATE);
     ib_state_free(st);
-    st = (fp = 5,
-          ib_state_new(NULL)); /* the unsharded file knows nothing of it */
+    /* The unsharded file has no record of it, but the shard's file says
+     * imgbatch made it: new work, not a file to leave alone. */
+    st = (fp = 5, ib_state_new(NULL));
     CHECK_INT(ib_state_check(st, root, &e, "v", fp, out_path), IB_FRESH_NEW);
     ib_state_free(st);
 }
@@ -234,10 +302,14 @@ static void prune(void)
     CHECK(access(out2, F_OK) == 0);
     CHECK_INT(ib_state_save(st), 0);
     ib_state_free(st);
-    /* Forgotten: the input's return is new work. */
+    /* Forgotten: on the input's return, the file someone changed is not
+     * imgbatch's to replace; once it is gone, the output is new work. */
     write_file("p2.jpg", "b");
     struct ib_entry back = input("p2.jpg", in2, sizeof(in2));
     st = (fp = 9, ib_state_new(NULL));
+    CHECK_INT(ib_state_check(st, root, &back, "v", fp, out2),
+              IB_FRESH_NOT_OURS);
+    unlink(out2);
     CHECK_INT(ib_state_check(st, root, &back, "v", fp, out2), IB_FRESH_NEW);
     ib_state_free(st);
 }
@@ -321,6 +393,8 @@ int main(void)
     freshness();
     odd_names();
     damaged_files();
+    version_1_files();
+    files_not_ours();
     shard_files();
     prune();
     elsewhere_and_variants();

@@ -23,6 +23,8 @@ struct ib_batch_counts {
     size_t ok;
     size_t failed;
     size_t skipped;
+    size_t would;   /* --dry-run: inputs that would be resized */
+    size_t pruned;  /* --prune: outputs removed */
     double seconds; /* since the batch started */
     /* --golden: outputs by enum ib_golden, and goldens no input made. */
     size_t golden[IB_GOLDEN_UNCHANGED + 1];

@@ -69,6 +69,16 @@ enum ib_pipeline {
     IB_PIPELINE_DIRECT_JPEG, /* jpegpath.h */
 };
 
+/* --golden: the comparison's figures as numbers, for the report (the
+ * text, for people, is in error). Set when the sizes matched and the
+ * pixels were compared. */
+struct ib_golden_figures {
+    int known;
+    int max_diff;    /* 0..255 */
+    double psnr;     /* dB; IB_PSNR_IDENTICAL (999) when identical */
+    double fraction; /* of pixels differing by more than the fuzz, 0..1 */
+};
+
 /* What became of one output. Its strings point into a frame, or into the
  * worker's own buffers. */
 struct ib_output_outcome {
@@ -84,6 +94,11 @@ struct ib_output_outcome {
     const char *path;  /* where it was (or would have been) written */
     const char *error; /* the reason (failed, skipped), or the golden's
                           figures; "" for none */
+    struct ib_golden_figures figures; /* on the wire when golden is set */
+    /* Set by the parent, never sent: why the output was made (the text
+     * of an enum ib_freshness: "new", "input changed", ...), or "up to
+     * date" when it was kept; NULL when not known. */
+    const char *why;
 };
 
 /* What became of one input: what the report says about it. Its status is

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The machine-readable report: NDJSON, one "file" object per input, each
- * followed by one "output" object per rendition, then one "summary"
- * object. The schema is documented in the README. */
+ * followed by one "output" object per rendition, "orphan" and "pruned"
+ * objects, then one "summary" object. The schema is documented in the
+ * README. */
 #ifndef IMGBATCH_REPORT_H
 #define IMGBATCH_REPORT_H
 
@@ -10,12 +11,13 @@
 #include "imgbatch/batch.h"
 #include "imgbatch/buf.h"
 
-#define IB_REPORT_VERSION 2
+#define IB_REPORT_VERSION 3
 
 struct ib_report {
     FILE *f;
-    int own;   /* opened here (not stdout) */
-    int error; /* errno of the first failed write, 0 when none */
+    int own;          /* opened here (not stdout) */
+    int error;        /* errno of the first failed write, 0 when none */
+    char started[40]; /* when it was opened, as a JSON string */
     struct ib_buf line;
 };
 
@@ -24,8 +26,12 @@ int ib_report_open(struct ib_report *r, const char *path);
 /* The input's "file" record, then an "output" record for each output. */
 void ib_report_file(struct ib_report *r, const struct ib_entry *e,
                     const struct ib_settings *s, const struct ib_outcome *o);
-void ib_report_summary(struct ib_report *r, const struct ib_batch_result *b,
-                       int interrupted_by, int exit_code);
+void ib_report_summary(struct ib_report *r, const struct ib_settings *s,
+                       const struct ib_batch_result *b, int interrupted_by,
+                       int exit_code);
+/* --prune: an output removed, its input, and why. */
+void ib_report_pruned(struct ib_report *r, const char *output,
+                      const char *input, const char *reason);
 /* Closes; returns 0 or the errno of the first failed write or the close. */
 /* --golden: a golden file no input made. */
 void ib_report_orphan(struct ib_report *r, const char *golden);

@@ -11,9 +11,11 @@
 #include "imgbatch/scan.h"
 #include "imgbatch/settings.h"
 
-/* Parses "K/N" (K from 0) or "auto" (from SLURM_ARRAY_TASK_ID,
- * SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT in env, which is a
- * getenv-like function so tests can pass their own). 0, or -1 with why. */
+/* Parses "K/N" (K from 0), or "auto" or "auto/N": from a Slurm job array
+ * (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT), else
+ * from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with N from auto/N
+ * or IMGBATCH_SHARD_COUNT). env is a getenv-like function, so tests can
+ * pass their own. 0, or -1 with why. */
 int ib_shard_parse(const char *text, const char *(*env)(const char *),
                    struct ib_shard *out, char *err, size_t err_len);
 

@@ -28,6 +28,8 @@ struct ib_comparison {
 };
 
 #define IB_PSNR_IDENTICAL 999.0
+/* No PSNR is above it: IB_PSNR_IDENTICAL stands for infinity. */
+#define IB_PSNR_MAX IB_PSNR_IDENTICAL
 
 void ib_tolerance_defaults(struct ib_tolerance *t);
 

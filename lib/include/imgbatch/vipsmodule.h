@@ -19,7 +19,7 @@
 
 /* Bumped whenever this table or anything it passes changes shape: a module
  * from another build is refused, not called. */
-#define IB_VIPS_API_VERSION 1
+#define IB_VIPS_API_VERSION 2
 
 struct ib_vips_api {
     int version;
@@ -32,6 +32,11 @@ struct ib_vips_api {
     int (*compare_files)(const char *expected, const char *actual,
                          const struct ib_tolerance *t, struct ib_comparison *c,
                          char *err, size_t err_len);
+    /* For --version, in a process that runs no pool: starts libvips and
+     * writes the libvips version loaded and the one built against, and
+     * the loaders on and off under the policy, as lines, into buf. 0, or
+     * -1 with the reason in buf. */
+    int (*about)(const struct ib_loaders *policy, char *buf, size_t len);
 };
 
 /* Where the module is: beside the running binary, or in ../lib/imgbatch/
