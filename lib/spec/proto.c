@@ -107,6 +107,7 @@ static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
     put_i64(out, o->usec);
     put_str(out, o->path ? o->path : "");
     put_str(out, o->error ? o->error : "");
+    put_u8(out, (unsigned)o->golden_limit);
 }
 
 void ib_proto_put_result(struct ib_buf *out, uint64_t id,
@@ -290,6 +291,7 @@ static void decode_output(struct reader *r, struct ib_output_outcome *o)
     o->usec = (long long)get_u64(r);
     o->path = get_str(r);
     o->error = get_str(r);
+    o->golden_limit = get_enum(r, IB_LIMIT_FRACTION);
 }
 
 static void decode_result(struct reader *r, struct ib_msg *m)

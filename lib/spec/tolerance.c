@@ -15,6 +15,23 @@ void ib_tolerance_defaults(struct ib_tolerance *t)
     t->max_fraction = 0.02;
 }
 
+void ib_comparison_judge(const struct ib_tolerance *t, struct ib_comparison *c)
+{
+    c->failed = !c->same_size                   ? IB_LIMIT_SIZE
+                : c->max_diff > t->max_diff     ? IB_LIMIT_MAX_DIFF
+                : c->psnr < t->min_psnr         ? IB_LIMIT_PSNR
+                : c->fraction > t->max_fraction ? IB_LIMIT_FRACTION
+                                                : IB_LIMIT_NONE;
+    c->pass = c->failed == IB_LIMIT_NONE;
+}
+
+const char *ib_limit_name(int limit)
+{
+    static const char *const names[] = {"", "size", "max-diff", "psnr",
+                                        "fraction"};
+    return limit > 0 && limit <= IB_LIMIT_FRACTION ? names[limit] : "";
+}
+
 void ib_comparison_describe(const struct ib_comparison *c,
                             const struct ib_tolerance *t, char *buf, size_t len)
 {

@@ -132,16 +132,6 @@ out:
     return rc;
 }
 
-static void judge(const struct ib_tolerance *t, struct ib_comparison *c)
-{
-    c->failed_on = !c->same_size                   ? "size"
-                   : c->max_diff > t->max_diff     ? "max-diff"
-                   : c->psnr < t->min_psnr         ? "psnr"
-                   : c->fraction > t->max_fraction ? "fraction"
-                                                   : NULL;
-    c->pass = c->failed_on == NULL;
-}
-
 int ib_compare_files(const char *expected, const char *actual,
                      const struct ib_tolerance *t, struct ib_comparison *c,
                      char *err, size_t err_len)
@@ -168,7 +158,7 @@ int ib_compare_files(const char *expected, const char *actual,
     g_object_unref(a);
     g_object_unref(b);
     if (rc == 0)
-        judge(t, c);
+        ib_comparison_judge(t, c);
     return rc;
 }
 

@@ -70,14 +70,15 @@ static void write_pictures(const struct ib_settings *s, const char *output,
 }
 
 int ib_golden_check(const struct ib_settings *s, const char *output,
-                    const char *golden, const char *pictures, int *verdict,
-                    char *text, size_t text_len)
+                    const char *golden, const char *pictures,
+                    struct ib_golden_result *g, char *text, size_t text_len)
 {
     struct stat st;
     int exists = stat(golden, &st) == 0;
     struct ib_comparison c;
     char err[512] = "";
     text[0] = '\0';
+    g->limit = IB_LIMIT_NONE;
     if (exists) {
         if (ib_compare_files(golden, output, &s->tolerance, &c, err,
                              sizeof(err)) != 0 &&
@@ -86,20 +87,22 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
                      golden, err);
             return -1;
         }
-        if (!err[0])
+        if (!err[0]) {
             ib_comparison_describe(&c, &s->tolerance, text, text_len);
+            g->limit = c.failed;
+        }
     }
     int pass = exists && !err[0] && c.pass;
     if (!s->update_golden) {
-        *verdict = !exists ? IB_GOLDEN_MISSING
-                   : pass  ? IB_GOLDEN_MATCH
-                           : IB_GOLDEN_MISMATCH;
-        if (*verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
+        g->verdict = !exists ? IB_GOLDEN_MISSING
+                     : pass  ? IB_GOLDEN_MATCH
+                             : IB_GOLDEN_MISMATCH;
+        if (g->verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
             write_pictures(s, output, golden, pictures);
         return 0;
     }
     if (pass) {
-        *verdict = IB_GOLDEN_UNCHANGED;
+        g->verdict = IB_GOLDEN_UNCHANGED;
         return 0;
     }
     if (install_golden(output, golden) != 0) {
@@ -107,6 +110,6 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
                  strerror(errno));
         return -1;
     }
-    *verdict = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
+    g->verdict = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
     return 0;
 }

@@ -9,13 +9,18 @@
 #include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
 
+/* How an output compared with its golden. */
+struct ib_golden_result {
+    int verdict; /* enum ib_golden */
+    int limit;   /* enum ib_limit: the one a mismatch (or an update) failed */
+};
+
 /* Compares output, just written, with golden (or, under --update-golden,
- * makes it the golden): *verdict (enum ib_golden) and the figures in
- * text. On a mismatch, with pictures set, writes pictures.diff.png and
- * .sbs.png. 0, or -1 with why in text when the golden cannot be read or
- * written. */
+ * makes it the golden): the verdict in *g and the figures in text. On a
+ * mismatch, with pictures set, writes pictures.diff.png and .sbs.png. 0,
+ * or -1 with why in text when the golden cannot be read or written. */
 int ib_golden_check(const struct ib_settings *s, const char *output,
-                    const char *golden, const char *pictures, int *verdict,
-                    char *text, size_t text_len);
+                    const char *golden, const char *pictures,
+                    struct ib_golden_result *g, char *text, size_t text_len);
 
 #endif

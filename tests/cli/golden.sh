@@ -16,33 +16,46 @@ expect_stderr_has "golden: 6 match, 0 mismatch, 0 missing, 0 orphan"
 jq -s -e '[.[] | select(.type == "file")] | all(.golden == "match" and (.figures | test("psnr")))' \
     "$T/r.json" > /dev/null || fail "report lacks golden/figures"
 
-# Each fault in a golden, and what catches it.
-fault() {  # $1 name, $2 golden file, $3 expected figure text; vips makes $T/bad
+# Each fault in a golden, and what catches it: the line names the limit
+# it failed, in imgbatch compare's words, then the figures.
+fault() {  # $1 name, $2 golden file, $3 limit, $4 figure text; vips makes $T/bad
     cp "$T/bad" "$T/golden/$2"
     run ib -o "$T/out" --golden "$T/golden" "$T/in"
     expect_rc 1
-    expect_stderr_has "imgbatch: '$T/in/${2#resized_}': does not match its golden: "
-    grep -F "does not match" "$T/stderr" | grep -qE -- "$3" || fail "$1: not caught by $3: $(cat "$T/stderr")"
+    expect_stderr_has "imgbatch: '$T/in/${2#resized_}': golden mismatch ($3): "
+    grep -F "golden mismatch" "$T/stderr" | grep -qE -- "$4" || fail "$1: not caught by $4: $(cat "$T/stderr")"
     expect_stderr_has "golden: 5 match, 1 mismatch, 0 missing, 0 orphan"
     cp "$TESTDATA/golden/samples/$2" "$T/golden/$2"
 }
 g=$T/golden/resized_photo.jpg
 vips embed "$g" "$T/shift.v" 1 0 100 75 --extend copy && vips jpegsave "$T/shift.v" "$T/bad" --Q 85
-fault "one-pixel shift" resized_photo.jpg "% of pixels differ"
+fault "one-pixel shift" resized_photo.jpg max-diff "% of pixels differ"
+# With the other two limits out of the way, the shift fails on the
+# fraction, and the batch says so as imgbatch compare does, word for word.
+cp "$T/bad" "$g"
+run ib -o "$T/out" --golden "$T/golden" --max-diff 255 --min-psnr 0 "$T/in"
+expect_rc 1
+said=$(grep -F "golden mismatch" "$T/stderr")
+run "$IMGBATCH" compare --max-diff 255 --min-psnr 0 "$g" "$T/out/resized_photo.jpg"
+expect_rc 1
+expect_stdout_has "mismatch (fraction): "
+[ "$said" = "imgbatch: '$T/in/photo.jpg': golden $(cat "$T/stdout")" ] ||
+    fail "the batch says '$said', compare '$(cat "$T/stdout")'"
+cp "$TESTDATA/golden/samples/resized_photo.jpg" "$g"
 # Under valgrind two of the five: the comparison code is the same.
 if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     vips extract_band "$g" "$T/r.v" 0; vips extract_band "$g" "$T/gb.v" 1; vips extract_band "$g" "$T/b.v" 2
     vips bandjoin "$T/gb.v $T/r.v $T/b.v" "$T/swap.v" && vips jpegsave "$T/swap.v" "$T/bad" --Q 85
-    fault "swapped channels" resized_photo.jpg "max-diff (2[0-9][0-9]|1[0-9][0-9])"
+    fault "swapped channels" resized_photo.jpg max-diff "max-diff (2[0-9][0-9]|1[0-9][0-9])"
     vips rot "$T/golden/resized_rotated-6.jpg" "$T/rot.v" d180 && vips jpegsave "$T/rot.v" "$T/bad" --Q 85
-    fault "rotation" resized_rotated-6.jpg "max-diff"
+    fault "rotation" resized_rotated-6.jpg max-diff "max-diff"
     vips jpegsave "$g" "$T/bad" --Q 20
-    fault "recompression at quality 20" resized_photo.jpg "psnr (2[0-9]|3[0-2])\\."
+    fault "recompression at quality 20" resized_photo.jpg max-diff "psnr (2[0-9]|3[0-2])\\."
 fi
 vips copy "$T/golden/resized_tiny.png" "$T/flat.v"
 vips draw_rect "$T/flat.v" "0 0 0" 50 50 1 1
 vips pngsave "$T/flat.v" "$T/bad"
-fault "one wrong pixel in a flat area" resized_tiny.png "max-diff 200 at 50,50"
+fault "one wrong pixel in a flat area" resized_tiny.png max-diff "max-diff 200 at 50,50"
 
 # A missing golden and an orphan.
 mv "$T/golden/resized_grey.jpg" "$T/golden/stray.jpg"

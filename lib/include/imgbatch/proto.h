@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "imgbatch/buf.h"
+#include "imgbatch/tolerance.h"
 
 #define IB_PROTO_MAX_FRAME (1u << 20)
 #define IB_ERROR_MAX 1024
@@ -78,6 +79,7 @@ struct ib_output_outcome {
     const char *path;  /* where it was (or would have been) written */
     const char *error; /* the reason (failed, skipped), or the golden's
                           figures; "" for none */
+    int golden_limit;  /* enum ib_limit: the one a mismatch failed */
 };
 
 /* What became of one input: what the report says about it. Its status is
