@@ -532,6 +532,13 @@ static int check_combination(const struct cli *c)
         return opt_usage_error(t, NULL, "--diff-dir needs --golden DIR");
     if (s->update_golden && !s->golden_dir)
         return opt_usage_error(t, NULL, "--update-golden needs --golden DIR");
+    /* Without -o a golden run's outputs would land among the fixtures and
+     * stay there, in a tree a test suite keeps under version control. */
+    if (s->golden_dir && !s->outdir)
+        return opt_usage_error(
+            t, NULL,
+            "--golden needs -o DIR (the outputs would land among "
+            "the inputs)");
     if (s->prune && !s->update)
         return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");

@@ -145,3 +145,10 @@ fi
 run ib --diff-dir "$T/d2" "$T/in"
 expect_rc 2
 expect_stderr_has "imgbatch: --diff-dir needs --golden DIR"
+# Without -o the outputs would land among the fixtures: refused, and the
+# fixture folder is as it was.
+ls -A "$T/in" > "$T/before.txt"
+run ib --golden "$T/golden" "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: --golden needs -o DIR (the outputs would land among the inputs)"
+ls -A "$T/in" | cmp -s - "$T/before.txt" || fail "the fixture folder changed: $(ls -A "$T/in")"
