@@ -41,6 +41,7 @@ struct cli {
     const char *files_from; /* NULL, a file, or "-" for stdin */
     int nul_separated;      /* -0: the list is NUL-separated */
     const char *lock_path;  /* NULL: no lock */
+    int golden_orphans;     /* --golden-orphans */
     char **paths;
     int npaths;
     /* What the renditions and their names point into, freed by

@@ -621,11 +621,12 @@ static void prune(struct ib_batch *b)
                        b->s->nrenditions, b->hooks->on_pruned, b->hooks->ctx);
 }
 
-/* Goldens that no input of this run maps to. Not under --shard: the other
- * shards' goldens would all look orphaned. */
+/* Goldens that no input of this run maps to, when the run covers the
+ * golden folder (settings.h). Never under --shard: the other shards'
+ * goldens would all look orphaned. */
 static void find_orphans(struct ib_batch *b)
 {
-    if (b->s->shard.count > 1)
+    if (!b->s->golden_orphans || b->s->shard.count > 1)
         return;
     b->counts.orphans =
         ib_goldens_find_orphans(b->goldens, b->hooks->on_orphan, b->hooks->ctx);

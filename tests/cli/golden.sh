@@ -82,6 +82,29 @@ run ib_again -o "$T/out" --golden "$T/golden" "$T/in"
 expect_rc 0
 expect_stderr_has "golden: 6 match, 0 mismatch, 0 missing, 0 orphan"
 
+# A run over some of the fixtures (a PATH that is not a whole folder)
+# checks their goldens and calls none of the others an orphan, and
+# --update-golden leaves the others in place...
+run ib -o "$T/out" --golden "$T/golden" "$T/in/photo.jpg"
+expect_rc 0
+expect_stderr_lacks "(orphan)"
+expect_stderr_has "golden: 1 match, 0 mismatch, 0 missing"
+run ib_again -o "$T/out" --golden "$T/golden" --update-golden "$T/in/photo.jpg" "$T/in/grey.jpg"
+expect_rc 0
+expect_stderr_lacks "(orphan)"
+[ "$(ls "$T/golden" | wc -l)" -eq 6 ] || fail "a run over two files removed goldens: $(ls "$T/golden")"
+# ... unless --golden-orphans asks.
+run ib_again -o "$T/out" --golden "$T/golden" --golden-orphans "$T/in/photo.jpg"
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/golden/resized_grey.jpg': golden with no input (orphan)"
+expect_stderr_has "golden: 1 match, 0 mismatch, 0 missing, 5 orphan"
+run ib_again -o "$T/out" --golden-orphans "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: --golden-orphans needs --golden DIR"
+run ib_again -o "$T/out" --golden "$T/golden" --golden-orphans --shard 0/2 "$T/in"
+expect_rc 2
+expect_stderr_has "imgbatch: --golden-orphans cannot be used with --shard (each shard would find the others' goldens)"
+
 # Tolerance options: a stricter PSNR turns the non-vector path's
 # differences into mismatches (JPEG at quality 85 is not bit-identical).
 VIPS_NOVECTOR=1 run ib_again -o "$T/out" --golden "$T/golden" --min-psnr 900 --max-diff 0 "$T/in"
