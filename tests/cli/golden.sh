@@ -98,6 +98,20 @@ run ib_again -o "$T/out" --golden "$T/golden" --golden-orphans "$T/in/photo.jpg"
 expect_rc 1
 expect_stderr_has "imgbatch: '$T/golden/resized_grey.jpg': golden with no input (orphan)"
 expect_stderr_has "golden: 1 match, 0 mismatch, 0 missing, 5 orphan"
+# An input that fails this time, or whose output is up to date under -u,
+# still makes its golden: not an orphan, and --update-golden keeps it.
+head -c 3000 "$TESTDATA/samples/photo.jpg" > "$T/in/photo.jpg"
+run ib -o "$T/out" --golden "$T/golden" --update-golden "$T/in"
+expect_rc 1
+expect_stderr_has "imgbatch: '$T/in/photo.jpg': VipsJpeg: Premature end of input file"
+expect_stderr_lacks "(orphan)"
+expect_file "$T/golden/resized_photo.jpg"
+cp "$TESTDATA/samples/photo.jpg" "$T/in/photo.jpg"
+run ib_again -u -o "$T/out-u" --golden "$T/golden" "$T/in"
+expect_rc 0
+run ib_again -u -o "$T/out-u" --golden "$T/golden" "$T/in"
+expect_rc 0
+expect_stderr_lacks "(orphan)"
 run ib_again -o "$T/out" --golden-orphans "$T/in"
 expect_rc 2
 expect_stderr_has "imgbatch: --golden-orphans needs --golden DIR"
