@@ -48,25 +48,30 @@ static int install_golden(const char *output, const char *golden)
     return rc;
 }
 
-/* --diff-dir: <base>.diff.png and <base>.sbs.png. A picture that cannot
- * be written costs the picture only (the page shows what exists). */
+/* --diff-dir: <base>.expected.png, .actual.png, .diff.png and .sbs.png
+ * (compare.h). A picture that cannot be written costs the picture only
+ * (the page shows what exists). */
 static void write_pictures(const struct ib_settings *s, const char *output,
-                           const char *golden, const char *pictures)
+                           const char *golden, const struct ib_comparison *c,
+                           const char *base)
 {
-    if (ib_make_parent_dirs(pictures) != 0)
+    if (ib_make_parent_dirs(base) != 0)
         return;
-    struct ib_buf diff, sbs;
-    ib_buf_init(&diff);
-    ib_buf_init(&sbs);
-    ib_buf_put_str(&diff, pictures);
-    ib_buf_put_str(&diff, ".diff.png");
-    ib_buf_put_str(&sbs, pictures);
-    ib_buf_put_str(&sbs, ".sbs.png");
+    static const char *const suffixes[4] = {".expected.png", ".actual.png",
+                                            ".diff.png", ".sbs.png"};
+    struct ib_buf paths[4];
+    for (int i = 0; i < 4; i++) {
+        ib_buf_init(&paths[i]);
+        ib_buf_put_str(&paths[i], base);
+        ib_buf_put_str(&paths[i], suffixes[i]);
+    }
+    struct ib_pictures to = {ib_buf_cstr(&paths[0]), ib_buf_cstr(&paths[1]),
+                             ib_buf_cstr(&paths[2]), ib_buf_cstr(&paths[3])};
     char err[256];
-    ib_compare_write_pictures(golden, output, &s->tolerance, ib_buf_cstr(&diff),
-                              ib_buf_cstr(&sbs), err, sizeof(err));
-    ib_buf_free(&diff);
-    ib_buf_free(&sbs);
+    ib_compare_write_pictures(golden, output, &s->tolerance, c, &to, err,
+                              sizeof(err));
+    for (int i = 0; i < 4; i++)
+        ib_buf_free(&paths[i]);
 }
 
 int ib_golden_check(const struct ib_settings *s, const char *output,
@@ -98,7 +103,7 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
                      : pass  ? IB_GOLDEN_MATCH
                              : IB_GOLDEN_MISMATCH;
         if (g->verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
-            write_pictures(s, output, golden, pictures);
+            write_pictures(s, output, golden, &c, pictures);
         return 0;
     }
     if (pass) {
