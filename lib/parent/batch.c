@@ -381,7 +381,7 @@ static void note_golden(struct ib_batch *b, const struct ib_entry *e,
     ib_buf_init(&golden);
     ib_buf_init(&pictures);
     rebase(&golden, oo->path, root, b->s->golden_dir);
-    ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&golden), oo->error,
+    ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&golden), oo,
                         rebase(&pictures, oo->path, root, b->s->diff_dir));
     ib_buf_free(&golden);
     ib_buf_free(&pictures);
@@ -665,7 +665,9 @@ static void finish_goldens(struct ib_batch *b, struct ib_batch_result *result)
         return;
     if (result->end == IB_BATCH_DONE)
         find_orphans(b);
-    if (b->s->diff_dir && ib_goldens_write_page(b->goldens) != 0)
+    if (b->s->diff_dir &&
+        ib_goldens_write_page(b->goldens, b->counts.golden[IB_GOLDEN_MATCH]) !=
+            0)
         result->diff_page_errno = errno ? errno : EIO;
 }
 

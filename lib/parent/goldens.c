@@ -56,16 +56,33 @@ void ib_goldens_note(struct ib_goldens *g, const char *golden)
 }
 
 void ib_goldens_mismatch(struct ib_goldens *g, const char *input,
-                         const char *golden, const char *figures,
+                         const char *golden, const struct ib_output_outcome *oo,
                          const char *pictures)
 {
     g->mismatches = ib_xgrow(g->mismatches, &g->mismatches_cap,
                              g->nmismatches + 1, sizeof(*g->mismatches));
-    struct ib_diff_item *it = &g->mismatches[g->nmismatches++];
-    it->input = keep(g, input);
-    it->golden = keep(g, golden);
-    it->figures = keep(g, figures);
-    it->base = keep(g, pictures);
+    g->mismatches[g->nmismatches++] = (struct ib_diff_item){
+        .input = keep(g, input),
+        .golden = keep(g, golden),
+        .output = keep(g, oo->path),
+        .figures = keep(g, oo->error),
+        .limit = oo->golden_limit,
+        .excess = oo->golden_excess,
+        .w = oo->out_w,
+        .h = oo->out_h,
+        .base = keep(g, pictures),
+    };
+}
+
+/* Worst first; ties (sizes that differ, say) by input, for a page that is
+ * the same from run to run whatever order the workers finished in. */
+static int worst_first(const void *a, const void *b)
+{
+    const struct ib_diff_item *x = a, *y = b;
+    if (x->excess != y->excess)
+        return x->excess < y->excess ? 1 : -1;
+    int c = strcmp(x->input, y->input);
+    return c ? c : strcmp(x->output, y->output);
 }
 
 static int by_string(const void *a, const void *b)
@@ -111,15 +128,25 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
     return orphans;
 }
 
-int ib_goldens_write_page(struct ib_goldens *g)
+int ib_goldens_write_page(struct ib_goldens *g, size_t matches)
 {
     struct ib_buf page;
     ib_buf_init(&page);
     ib_buf_put_str(&page, g->s->diff_dir);
     ib_buf_put_str(&page, "/index.html");
     int rc = ib_make_parent_dirs(ib_buf_cstr(&page));
+    if (g->nmismatches)
+        qsort(g->mismatches, g->nmismatches, sizeof(*g->mismatches),
+              worst_first);
+    struct ib_diff_page p = {
+        .dir = g->s->diff_dir,
+        .tolerance = &g->s->tolerance,
+        .matches = matches,
+        .mismatches = g->mismatches,
+        .nmismatches = g->nmismatches,
+    };
     if (rc == 0)
-        rc = ib_diff_page_write(g->s->diff_dir, g->mismatches, g->nmismatches);
+        rc = ib_diff_page_write(&p);
     int saved = errno;
     ib_buf_free(&page);
     errno = saved;

@@ -74,6 +74,12 @@ static void write_pictures(const struct ib_settings *s, const char *output,
         ib_buf_free(&paths[i]);
 }
 
+static uint32_t thousandths(double excess)
+{
+    return excess < UINT32_MAX / 1000.0 ? (uint32_t)(excess * 1000.0 + 0.5)
+                                        : UINT32_MAX;
+}
+
 int ib_golden_check(const struct ib_settings *s, const char *output,
                     const char *golden, const char *pictures,
                     struct ib_golden_result *g, char *text, size_t text_len)
@@ -84,6 +90,7 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
     char err[512] = "";
     text[0] = '\0';
     g->limit = IB_LIMIT_NONE;
+    g->excess = 0;
     if (exists) {
         if (ib_compare_files(golden, output, &s->tolerance, &c, err,
                              sizeof(err)) != 0 &&
@@ -95,6 +102,7 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
         if (!err[0]) {
             ib_comparison_describe(&c, &s->tolerance, text, text_len);
             g->limit = c.failed;
+            g->excess = thousandths(ib_comparison_excess(&c, &s->tolerance));
         }
     }
     int pass = exists && !err[0] && c.pass;

@@ -5,6 +5,7 @@
 #define IMGBATCH_GOLDEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
@@ -13,6 +14,7 @@
 struct ib_golden_result {
     int verdict; /* enum ib_golden */
     int limit;   /* enum ib_limit: the one a mismatch (or an update) failed */
+    uint32_t excess; /* ib_output_outcome's golden_excess */
 };
 
 /* Compares output, just written, with golden (or, under --update-golden,

@@ -286,6 +286,7 @@ void ib_outs_end(struct ib_outs *outs, struct ib_outcome *o)
         oo->write_errno = out->write_errno;
         oo->golden = out->golden.verdict;
         oo->golden_limit = out->golden.limit;
+        oo->golden_excess = out->golden.excess;
         oo->pipeline = oo->status == IB_STATUS_OK ? out->pipeline : 0;
         oo->format = out->format == IB_FMT_FROM_LOADER ? 0 : out->format;
         oo->usec = out->usec;

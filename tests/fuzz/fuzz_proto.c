@@ -44,7 +44,8 @@ static int same_output(const struct ib_output_outcome *a,
     return a->status == b->status && a->out_w == b->out_w &&
            a->out_h == b->out_h && a->out_bytes == b->out_bytes &&
            a->write_errno == b->write_errno && a->golden == b->golden &&
-           a->golden_limit == b->golden_limit && a->pipeline == b->pipeline &&
+           a->golden_limit == b->golden_limit &&
+           a->golden_excess == b->golden_excess && a->pipeline == b->pipeline &&
            a->format == b->format && same_str(a->path, b->path) &&
            same_str(a->error, b->error);
 }

@@ -101,7 +101,8 @@ static void result_round_trip(void)
                                               1234,
                                               "out/a.jpg",
                                               "max-diff 200 at 1,1",
-                                              IB_LIMIT_MAX_DIFF};
+                                              IB_LIMIT_MAX_DIFF,
+                                              4167};
     o.outputs[1] = (struct ib_output_outcome){
         IB_STATUS_FAILED,
         0,
@@ -114,7 +115,8 @@ static void result_round_trip(void)
         0,
         "out/a.webp",
         "cannot write 'out/a.webp': No space left on device",
-        IB_LIMIT_NONE};
+        IB_LIMIT_NONE,
+        0};
     ib_proto_put_result(&b, 7, &o);
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_RESULT);
@@ -133,6 +135,7 @@ static void result_round_trip(void)
     CHECK_STR(m.outcome.outputs[0].path, "out/a.jpg");
     CHECK_STR(m.outcome.outputs[0].error, "max-diff 200 at 1,1");
     CHECK_INT(m.outcome.outputs[0].golden_limit, IB_LIMIT_MAX_DIFF);
+    CHECK_INT(m.outcome.outputs[0].golden_excess, 4167);
     CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
     CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 

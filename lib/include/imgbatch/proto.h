@@ -80,6 +80,10 @@ struct ib_output_outcome {
     const char *error; /* the reason (failed, skipped), or the golden's
                           figures; "" for none */
     int golden_limit;  /* enum ib_limit: the one a mismatch failed */
+    /* How far past its limits a mismatch is, in thousandths
+     * (ib_comparison_excess; UINT32_MAX when the sizes differ): the diff
+     * page shows the worst first. */
+    uint32_t golden_excess;
 };
 
 /* What became of one input: what the report says about it. Its status is

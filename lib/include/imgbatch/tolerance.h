@@ -44,6 +44,14 @@ void ib_tolerance_defaults(struct ib_tolerance *t);
 /* Sets c->failed and c->pass from its figures. */
 void ib_comparison_judge(const struct ib_tolerance *t, struct ib_comparison *c);
 
+/* How far past its limits a comparison is: the largest of its figures'
+ * ratios to their limits (for PSNR, of the mean squared errors the two
+ * stand for), so that mismatches that failed different limits can be put
+ * in one order, worst first. Above 1 for a mismatch; HUGE_VAL when the
+ * sizes differ. */
+double ib_comparison_excess(const struct ib_comparison *c,
+                            const struct ib_tolerance *t);
+
 /* The limit's name, as the options and messages say it: "max-diff", ...
  * ("" for IB_LIMIT_NONE). */
 const char *ib_limit_name(int limit);
