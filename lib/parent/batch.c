@@ -368,21 +368,22 @@ static const char *root_of(struct ib_batch *b, const struct ib_entry *e)
     return ib_buf_cstr(&b->base);
 }
 
-/* --golden: how this output compared; its mismatch goes on the diff
- * page. */
+/* --golden: how this output compared; a mismatch or a missing golden
+ * goes on the diff page. */
 static void note_golden(struct ib_batch *b, const struct ib_entry *e,
                         const struct ib_output_outcome *oo)
 {
     b->counts.golden[oo->golden]++;
-    if (!b->goldens || !b->s->diff_dir || oo->golden != IB_GOLDEN_MISMATCH)
+    if (!b->goldens || !b->s->diff_dir ||
+        (oo->golden != IB_GOLDEN_MISMATCH && oo->golden != IB_GOLDEN_MISSING))
         return;
     const char *root = root_of(b, e);
     struct ib_buf golden, pictures;
     ib_buf_init(&golden);
     ib_buf_init(&pictures);
     rebase(&golden, oo->path, root, b->s->golden_dir);
-    ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&golden), oo,
-                        rebase(&pictures, oo->path, root, b->s->diff_dir));
+    ib_goldens_case(b->goldens, e->path, ib_buf_cstr(&golden), oo,
+                    rebase(&pictures, oo->path, root, b->s->diff_dir));
     ib_buf_free(&golden);
     ib_buf_free(&pictures);
 }
@@ -666,8 +667,7 @@ static void finish_goldens(struct ib_batch *b, struct ib_batch_result *result)
     if (result->end == IB_BATCH_DONE)
         find_orphans(b);
     if (b->s->diff_dir &&
-        ib_goldens_write_page(b->goldens, b->counts.golden[IB_GOLDEN_MATCH]) !=
-            0)
+        ib_goldens_write_page(b->goldens, b->counts.golden) != 0)
         result->diff_page_errno = errno ? errno : EIO;
 }
 

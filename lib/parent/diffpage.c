@@ -18,7 +18,9 @@
  *     without distorting it; an expected image of another size is shown at
  *     its own size, scaled down only.
  *
- * The cases come in the order given (goldens.c sorts them worst first). */
+ * Every reason the run failed is on it, in the order given (goldens.c
+ * sorts them): mismatches worst first, then missing goldens, each with the
+ * output that would become it, then orphans. */
 #define _POSIX_C_SOURCE 200809L
 #include "diffpage.h"
 
@@ -28,6 +30,7 @@
 #include <string.h>
 
 #include "imgbatch/buf.h"
+#include "imgbatch/proto.h"
 #include "imgbatch/tempfile.h"
 
 /* The legend's colours are compare.c's heat map's. */
@@ -170,20 +173,84 @@ static void put_mismatch(struct ib_buf *b, const char *dir,
     ib_buf_put_str(b, "</div>\n</section>\n");
 }
 
+/* A golden not there: the output that --update-golden would make it. */
+static void put_missing(struct ib_buf *b, const char *dir,
+                        const struct ib_diff_item *it)
+{
+    ib_buf_put_str(b, "<section class=\"case missing\">\n<h3>");
+    put_html(b, it->input);
+    ib_buf_put_str(b, "</h3>\n<p><span class=\"limit\">no golden</span>: "
+                      "--update-golden would make this output its "
+                      "golden</p>\n");
+    put_paths(b, it);
+    ib_buf_put_str(b, "<div class=\"panels\">\n");
+    put_panel(b, "actual (this run)", below(dir, it->base), ".actual.png",
+              it->w, it->h);
+    ib_buf_put_str(b, "</div>\n</section>\n");
+}
+
+static void put_orphan(struct ib_buf *b, const char *golden, int removed)
+{
+    ib_buf_put_str(b, "<section class=\"case orphan\">\n<h3>");
+    put_html(b, golden);
+    put_fmt(b,
+            "</h3>\n<p><span class=\"limit\">orphan</span>: no input of "
+            "this run makes it; %s</p>\n</section>\n",
+            removed ? "--update-golden removed it"
+                    : "--update-golden would remove it");
+}
+
 static void put_plural(struct ib_buf *b, size_t n, const char *one,
                        const char *many)
 {
     put_fmt(b, "%zu %s", n, n == 1 ? one : many);
 }
 
+/* What the page is about, for its title and heading: "4 mismatches, 1
+ * missing golden, 1 orphan", or that nothing failed. */
+static void put_what(struct ib_buf *b, const struct ib_diff_page *p)
+{
+    size_t start = b->len;
+    if (p->nmismatches)
+        put_plural(b, p->nmismatches, "mismatch", "mismatches");
+    if (p->nmissing) {
+        ib_buf_put_str(b, b->len > start ? ", " : "");
+        put_plural(b, p->nmissing, "missing golden", "missing goldens");
+    }
+    if (p->norphans) {
+        ib_buf_put_str(b, b->len > start ? ", " : "");
+        put_plural(b, p->norphans, p->update ? "orphan removed" : "orphan",
+                   p->update ? "orphans removed" : "orphans");
+    }
+    if (b->len == start)
+        ib_buf_put_str(b, p->update ? "the goldens are this run's outputs"
+                                    : "every output matches its golden");
+}
+
+/* The counts, as the summary line on stderr says them. */
+static void put_counts(struct ib_buf *b, const struct ib_diff_page *p)
+{
+    const size_t *v = p->verdicts;
+    if (p->update)
+        put_fmt(b, "golden: %zu created, %zu updated, %zu unchanged",
+                v[IB_GOLDEN_CREATED], v[IB_GOLDEN_UPDATED],
+                v[IB_GOLDEN_UNCHANGED]);
+    else
+        put_fmt(b, "golden: %zu match, %zu mismatch, %zu missing, %zu orphan",
+                v[IB_GOLDEN_MATCH], v[IB_GOLDEN_MISMATCH], v[IB_GOLDEN_MISSING],
+                p->norphans);
+    if (p->orphans_unsought) {
+        ib_buf_put_str(b, " (orphans not looked for: ");
+        ib_buf_put_str(b, p->orphans_unsought);
+        ib_buf_putc(b, ')');
+    }
+}
+
 static void put_head(struct ib_buf *b, const struct ib_diff_page *p)
 {
     struct ib_buf what;
     ib_buf_init(&what);
-    if (p->nmismatches)
-        put_plural(&what, p->nmismatches, "mismatch", "mismatches");
-    else
-        ib_buf_put_str(&what, "every output compared matches its golden");
+    put_what(&what, p);
     ib_buf_put_str(b, "<!doctype html>\n<html lang=\"en\"><head>"
                       "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                       "content=\"width=device-width,initial-scale=1\">\n"
@@ -193,24 +260,33 @@ static void put_head(struct ib_buf *b, const struct ib_diff_page *p)
     ib_buf_put_str(b, style);
     ib_buf_put_str(b, "</style></head><body>\n<h1>Golden check: ");
     ib_buf_put_str(b, ib_buf_cstr(&what));
-    ib_buf_put_str(b, "</h1>\n");
+    ib_buf_put_str(b, "</h1>\n<p>");
     ib_buf_free(&what);
+    put_counts(b, p);
     const struct ib_tolerance *t = p->tolerance;
     put_fmt(b,
-            "<p>golden: %zu match, %zu mismatch. Limits: max-diff %d, "
-            "psnr %.1f dB, fraction %.2f%% of pixels off by more than %d "
-            "(fuzz). The worst comes first: the case whose figure is "
-            "furthest past its limit.</p>\n",
-            p->matches, p->nmismatches, t->max_diff, t->min_psnr,
-            t->max_fraction * 100.0, t->fuzz);
+            ". Limits: max-diff %d, psnr %.1f dB, fraction %.2f%% of pixels "
+            "off by more than %d (fuzz).</p>\n",
+            t->max_diff, t->min_psnr, t->max_fraction * 100.0, t->fuzz);
+    if (!p->nmismatches)
+        return;
     put_fmt(b,
-            "<p>Difference: <span class=\"key\" style=\"background:#eee\">"
-            "</span> none (a faded golden), <span class=\"key\" "
-            "style=\"background:rgb(255,236,150)\"></span> up to the "
-            "fuzz (%d), <span class=\"key heat\"></span> more, up to 255; "
-            "<span class=\"key ring\"></span> the largest (max-diff). "
-            "Click a picture for its full size.</p>\n",
+            "<p>The worst mismatch comes first: the one whose figure is "
+            "furthest past its limit. Difference: <span class=\"key\" "
+            "style=\"background:#eee\"></span> none (a faded golden), "
+            "<span class=\"key\" style=\"background:rgb(255,236,150)\">"
+            "</span> up to the fuzz (%d), <span class=\"key heat\"></span> "
+            "more, up to 255; <span class=\"key ring\"></span> the largest "
+            "(max-diff). Click a picture for its full size.</p>\n",
             t->fuzz);
+}
+
+/* "<h2>Title (n)</h2>", when there are any. */
+static void put_heading(struct ib_buf *b, const char *id, const char *title,
+                        size_t n)
+{
+    if (n)
+        put_fmt(b, "<h2 id=\"%s\">%s (%zu)</h2>\n", id, title, n);
 }
 
 int ib_diff_page_write(const struct ib_diff_page *p)
@@ -218,13 +294,16 @@ int ib_diff_page_write(const struct ib_diff_page *p)
     struct ib_buf b;
     ib_buf_init(&b);
     put_head(&b, p);
-    if (p->nmismatches) {
-        ib_buf_put_str(&b, "<h2 id=\"mismatches\">Mismatches (");
-        put_fmt(&b, "%zu", p->nmismatches);
-        ib_buf_put_str(&b, ")</h2>\n");
-    }
+    put_heading(&b, "mismatches", "Mismatches", p->nmismatches);
     for (size_t i = 0; i < p->nmismatches; i++)
         put_mismatch(&b, p->dir, &p->mismatches[i]);
+    put_heading(&b, "missing", "Missing goldens", p->nmissing);
+    for (size_t i = 0; i < p->nmissing; i++)
+        put_missing(&b, p->dir, &p->missing[i]);
+    put_heading(&b, "orphans", p->update ? "Orphans removed" : "Orphans",
+                p->norphans);
+    for (size_t i = 0; i < p->norphans; i++)
+        put_orphan(&b, p->orphans[i], p->update);
     ib_buf_put_str(&b, "</body></html>\n");
 
     struct ib_buf path;

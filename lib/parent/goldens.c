@@ -14,13 +14,21 @@
 #include "imgbatch/buf.h"
 #include "imgbatch/tempfile.h"
 
+struct items {
+    struct ib_diff_item *v;
+    size_t n, cap;
+};
+
 struct ib_goldens {
     const struct ib_settings *s;
     struct ib_arena names; /* every string below lives here */
     const char **noted;    /* the goldens outputs map to */
     size_t nnoted, noted_cap;
-    struct ib_diff_item *mismatches;
-    size_t nmismatches, mismatches_cap;
+    /* For the page: */
+    struct items mismatches, missing;
+    const char **orphans;
+    size_t norphans, orphans_cap;
+    int orphans_sought;
 };
 
 struct ib_goldens *ib_goldens_new(const struct ib_settings *s)
@@ -38,7 +46,9 @@ void ib_goldens_free(struct ib_goldens *g)
     if (!g)
         return;
     free(g->noted);
-    free(g->mismatches);
+    free(g->mismatches.v);
+    free(g->missing.v);
+    free(g->orphans);
     ib_arena_free(&g->names);
     free(g);
 }
@@ -55,13 +65,14 @@ void ib_goldens_note(struct ib_goldens *g, const char *golden)
     g->noted[g->nnoted++] = keep(g, golden);
 }
 
-void ib_goldens_mismatch(struct ib_goldens *g, const char *input,
-                         const char *golden, const struct ib_output_outcome *oo,
-                         const char *pictures)
+void ib_goldens_case(struct ib_goldens *g, const char *input,
+                     const char *golden, const struct ib_output_outcome *oo,
+                     const char *pictures)
 {
-    g->mismatches = ib_xgrow(g->mismatches, &g->mismatches_cap,
-                             g->nmismatches + 1, sizeof(*g->mismatches));
-    g->mismatches[g->nmismatches++] = (struct ib_diff_item){
+    struct items *l =
+        oo->golden == IB_GOLDEN_MISMATCH ? &g->mismatches : &g->missing;
+    l->v = ib_xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+    l->v[l->n++] = (struct ib_diff_item){
         .input = keep(g, input),
         .golden = keep(g, golden),
         .output = keep(g, oo->path),
@@ -76,13 +87,19 @@ void ib_goldens_mismatch(struct ib_goldens *g, const char *input,
 
 /* Worst first; ties (sizes that differ, say) by input, for a page that is
  * the same from run to run whatever order the workers finished in. */
+static int by_input(const void *a, const void *b)
+{
+    const struct ib_diff_item *x = a, *y = b;
+    int c = strcmp(x->input, y->input);
+    return c ? c : strcmp(x->output, y->output);
+}
+
 static int worst_first(const void *a, const void *b)
 {
     const struct ib_diff_item *x = a, *y = b;
     if (x->excess != y->excess)
         return x->excess < y->excess ? 1 : -1;
-    int c = strcmp(x->input, y->input);
-    return c ? c : strcmp(x->output, y->output);
+    return by_input(a, b);
 }
 
 static int by_string(const void *a, const void *b)
@@ -96,10 +113,19 @@ static int is_noted(const struct ib_goldens *g, const char *path)
            bsearch(&path, g->noted, g->nnoted, sizeof(*g->noted), by_string);
 }
 
+/* For the page, which lists them in order. */
+static void keep_orphan(struct ib_goldens *g, const char *path)
+{
+    g->orphans = ib_xgrow(g->orphans, &g->orphans_cap, g->norphans + 1,
+                          sizeof(*g->orphans));
+    g->orphans[g->norphans++] = keep(g, path);
+}
+
 size_t ib_goldens_find_orphans(struct ib_goldens *g,
                                void (*on_orphan)(void *ctx, const char *path),
                                void *ctx)
 {
+    g->orphans_sought = 1;
     qsort(g->noted, g->nnoted, sizeof(*g->noted), by_string);
     char *roots[] = {(char *)g->s->golden_dir, NULL};
     FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
@@ -121,6 +147,7 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
             continue;
         if (!g->s->update_golden)
             orphans++;
+        keep_orphan(g, e->fts_path);
         if (on_orphan)
             on_orphan(ctx, e->fts_path);
     }
@@ -128,22 +155,49 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
     return orphans;
 }
 
-int ib_goldens_write_page(struct ib_goldens *g, size_t matches)
+/* Why orphans were not looked for (batch.c's find_orphans), for the
+ * page; NULL when they were. */
+static const char *orphans_unsought(const struct ib_goldens *g)
+{
+    if (g->orphans_sought)
+        return NULL;
+    if (g->s->shard.count > 1)
+        return "--shard";
+    if (g->s->golden_orphans)
+        return "the run did not finish";
+    return "a PATH is not a whole folder; --golden-orphans looks";
+}
+
+static void sort_items(struct items *l,
+                       int (*order)(const void *, const void *))
+{
+    if (l->n)
+        qsort(l->v, l->n, sizeof(*l->v), order);
+}
+
+int ib_goldens_write_page(struct ib_goldens *g, const size_t *verdicts)
 {
     struct ib_buf page;
     ib_buf_init(&page);
     ib_buf_put_str(&page, g->s->diff_dir);
     ib_buf_put_str(&page, "/index.html");
     int rc = ib_make_parent_dirs(ib_buf_cstr(&page));
-    if (g->nmismatches)
-        qsort(g->mismatches, g->nmismatches, sizeof(*g->mismatches),
-              worst_first);
+    sort_items(&g->mismatches, worst_first);
+    sort_items(&g->missing, by_input);
+    if (g->norphans)
+        qsort(g->orphans, g->norphans, sizeof(*g->orphans), by_string);
     struct ib_diff_page p = {
         .dir = g->s->diff_dir,
         .tolerance = &g->s->tolerance,
-        .matches = matches,
-        .mismatches = g->mismatches,
-        .nmismatches = g->nmismatches,
+        .verdicts = verdicts,
+        .update = g->s->update_golden,
+        .mismatches = g->mismatches.v,
+        .nmismatches = g->mismatches.n,
+        .missing = g->missing.v,
+        .nmissing = g->missing.n,
+        .orphans = g->orphans,
+        .norphans = g->norphans,
+        .orphans_unsought = orphans_unsought(g),
     };
     if (rc == 0)
         rc = ib_diff_page_write(&p);

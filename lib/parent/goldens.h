@@ -20,12 +20,12 @@ void ib_goldens_free(struct ib_goldens *g);
 /* A golden an output of this run maps to (not an orphan). */
 void ib_goldens_note(struct ib_goldens *g, const char *golden);
 
-/* --diff-dir: a mismatch, for the page: its input, golden, output (its
- * path, size, figures and how far past its limits) and the base path of
- * its pictures. */
-void ib_goldens_mismatch(struct ib_goldens *g, const char *input,
-                         const char *golden, const struct ib_output_outcome *oo,
-                         const char *pictures);
+/* --diff-dir: a mismatch or a missing golden (oo->golden says which),
+ * for the page: its input, golden, output (its path, size, figures and
+ * how far past its limits) and the base path of its pictures. */
+void ib_goldens_case(struct ib_goldens *g, const char *input,
+                     const char *golden, const struct ib_output_outcome *oo,
+                     const char *pictures);
 
 /* Goldens in the folder that no output of this run maps to: on_orphan is
  * called for each (under --update-golden, after removing it). Returns
@@ -34,8 +34,9 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
                                void (*on_orphan)(void *ctx, const char *path),
                                void *ctx);
 
-/* --diff-dir: writes its index.html, the worst mismatch first; matches
- * is how many outputs matched. 0, or -1 with errno. */
-int ib_goldens_write_page(struct ib_goldens *g, size_t matches);
+/* --diff-dir: writes its index.html: the mismatches worst first, the
+ * missing goldens, the orphans (or why they were not looked for).
+ * verdicts: how many outputs, by enum ib_golden. 0, or -1 with errno. */
+int ib_goldens_write_page(struct ib_goldens *g, const size_t *verdicts);
 
 #endif

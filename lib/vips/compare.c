@@ -314,3 +314,16 @@ int ib_compare_write_pictures(const char *expected, const char *actual,
     g_object_unref(b);
     return rc;
 }
+
+int ib_compare_write_picture(const char *image, const char *png, char *err,
+                             size_t err_len)
+{
+    VipsImage *img = load(image, err, err_len);
+    if (!img)
+        return -1;
+    int rc = save_as_compared(img, png);
+    if (rc)
+        vips_reason(err, err_len, png);
+    g_object_unref(img);
+    return rc;
+}

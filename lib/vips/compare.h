@@ -31,5 +31,9 @@ int ib_compare_write_pictures(const char *expected, const char *actual,
                               const struct ib_comparison *c,
                               const struct ib_pictures *to, char *err,
                               size_t err_len);
+/* One image as it is compared (sRGB, alpha kept), as PNG: the output
+ * whose golden is missing. 0, or -1 with a reason. */
+int ib_compare_write_picture(const char *image, const char *png, char *err,
+                             size_t err_len);
 
 #endif

@@ -80,6 +80,21 @@ static uint32_t thousandths(double excess)
                                         : UINT32_MAX;
 }
 
+/* --diff-dir, a missing golden: <base>.actual.png, the output that would
+ * become the golden, for the page. */
+static void write_actual(const char *output, const char *base)
+{
+    if (ib_make_parent_dirs(base) != 0)
+        return;
+    struct ib_buf png;
+    ib_buf_init(&png);
+    ib_buf_put_str(&png, base);
+    ib_buf_put_str(&png, ".actual.png");
+    char err[256];
+    ib_compare_write_picture(output, ib_buf_cstr(&png), err, sizeof(err));
+    ib_buf_free(&png);
+}
+
 int ib_golden_check(const struct ib_settings *s, const char *output,
                     const char *golden, const char *pictures,
                     struct ib_golden_result *g, char *text, size_t text_len)
@@ -112,6 +127,8 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
                              : IB_GOLDEN_MISMATCH;
         if (g->verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
             write_pictures(s, output, golden, &c, pictures);
+        if (g->verdict == IB_GOLDEN_MISSING && pictures && pictures[0])
+            write_actual(output, pictures);
         return 0;
     }
     if (pass) {

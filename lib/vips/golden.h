@@ -18,9 +18,10 @@ struct ib_golden_result {
 };
 
 /* Compares output, just written, with golden (or, under --update-golden,
- * makes it the golden): the verdict in *g and the figures in text. On a
- * mismatch, with pictures set, writes pictures.diff.png and .sbs.png. 0,
- * or -1 with why in text when the golden cannot be read or written. */
+ * makes it the golden): the verdict in *g and the figures in text. With
+ * pictures set, writes pictures.*.png for a mismatch (compare.h) and
+ * pictures.actual.png for a missing golden. 0, or -1 with why in text
+ * when the golden cannot be read or written. */
 int ib_golden_check(const struct ib_settings *s, const char *output,
                     const char *golden, const char *pictures,
                     struct ib_golden_result *g, char *text, size_t text_len);

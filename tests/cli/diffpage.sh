@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-# --diff-dir: the pictures of each mismatch, and the page that shows them,
-# looked at in headless Chromium at a desktop and at a phone's width: no
-# horizontal scrolling, every picture loaded and fitted, every case on it,
-# worst first.
+# --diff-dir: the pictures of each mismatch, and the page that shows every
+# reason the run failed, looked at in headless Chromium at a desktop's and
+# at a phone's width: no horizontal scrolling, every picture loaded and
+# fitted, every case on it, the worst mismatch first.
 . "$(dirname "$0")/lib.sh"
 samples_copy
 g=$T/golden
@@ -24,9 +24,11 @@ vips flip "$g/resized_$p" "$T/flip.v" horizontal && vips jpegsave "$T/flip.v" "$
 vips copy "$g/resized_tiny.png" "$T/flat.v"
 vips draw_rect "$T/flat.v" "0 0 0" 50 50 1 1 && vips pngsave "$T/flat.v" "$g/resized_tiny.png"
 vips linear "$g/resized_alpha.png" "$T/tint.v" "1 1 1 1" "12 -9 12 0" --uchar && vips pngsave "$T/tint.v" "$g/resized_alpha.png"
+# And grey.jpg has no golden; a golden has no input.
+mv "$g/resized_grey.jpg" "$g/stray.jpg"
 run ib -s 480x480 -o "$T/out" --golden "$g" --diff-dir "$T/diff" "$T/in"
 expect_rc 1
-expect_stderr_has "golden: 2 match, 4 mismatch, 0 missing, 0 orphan"
+expect_stderr_has "golden: 1 match, 4 mismatch, 1 missing, 1 orphan"
 expect_stderr_has "imgbatch: '$T/in/alpha.png': golden mismatch (psnr): "
 
 # The pictures: each image as compared, and where they differ, a heat map
@@ -47,20 +49,35 @@ read -r r gr b <<< "$(pixel 50 50)"
 read -r r gr b <<< "$(pixel 10 10)"
 [ "$r" = "$gr" ] && [ "$gr" = "$b" ] || fail "an unchanged pixel is $r $gr $b, not grey"
 [ "$(pixel 98 50)" = "0 102 255" ] || fail "no blue ring around the largest difference: $(pixel 98 50)"
-# Sizes that differ have no difference to picture.
+# Sizes that differ have no difference to picture; a missing golden has
+# the output that would become it.
 expect_file "$T/diff/resized_long.jpg.expected.png"
 expect_no_file "$T/diff/resized_long.jpg.diff.png"
+expect_dims "$T/diff/resized_grey.jpg.actual.png" 480 360
+expect_no_file "$T/diff/resized_grey.jpg.expected.png"
 
-# The page: every mismatch, worst first (by the figure furthest past its
-# limit: another size; the flip, its PSNR some 20 dB short; 200 levels
-# against 48; a PSNR 0.2 dB short), not in the workers' order nor by name.
+# The page: every reason the run failed. The mismatches worst first (by
+# the figure furthest past its limit: another size; the flip, its PSNR
+# some 20 dB short; 200 levels against 48; a PSNR 0.2 dB short), not in
+# the workers' order nor by name; then the missing golden, then the
+# orphan.
 page=$T/diff/index.html
 expect_file "$page"
 grep -o '<h3>[^<]*</h3>' "$page" | sed 's/<[^>]*>//g' > "$T/order.txt"
-printf '%s\n' "$T/in/long.jpg" "$T/in/$p" "$T/in/tiny.png" "$T/in/alpha.png" > "$T/want.txt"
+printf '%s\n' "$T/in/long.jpg" "$T/in/$p" "$T/in/tiny.png" "$T/in/alpha.png" \
+    "$T/in/grey.jpg" "$g/stray.jpg" > "$T/want.txt"
 cmp -s "$T/want.txt" "$T/order.txt" || fail "the page's order: $(cat "$T/order.txt")"
-grep -qF '<title>imgbatch golden check: 4 mismatches</title>' "$page" || fail "page lacks the count"
+grep -qF '<title>imgbatch golden check: 4 mismatches, 1 missing golden, 1 orphan</title>' "$page" ||
+    fail "page lacks the counts: $(grep -o '<title>.*</title>' "$page")"
+grep -qF 'golden: 1 match, 4 mismatch, 1 missing, 1 orphan.' "$page" || fail "page lacks the summary"
 grep -qF '<span class="limit">mismatch (psnr)</span>' "$page" || fail "page lacks the limit alpha.png failed"
+grep -qF '<span class="limit">no golden</span>' "$page" || fail "page lacks the missing golden"
+grep -qF '<span class="limit">orphan</span>' "$page" || fail "page lacks the orphan"
+# A run over one file looks for no orphans, and its page says so.
+run ib_again -s 480x480 -o "$T/out" --golden "$g" --diff-dir "$T/diff1" "$T/in/tiny.png"
+expect_rc 1
+grep -qF 'golden: 0 match, 1 mismatch, 0 missing, 0 orphan (orphans not looked for: a PATH is not a whole folder; --golden-orphans looks)' \
+    "$T/diff1/index.html" || fail "the page does not say why no orphans: $(grep -o 'golden: [^<]*' "$T/diff1/index.html")"
 
 # In a browser, through a page that holds the diff page in a frame of a
 # given size (headless Chromium's window is never narrower than 500
@@ -118,7 +135,7 @@ for size in "1400 1000 300 466" "390 844 300 390"; do
     jq -r '.cases[]' "$T/found.json" | cmp -s - "$T/want.txt" ||
         fail "at ${w}x$h the cases are: $(jq -c .cases "$T/found.json")"
     jq -e '[.labels[] | select(. == "expected (golden)" or . == "actual (this run)" or . == "difference")]
-        | length == 12' "$T/found.json" > /dev/null || fail "at ${w}x$h the labels are: $(jq -c .labels "$T/found.json")"
+        | length == 13' "$T/found.json" > /dev/null || fail "at ${w}x$h the labels are: $(jq -c .labels "$T/found.json")"
     jq -e --argjson least "$least" --argjson most "$most" --arg src "resized_$p.actual.png" \
         '.shown[$src] | . >= $least and . <= $most' "$T/found.json" > /dev/null ||
         fail "at ${w}x$h the photo is shown $(jq --arg src "resized_$p.actual.png" '.shown[$src]' "$T/found.json") wide"
