@@ -7,6 +7,7 @@
 #include <fts.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diffpage.h"
@@ -31,10 +32,73 @@ struct ib_goldens {
     int orphans_sought;
 };
 
+/* The names of the pictures a run writes into --diff-dir end so. */
+static int is_picture(const char *name)
+{
+    static const char *const suffixes[] = {".expected.png", ".actual.png",
+                                           ".diff.png", ".sbs.png"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A folder by its identity, to know it again whatever the path. */
+struct folder {
+    int known;
+    dev_t dev;
+    ino_t ino;
+};
+
+static struct folder folder_of(const char *path)
+{
+    struct stat st;
+    struct folder f = {0, 0, 0};
+    if (path && stat(path, &st) == 0)
+        f = (struct folder){1, st.st_dev, st.st_ino};
+    return f;
+}
+
+static int is_folder(const struct stat *st, const struct folder *f)
+{
+    return f->known && st->st_dev == f->dev && st->st_ino == f->ino;
+}
+
+/* --diff-dir: an earlier run's pictures go before this run writes any, so
+ * that the folder (often kept as a CI artefact) shows this run's cases
+ * only, whatever the earlier one failed on. Only files named as pictures
+ * go, and none below the golden or the output folder should either lie
+ * inside it. Not under -n (nothing changes), nor under --shard, where the
+ * other shards may be writing theirs. */
+static void clear_pictures(const struct ib_settings *s)
+{
+    if (!s->diff_dir || s->dry_run || s->shard.count > 1)
+        return;
+    struct folder golden = folder_of(s->golden_dir);
+    struct folder out = folder_of(s->outdir);
+    char *roots[] = {(char *)s->diff_dir, NULL};
+    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+    if (!fts)
+        return;
+    FTSENT *e;
+    while ((e = fts_read(fts))) {
+        if (e->fts_info == FTS_D &&
+            (is_folder(e->fts_statp, &golden) || is_folder(e->fts_statp, &out)))
+            fts_set(fts, e, FTS_SKIP);
+        else if (e->fts_info == FTS_F && is_picture(e->fts_name))
+            unlink(e->fts_path);
+    }
+    fts_close(fts);
+}
+
 struct ib_goldens *ib_goldens_new(const struct ib_settings *s)
 {
     if (!s->golden_dir)
         return NULL;
+    clear_pictures(s);
     struct ib_goldens *g = ib_xcalloc(1, sizeof(*g));
     g->s = s;
     ib_arena_init(&g->names);

@@ -13,7 +13,8 @@
 
 struct ib_goldens;
 
-/* NULL without --golden. s must outlive it. */
+/* NULL without --golden. s must outlive it. With --diff-dir, removes the
+ * pictures an earlier run left there: call it before any are written. */
 struct ib_goldens *ib_goldens_new(const struct ib_settings *s);
 void ib_goldens_free(struct ib_goldens *g);
 

@@ -73,9 +73,22 @@ grep -qF 'golden: 1 match, 4 mismatch, 1 missing, 1 orphan.' "$page" || fail "pa
 grep -qF '<span class="limit">mismatch (psnr)</span>' "$page" || fail "page lacks the limit alpha.png failed"
 grep -qF '<span class="limit">no golden</span>' "$page" || fail "page lacks the missing golden"
 grep -qF '<span class="limit">orphan</span>' "$page" || fail "page lacks the orphan"
-# A run over one file looks for no orphans, and its page says so.
-run ib_again -s 480x480 -o "$T/out" --golden "$g" --diff-dir "$T/diff1" "$T/in/tiny.png"
+# A run over one file, into a folder that holds an earlier run's pictures
+# (this one's), a file of the user's, and the run's own output folder with
+# a file named like a picture. Only the earlier pictures go; the page and
+# the folder show this run's one case. It looks for no orphans, and its
+# page says so.
+cp -r "$T/diff" "$T/diff1"
+echo "notes" > "$T/diff1/notes.txt"
+mkdir -p "$T/diff1/out"
+cp "$T/diff/resized_tiny.png.sbs.png" "$T/diff1/out/keep.sbs.png"
+run ib_again -s 480x480 -o "$T/diff1/out" --golden "$g" --diff-dir "$T/diff1" "$T/in/tiny.png"
 expect_rc 1
+(cd "$T/diff1" && find . -type f | sort) > "$T/left.txt"
+printf '%s\n' ./index.html ./notes.txt ./out/keep.sbs.png ./out/resized_tiny.png \
+    ./resized_tiny.png.actual.png ./resized_tiny.png.diff.png \
+    ./resized_tiny.png.expected.png ./resized_tiny.png.sbs.png > "$T/want-left.txt"
+cmp -s "$T/want-left.txt" "$T/left.txt" || fail "the diff folder holds: $(cat "$T/left.txt")"
 grep -qF 'golden: 0 match, 1 mismatch, 0 missing, 0 orphan (orphans not looked for: a PATH is not a whole folder; --golden-orphans looks)' \
     "$T/diff1/index.html" || fail "the page does not say why no orphans: $(grep -o 'golden: [^<]*' "$T/diff1/index.html")"
 
