@@ -434,9 +434,9 @@ static const struct opt options[] = {
      .parse = opt_string,
      .offset = CLI(settings.golden_dir),
      .complete = OPT_COMPLETE_DIR,
-     .help = "compare each output with DIR/<its path below -o> by decoded "
-             "pixels; exit 1 on a mismatch, a missing golden or an orphan "
-             "in DIR"},
+     .help = "compare each output with DIR/<its path below -o> (-o is "
+             "needed) by decoded pixels; exit 1 on a mismatch, a missing "
+             "golden or an orphan in DIR"},
     {.name = "update-golden",
      .group = GOLDEN,
      .offset = CLI(settings.update_golden),
@@ -452,7 +452,8 @@ static const struct opt options[] = {
      .parse = opt_string,
      .offset = CLI(settings.diff_dir),
      .complete = OPT_COMPLETE_DIR,
-     .help = "for each mismatch, pictures and DIR/index.html"},
+     .help = "pictures of each mismatch and DIR/index.html, a page of "
+             "every mismatch, missing golden and orphan"},
     TOLERANCE_OPTS(CLI(settings.tolerance), GOLDEN),
     /* Reporting */
     {.name = "report",
