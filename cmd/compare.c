@@ -55,7 +55,7 @@ static int report(const struct ib_vips_api *vips, const char *expected,
         printf("match: %s\n", text);
         return EXIT_ALL_DONE;
     }
-    printf("mismatch (%s): %s\n", c.failed_on, text);
+    printf("mismatch (%s): %s\n", ib_limit_name(c.failed), text);
     return EXIT_SOME_FAILED;
 }
 

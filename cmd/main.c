@@ -89,15 +89,16 @@ static const char *golden_word(int g)
     return words[g];
 }
 
-/* --golden: a mismatch or a missing golden is a line, like a failure. */
+/* --golden: a mismatch or a missing golden is a line, like a failure. A
+ * mismatch names the limit it failed in the words of imgbatch compare. */
 static void say_golden(struct run *r, const struct ib_entry *e, int i,
                        const struct ib_output_outcome *oo)
 {
     char text[IB_ERROR_MAX + 160], variant[96];
     const char *v = variant_of(r, i, variant, sizeof(variant));
     if (oo->golden == IB_GOLDEN_MISMATCH)
-        snprintf(text, sizeof(text), "%sdoes not match its golden: %s", v,
-                 oo->error);
+        snprintf(text, sizeof(text), "%sgolden mismatch (%s): %s", v,
+                 ib_limit_name(oo->golden_limit), oo->error);
     else if (oo->golden == IB_GOLDEN_MISSING)
         snprintf(text, sizeof(text), "%sno golden for its output", v);
     else if (r->cli->verbose || oo->golden == IB_GOLDEN_CREATED ||

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "imgbatch/memlimit.h"
@@ -446,20 +447,26 @@ static const struct opt options[] = {
      .parse = opt_string,
      .offset = CLI(settings.golden_dir),
      .complete = OPT_COMPLETE_DIR,
-     .help = "compare each output with DIR/<its path below -o> by decoded "
-             "pixels; exit 1 on a mismatch, a missing golden or an orphan "
-             "in DIR"},
+     .help = "compare each output with DIR/<its path below -o> (-o is "
+             "needed) by decoded pixels; exit 1 on a mismatch, a missing "
+             "golden or an orphan in DIR"},
     {.name = "update-golden",
      .group = GOLDEN,
      .offset = CLI(settings.update_golden),
      .help = "write or refresh the goldens in DIR instead"},
+    {.name = "golden-orphans",
+     .group = GOLDEN,
+     .offset = CLI(golden_orphans),
+     .help = "report goldens no output maps to (remove them with "
+             "--update-golden) even when a PATH is not a whole folder"},
     {.name = "diff-dir",
      .arg = "DIR",
      .group = GOLDEN,
      .parse = opt_string,
      .offset = CLI(settings.diff_dir),
      .complete = OPT_COMPLETE_DIR,
-     .help = "for each mismatch, pictures and DIR/index.html"},
+     .help = "pictures of each mismatch and DIR/index.html, a page of "
+             "every mismatch, missing golden and orphan"},
     TOLERANCE_OPTS(CLI(settings.tolerance), GOLDEN),
     /* Reporting */
     {.name = "report",
@@ -574,6 +581,19 @@ static int check_combination(const struct cli *c)
         return opt_usage_error(t, NULL, "--diff-dir needs --golden DIR");
     if (s->update_golden && !s->golden_dir)
         return opt_usage_error(t, NULL, "--update-golden needs --golden DIR");
+    /* Without -o a golden run's outputs would land among the fixtures and
+     * stay there, in a tree a test suite keeps under version control. */
+    if (s->golden_dir && !s->outdir)
+        return opt_usage_error(
+            t, NULL,
+            "--golden needs -o DIR (the outputs would land among "
+            "the inputs)");
+    if (c->golden_orphans && !s->golden_dir)
+        return opt_usage_error(t, NULL, "--golden-orphans needs --golden DIR");
+    if (c->golden_orphans && s->shard.count > 1)
+        return opt_usage_error(t, NULL,
+                               "--golden-orphans cannot be used with --shard "
+                               "(each shard would find the others' goldens)");
     if (s->prune && !s->update)
         return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");
@@ -672,6 +692,25 @@ static int parse_all(int argc, char **argv, struct cli *c, struct recipe *r,
     return rc;
 }
 
+/* A golden is an orphan only if this run would have made it: when the
+ * PATHs are whole folders, which the golden folder mirrors. A run over
+ * some files of a folder (a test re-run, a bisection) makes only theirs,
+ * and would find every other golden orphaned (or, with --update-golden,
+ * remove it). --shard never looks: its part of the folder is a hash. */
+static int orphans_wanted(const struct cli *c)
+{
+    if (c->golden_orphans)
+        return 1;
+    if (c->files_from || c->settings.shard.count > 1)
+        return 0;
+    for (int i = 0; i < c->npaths; i++) {
+        struct stat st;
+        if (stat(c->paths[i], &st) != 0 || !S_ISDIR(st.st_mode))
+            return 0;
+    }
+    return 1;
+}
+
 enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
 {
     memset(c, 0, sizeof(*c));
@@ -688,6 +727,7 @@ enum cli_parse_result cli_parse(int argc, char **argv, struct cli *c)
         c->npaths = argc - first;
         if (renditions_build(c, &recipe) || check_combination(c))
             rc = -1;
+        c->settings.golden_orphans = orphans_wanted(c);
     }
     recipe_free(&recipe);
     return rc < 0 ? CLI_USAGE_ERROR : rc > 0 ? CLI_EXIT_OK : CLI_RUN;

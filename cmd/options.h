@@ -42,6 +42,7 @@ struct cli {
     int nul_separated;      /* -0: the list is NUL-separated */
     const char *lock_path;  /* NULL: no lock */
     double lock_wait;       /* --lock-wait seconds; -1: not given */
+    int golden_orphans;     /* --golden-orphans */
     char **paths;
     int npaths;
     /* What the renditions and their names point into, freed by

@@ -93,10 +93,14 @@ static void count(struct ib_batch *b, const struct ib_entry *e, int status)
         b->counts.failed++;
 }
 
+static void note_goldens(struct ib_batch *b, const struct ib_entry *e,
+                         const struct ib_outcome *o);
+
 static void report(struct ib_batch *b, const struct ib_entry *e,
                    const struct ib_outcome *o)
 {
     count(b, e, o->status);
+    note_goldens(b, e, o);
     b->hooks->on_file(b->hooks->ctx, e, o);
 }
 
@@ -451,26 +455,50 @@ static const char *root_of(struct ib_batch *b, const struct ib_entry *e)
     return ib_buf_cstr(&b->base);
 }
 
-/* --golden: the golden this output maps to is one of this run's; its
- * mismatch goes on the diff page. */
+/* --golden: how this output compared; a mismatch or a missing golden
+ * goes on the diff page. */
 static void note_golden(struct ib_batch *b, const struct ib_entry *e,
                         const struct ib_output_outcome *oo)
 {
     b->counts.golden[oo->golden]++;
-    if (!b->goldens)
+    if (!b->goldens || !b->s->diff_dir ||
+        (oo->golden != IB_GOLDEN_MISMATCH && oo->golden != IB_GOLDEN_MISSING))
         return;
     const char *root = root_of(b, e);
     struct ib_buf golden, pictures;
     ib_buf_init(&golden);
     ib_buf_init(&pictures);
     rebase(&golden, oo->path, root, b->s->golden_dir);
-    ib_goldens_note(b->goldens, ib_buf_cstr(&golden));
-    if (b->s->diff_dir && oo->golden == IB_GOLDEN_MISMATCH)
-        ib_goldens_mismatch(b->goldens, e->path, ib_buf_cstr(&golden),
-                            oo->error,
-                            rebase(&pictures, oo->path, root, b->s->diff_dir));
+    ib_goldens_case(b->goldens, e->path, ib_buf_cstr(&golden), oo,
+                    rebase(&pictures, oo->path, root, b->s->diff_dir));
     ib_buf_free(&golden);
     ib_buf_free(&pictures);
+}
+
+/* --golden: the goldens an entry's outputs map to, whatever became of
+ * them. A golden is an orphan only if no input of the run would make it:
+ * not when its input failed this time, or was up to date under -u (and
+ * --update-golden must not remove it then). A name known only once made
+ * is known only for an output made. */
+static void note_goldens(struct ib_batch *b, const struct ib_entry *e,
+                         const struct ib_outcome *o)
+{
+    if (!b->goldens)
+        return;
+    struct ib_buf golden;
+    ib_buf_init(&golden);
+    for (int r = 0; r < b->s->nrenditions; r++) {
+        const struct ib_rendition *rd = &b->s->renditions[r];
+        const char *path = NULL;
+        if (!rd->name || !ib_name_is_late(rd->name))
+            path = output_of(b, e, r);
+        else if (r < o->noutputs && o->outputs[r].status == IB_STATUS_OK)
+            path = o->outputs[r].path;
+        if (path && path[0]) /* "": a name that cannot be made */
+            ib_goldens_note(b->goldens, rebase(&golden, path, root_of(b, e),
+                                               b->s->golden_dir));
+    }
+    ib_buf_free(&golden);
 }
 
 static void note_outputs(struct ib_batch *b, const struct ib_entry *e,
@@ -764,11 +792,12 @@ static void prune(struct ib_batch *b)
                                            b->hooks->on_pruned, b->hooks->ctx);
 }
 
-/* Goldens that no input of this run maps to. Not under --shard: the other
- * shards' goldens would all look orphaned. */
+/* Goldens that no input of this run maps to, when the run covers the
+ * golden folder (settings.h). Never under --shard: the other shards'
+ * goldens would all look orphaned. */
 static void find_orphans(struct ib_batch *b)
 {
-    if (b->s->shard.count > 1)
+    if (!b->s->golden_orphans || b->s->shard.count > 1)
         return;
     b->counts.orphans =
         ib_goldens_find_orphans(b->goldens, b->hooks->on_orphan, b->hooks->ctx);
@@ -780,7 +809,8 @@ static void finish_goldens(struct ib_batch *b, struct ib_batch_result *result)
         return;
     if (result->end == IB_BATCH_DONE)
         find_orphans(b);
-    if (b->s->diff_dir && ib_goldens_write_page(b->goldens) != 0)
+    if (b->s->diff_dir &&
+        ib_goldens_write_page(b->goldens, b->counts.golden) != 0)
         result->diff_page_errno = errno ? errno : EIO;
 }
 

@@ -8,22 +8,25 @@
 
 #include <stddef.h>
 
+#include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
 
 struct ib_goldens;
 
-/* NULL without --golden. s must outlive it. */
+/* NULL without --golden. s must outlive it. With --diff-dir, removes the
+ * pictures an earlier run left there: call it before any are written. */
 struct ib_goldens *ib_goldens_new(const struct ib_settings *s);
 void ib_goldens_free(struct ib_goldens *g);
 
 /* A golden an output of this run maps to (not an orphan). */
 void ib_goldens_note(struct ib_goldens *g, const char *golden);
 
-/* --diff-dir: a mismatch, for the page: its input, golden, figures and the
- * base path of its pictures. */
-void ib_goldens_mismatch(struct ib_goldens *g, const char *input,
-                         const char *golden, const char *figures,
-                         const char *pictures);
+/* --diff-dir: a mismatch or a missing golden (oo->golden says which),
+ * for the page: its input, golden, output (its path, size, figures and
+ * how far past its limits) and the base path of its pictures. */
+void ib_goldens_case(struct ib_goldens *g, const char *input,
+                     const char *golden, const struct ib_output_outcome *oo,
+                     const char *pictures);
 
 /* Goldens in the folder that no output of this run maps to: on_orphan is
  * called for each (under --update-golden, after removing it). Returns
@@ -32,7 +35,9 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
                                void (*on_orphan)(void *ctx, const char *path),
                                void *ctx);
 
-/* --diff-dir: writes its index.html. 0, or -1 with errno. */
-int ib_goldens_write_page(struct ib_goldens *g);
+/* --diff-dir: writes its index.html: the mismatches worst first, the
+ * missing goldens, the orphans (or why they were not looked for).
+ * verdicts: how many outputs, by enum ib_golden. 0, or -1 with errno. */
+int ib_goldens_write_page(struct ib_goldens *g, const size_t *verdicts);
 
 #endif

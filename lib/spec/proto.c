@@ -136,6 +136,8 @@ static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
     put_str(out, o->error ? o->error : "");
     if (o->golden != IB_GOLDEN_NONE)
         put_figures(out, &o->figures);
+    put_u8(out, (unsigned)o->golden_limit);
+    put_u32(out, o->golden_excess);
 }
 
 void ib_proto_put_result(struct ib_buf *out, uint64_t id,
@@ -344,6 +346,8 @@ static void decode_output(struct reader *r, struct ib_output_outcome *o)
     o->error = get_str(r);
     if (o->golden != IB_GOLDEN_NONE && !r->bad)
         decode_figures(r, &o->figures);
+    o->golden_limit = get_enum(r, IB_LIMIT_FRACTION);
+    o->golden_excess = get_u32(r);
 }
 
 static void decode_result(struct reader *r, struct ib_msg *m)

@@ -148,16 +148,6 @@ out:
     return rc;
 }
 
-static void judge(const struct ib_tolerance *t, struct ib_comparison *c)
-{
-    c->failed_on = !c->same_size                   ? "size"
-                   : c->max_diff > t->max_diff     ? "max-diff"
-                   : c->psnr < t->min_psnr         ? "psnr"
-                   : c->fraction > t->max_fraction ? "fraction"
-                                                   : NULL;
-    c->pass = c->failed_on == NULL;
-}
-
 int ib_compare_files(const char *expected, const char *actual,
                      const struct ib_tolerance *t, struct ib_comparison *c,
                      char *err, size_t err_len)
@@ -184,7 +174,7 @@ int ib_compare_files(const char *expected, const char *actual,
     g_object_unref(a);
     g_object_unref(b);
     if (rc == 0)
-        judge(t, c);
+        ib_comparison_judge(t, c);
     return rc;
 }
 
@@ -200,24 +190,85 @@ static int save_png(VipsImage *img, const char *path)
     return rc;
 }
 
-/* Changed pixels (any channel off by more than fuzz) in red over a faded
- * copy of the expected image: where to look, at a glance. */
-static VipsImage *diff_picture(VipsImage *a, VipsImage *b, int fuzz)
+/* One image as it was compared (sRGB, its alpha kept), for the page. */
+static int save_as_compared(VipsImage *premultiplied, const char *path)
 {
-    VipsImage *t[8] = {NULL};
+    VipsImage *ctx = vips_image_new();
+    VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(ctx), 2);
+    int rc = vips_unpremultiply(premultiplied, &t[0], NULL) ||
+             vips_cast_uchar(t[0], &t[1], NULL) || save_png(t[1], path);
+    g_object_unref(ctx);
+    return rc;
+}
+
+/* The heat map's colour for each difference (a pixel's largest channel
+ * difference): pale yellow up to --fuzz, then orange, red and at 255 a
+ * dark magenta, so that the eye finds the worst first. */
+static VipsImage *heat_lut(int fuzz)
+{
+    static const unsigned char pale[3] = {255, 236, 150};
+    static const double ramp[3][3] = {
+        {255, 160, 0}, {230, 0, 0}, {120, 0, 120}};
+    unsigned char lut[256][3];
+    for (int d = 0; d < 256; d++) {
+        double t = d <= fuzz ? 0 : (d - fuzz) / (double)(255 - fuzz);
+        int k = t < 0.5 ? 0 : 1;
+        double f = t < 0.5 ? t * 2 : t * 2 - 1;
+        for (int c = 0; c < 3; c++)
+            lut[d][c] =
+                d <= fuzz
+                    ? pale[c]
+                    : (unsigned char)(ramp[k][c] +
+                                      f * (ramp[k + 1][c] - ramp[k][c]) + 0.5);
+    }
+    return vips_image_new_from_memory_copy(lut, sizeof(lut), 256, 1, 3,
+                                           VIPS_FORMAT_UCHAR);
+}
+
+/* The largest difference of any channel, per pixel, as uchar. */
+static int largest_difference(VipsImage *a, VipsImage *b, VipsImage *ctx,
+                              VipsImage **out)
+{
+    VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(ctx), 7);
+    if (vips_subtract(a, b, &t[0], NULL) || vips_abs(t[0], &t[1], NULL))
+        return -1;
+    for (int i = 0; i < 4; i++)
+        if (vips_extract_band(t[1], &t[2 + i], i, NULL))
+            return -1;
+    return vips_bandrank(&t[2], &t[6], 4, "index", 3, NULL) ||
+           vips_cast_uchar(t[6], out, NULL);
+}
+
+/* A ring around the largest difference, in a blue the heat map never
+ * uses: where to look first, even when the picture is scaled down. */
+static void ring(VipsImage *img, int x, int y)
+{
+    double blue[3] = {0, 102, 255};
+    int side = VIPS_MIN(img->Xsize, img->Ysize);
+    int radius = VIPS_MAX(4, side / 10), thick = VIPS_MAX(1, side / 100);
+    for (int r = radius; r < radius + thick; r++)
+        vips_draw_circle(img, blue, 3, x, y, r, NULL);
+}
+
+/* Differences as a heat map (heat_lut) over a faded copy of the expected
+ * image where nothing differs, the largest ringed. In memory, drawn on. */
+static VipsImage *diff_picture(VipsImage *a, VipsImage *b, int fuzz,
+                               const struct ib_comparison *c)
+{
+    VipsImage *ctx = vips_image_new();
+    VipsImage **t = (VipsImage **)vips_object_local_array(VIPS_OBJECT(ctx), 7);
     VipsImage *out = NULL;
-    double zero[3] = {0, 0, 0}, red[3] = {255, 0, 0};
-    if (!vips_subtract(a, b, &t[0], NULL) && !vips_abs(t[0], &t[1], NULL) &&
-        !vips_relational_const1(t[1], &t[2], VIPS_OPERATION_RELATIONAL_MORE,
-                                fuzz, NULL) &&
-        !vips_bandbool(t[2], &t[3], VIPS_OPERATION_BOOLEAN_OR, NULL) &&
-        !vips_extract_band(a, &t[4], 0, "n", 3, NULL) &&
-        !vips_linear1(t[4], &t[5], 0.3, 178, "uchar", TRUE, NULL) &&
-        !vips_linear(t[4], &t[6], zero, red, 3, "uchar", TRUE, NULL))
-        vips_ifthenelse(t[3], t[6], t[5], &out, NULL);
-    for (int i = 0; i < 8; i++)
-        if (t[i])
-            g_object_unref(t[i]);
+    if (!largest_difference(a, b, ctx, &t[0]) && (t[1] = heat_lut(fuzz)) &&
+        !vips_maplut(t[0], &t[2], t[1], NULL) &&
+        !vips_extract_band(a, &t[3], 0, "n", 3, NULL) &&
+        !vips_linear1(t[3], &t[4], 0.3, 178, "uchar", TRUE, NULL) &&
+        !vips_relational_const1(t[0], &t[5], VIPS_OPERATION_RELATIONAL_MORE, 0,
+                                NULL) &&
+        !vips_ifthenelse(t[5], t[2], t[4], &t[6], NULL))
+        out = vips_image_copy_memory(t[6]);
+    g_object_unref(ctx);
+    if (out)
+        ring(out, c->max_x, c->max_y);
     return out;
 }
 
@@ -243,10 +294,28 @@ static VipsImage *side_by_side(VipsImage *a, VipsImage *b, VipsImage *diff)
     return out;
 }
 
+static int write_all(VipsImage *a, VipsImage *b, const struct ib_tolerance *t,
+                     const struct ib_comparison *c,
+                     const struct ib_pictures *to)
+{
+    if (save_as_compared(a, to->expected) || save_as_compared(b, to->actual))
+        return -1;
+    VipsImage *diff = c->same_size ? diff_picture(a, b, t->fuzz, c) : NULL;
+    VipsImage *sbs = side_by_side(a, b, diff);
+    int rc = (c->same_size && (!diff || save_png(diff, to->diff))) || !sbs ||
+                     save_png(sbs, to->sbs)
+                 ? -1
+                 : 0;
+    VIPS_UNREF(diff);
+    VIPS_UNREF(sbs);
+    return rc;
+}
+
 int ib_compare_write_pictures(const char *expected, const char *actual,
                               const struct ib_tolerance *t,
-                              const char *diff_path, const char *sbs_path,
-                              char *err, size_t err_len)
+                              const struct ib_comparison *c,
+                              const struct ib_pictures *to, char *err,
+                              size_t err_len)
 {
     VipsImage *a = load(expected, err, err_len);
     VipsImage *b = a ? load(actual, err, err_len) : NULL;
@@ -254,18 +323,23 @@ int ib_compare_write_pictures(const char *expected, const char *actual,
         VIPS_UNREF(a);
         return -1;
     }
-    int same = a->Xsize == b->Xsize && a->Ysize == b->Ysize;
-    VipsImage *diff = same ? diff_picture(a, b, t->fuzz) : NULL;
-    VipsImage *sbs = side_by_side(a, b, diff);
-    int rc = (same && (!diff || save_png(diff, diff_path))) || !sbs ||
-                     save_png(sbs, sbs_path)
-                 ? -1
-                 : 0;
+    int rc = write_all(a, b, t, c, to);
     if (rc)
-        vips_reason(err, err_len, diff_path);
-    VIPS_UNREF(diff);
-    VIPS_UNREF(sbs);
+        vips_reason(err, err_len, to->sbs);
     g_object_unref(a);
     g_object_unref(b);
+    return rc;
+}
+
+int ib_compare_write_picture(const char *image, const char *png, char *err,
+                             size_t err_len)
+{
+    VipsImage *img = load(image, err, err_len);
+    if (!img)
+        return -1;
+    int rc = save_as_compared(img, png);
+    if (rc)
+        vips_reason(err, err_len, png);
+    g_object_unref(img);
     return rc;
 }

@@ -15,12 +15,25 @@ int ib_compare_files(const char *expected, const char *actual,
                      const struct ib_tolerance *t, struct ib_comparison *c,
                      char *err, size_t err_len);
 
-/* For a mismatch: writes diff_path (changed pixels in red over a faded
- * expected image; only when the sizes match) and sbs_path (expected,
- * actual and diff side by side), both PNG. 0, or -1 with a reason. */
+/* Where the pictures of a mismatch go, all PNG. */
+struct ib_pictures {
+    const char *expected; /* each image as compared: sRGB, alpha kept */
+    const char *actual;
+    const char *diff; /* a heat map of the differences, the largest ringed
+                         (only when the sizes match) */
+    const char *sbs;  /* expected, actual and diff side by side */
+};
+
+/* For a mismatch (c, as ib_compare_files found it): writes the pictures.
+ * 0, or -1 with a reason. */
 int ib_compare_write_pictures(const char *expected, const char *actual,
                               const struct ib_tolerance *t,
-                              const char *diff_path, const char *sbs_path,
-                              char *err, size_t err_len);
+                              const struct ib_comparison *c,
+                              const struct ib_pictures *to, char *err,
+                              size_t err_len);
+/* One image as it is compared (sRGB, alpha kept), as PNG: the output
+ * whose golden is missing. 0, or -1 with a reason. */
+int ib_compare_write_picture(const char *image, const char *png, char *err,
+                             size_t err_len);
 
 #endif

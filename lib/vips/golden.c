@@ -48,25 +48,51 @@ static int install_golden(const char *output, const char *golden)
     return rc;
 }
 
-/* --diff-dir: <base>.diff.png and <base>.sbs.png. A picture that cannot
- * be written costs the picture only (the page shows what exists). */
+/* --diff-dir: <base>.expected.png, .actual.png, .diff.png and .sbs.png
+ * (compare.h). A picture that cannot be written costs the picture only
+ * (the page shows what exists). */
 static void write_pictures(const struct ib_settings *s, const char *output,
-                           const char *golden, const char *pictures)
+                           const char *golden, const struct ib_comparison *c,
+                           const char *base)
 {
-    if (ib_make_parent_dirs(pictures) != 0)
+    if (ib_make_parent_dirs(base) != 0)
         return;
-    struct ib_buf diff, sbs;
-    ib_buf_init(&diff);
-    ib_buf_init(&sbs);
-    ib_buf_put_str(&diff, pictures);
-    ib_buf_put_str(&diff, ".diff.png");
-    ib_buf_put_str(&sbs, pictures);
-    ib_buf_put_str(&sbs, ".sbs.png");
+    static const char *const suffixes[4] = {".expected.png", ".actual.png",
+                                            ".diff.png", ".sbs.png"};
+    struct ib_buf paths[4];
+    for (int i = 0; i < 4; i++) {
+        ib_buf_init(&paths[i]);
+        ib_buf_put_str(&paths[i], base);
+        ib_buf_put_str(&paths[i], suffixes[i]);
+    }
+    struct ib_pictures to = {ib_buf_cstr(&paths[0]), ib_buf_cstr(&paths[1]),
+                             ib_buf_cstr(&paths[2]), ib_buf_cstr(&paths[3])};
     char err[256];
-    ib_compare_write_pictures(golden, output, &s->tolerance, ib_buf_cstr(&diff),
-                              ib_buf_cstr(&sbs), err, sizeof(err));
-    ib_buf_free(&diff);
-    ib_buf_free(&sbs);
+    ib_compare_write_pictures(golden, output, &s->tolerance, c, &to, err,
+                              sizeof(err));
+    for (int i = 0; i < 4; i++)
+        ib_buf_free(&paths[i]);
+}
+
+static uint32_t thousandths(double excess)
+{
+    return excess < UINT32_MAX / 1000.0 ? (uint32_t)(excess * 1000.0 + 0.5)
+                                        : UINT32_MAX;
+}
+
+/* --diff-dir, a missing golden: <base>.actual.png, the output that would
+ * become the golden, for the page. */
+static void write_actual(const char *output, const char *base)
+{
+    if (ib_make_parent_dirs(base) != 0)
+        return;
+    struct ib_buf png;
+    ib_buf_init(&png);
+    ib_buf_put_str(&png, base);
+    ib_buf_put_str(&png, ".actual.png");
+    char err[256];
+    ib_compare_write_picture(output, ib_buf_cstr(&png), err, sizeof(err));
+    ib_buf_free(&png);
 }
 
 /* The figures as numbers, for the report: only when pixels were
@@ -81,16 +107,17 @@ static void keep_figures(const struct ib_comparison *c,
 }
 
 int ib_golden_check(const struct ib_settings *s, const char *output,
-                    const char *golden, const char *pictures, int *verdict,
-                    struct ib_golden_figures *figures, char *text,
-                    size_t text_len)
+                    const char *golden, const char *pictures,
+                    struct ib_golden_result *g, char *text, size_t text_len)
 {
     struct stat st;
     int exists = stat(golden, &st) == 0;
     struct ib_comparison c;
     char err[512] = "";
     text[0] = '\0';
-    memset(figures, 0, sizeof(*figures));
+    g->limit = IB_LIMIT_NONE;
+    g->excess = 0;
+    memset(&g->figures, 0, sizeof(g->figures));
     if (exists) {
         if (ib_compare_files(golden, output, &s->tolerance, &c, err,
                              sizeof(err)) != 0 &&
@@ -101,20 +128,24 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
         }
         if (!err[0]) {
             ib_comparison_describe(&c, &s->tolerance, text, text_len);
-            keep_figures(&c, figures);
+            g->limit = c.failed;
+            g->excess = thousandths(ib_comparison_excess(&c, &s->tolerance));
+            keep_figures(&c, &g->figures);
         }
     }
     int pass = exists && !err[0] && c.pass;
     if (!s->update_golden) {
-        *verdict = !exists ? IB_GOLDEN_MISSING
-                   : pass  ? IB_GOLDEN_MATCH
-                           : IB_GOLDEN_MISMATCH;
-        if (*verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
-            write_pictures(s, output, golden, pictures);
+        g->verdict = !exists ? IB_GOLDEN_MISSING
+                     : pass  ? IB_GOLDEN_MATCH
+                             : IB_GOLDEN_MISMATCH;
+        if (g->verdict == IB_GOLDEN_MISMATCH && pictures && pictures[0])
+            write_pictures(s, output, golden, &c, pictures);
+        if (g->verdict == IB_GOLDEN_MISSING && pictures && pictures[0])
+            write_actual(output, pictures);
         return 0;
     }
     if (pass) {
-        *verdict = IB_GOLDEN_UNCHANGED;
+        g->verdict = IB_GOLDEN_UNCHANGED;
         return 0;
     }
     if (install_golden(output, golden) != 0) {
@@ -122,6 +153,6 @@ int ib_golden_check(const struct ib_settings *s, const char *output,
                  strerror(errno));
         return -1;
     }
-    *verdict = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
+    g->verdict = exists ? IB_GOLDEN_UPDATED : IB_GOLDEN_CREATED;
     return 0;
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "golden.h"
 #include "imgbatch/clock.h"
 #include "imgbatch/name.h"
 
@@ -177,10 +176,9 @@ static void compare_golden(struct ib_outs *outs, struct ib_out *out)
         (!s->diff_dir || name_out(outs, out, s->diff_dir, &pictures) == 0) &&
         ib_golden_check(s, ib_buf_cstr(&out->path), ib_buf_cstr(&golden),
                         s->diff_dir ? ib_buf_cstr(&pictures) : NULL,
-                        &out->golden, &out->figures, out->error,
-                        sizeof(out->error)) != 0) {
+                        &out->golden, out->error, sizeof(out->error)) != 0) {
         out->failed = 1;
-        out->golden = IB_GOLDEN_NONE;
+        out->golden.verdict = IB_GOLDEN_NONE;
     }
     ib_buf_free(&golden);
     ib_buf_free(&pictures);
@@ -231,7 +229,6 @@ void ib_outs_commit(struct ib_outs *outs, struct ib_vips *v, int in_fd,
         out->failed = first->failed;
         out->bytes = first->bytes;
         out->golden = first->golden;
-        out->figures = first->figures;
         snprintf(out->error, sizeof(out->error), "%s", first->error);
     }
 }
@@ -287,8 +284,10 @@ void ib_outs_end(struct ib_outs *outs, struct ib_outcome *o)
         oo->out_h = oo->status == IB_STATUS_OK ? out->h : 0;
         oo->out_bytes = oo->status == IB_STATUS_OK ? out->bytes : 0;
         oo->write_errno = out->write_errno;
-        oo->golden = out->golden;
-        oo->figures = out->figures;
+        oo->golden = out->golden.verdict;
+        oo->golden_limit = out->golden.limit;
+        oo->golden_excess = out->golden.excess;
+        oo->figures = out->golden.figures;
         oo->pipeline = oo->status == IB_STATUS_OK ? out->pipeline : 0;
         oo->format = out->format == IB_FMT_FROM_LOADER ? 0 : out->format;
         oo->usec = out->usec;

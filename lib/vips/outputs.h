@@ -18,6 +18,7 @@
 #include "imgbatch/buf.h"
 #include "imgbatch/outpath.h"
 #include "imgbatch/proto.h"
+#include "golden.h"
 #include "imgbatch/settings.h"
 #include "startup.h"
 #include "write.h"
@@ -49,8 +50,7 @@ struct ib_out {
     int failed;
     long long bytes;
     int write_errno;
-    int golden; /* enum ib_golden */
-    struct ib_golden_figures figures;
+    struct ib_golden_result golden;
     long long usec; /* spent on it alone (ib_output_outcome) */
 };
 

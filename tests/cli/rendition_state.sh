@@ -63,10 +63,11 @@ vips invert "$T/gold/resized_photo-80.png" "$T/inverted.png"
 mv "$T/inverted.png" "$T/gold/resized_photo-80.png"
 run ib_again -s 160,80 -f png -o "$T/g-out" --golden "$T/gold" "$T/in/photo.jpg"
 expect_rc 1
-expect_stderr_has "imgbatch: '$T/in/photo.jpg': variant '80': does not match its golden: max-diff 255"
+expect_stderr_has "imgbatch: '$T/in/photo.jpg': variant '80': golden mismatch (max-diff): max-diff 255"
 expect_stderr_has "golden: 1 match, 1 mismatch, 0 missing, 0 orphan"
-# A rendition dropped leaves its golden an orphan.
-run ib_again -s 160 -f png -o "$T/g-out" --golden "$T/gold" "$T/in/photo.jpg"
+# A rendition dropped leaves its golden an orphan (a file PATH does not
+# cover the golden folder: --golden-orphans looks all the same).
+run ib_again -s 160 -f png -o "$T/g-out" --golden "$T/gold" --golden-orphans "$T/in/photo.jpg"
 expect_rc 1
 expect_stderr_has "imgbatch: '$T/gold/resized_photo-80.png': golden with no input (orphan)"
 

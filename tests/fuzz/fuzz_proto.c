@@ -47,9 +47,12 @@ static int same_output(const struct ib_output_outcome *a,
            a->pipeline == b->pipeline && a->format == b->format &&
            same_str(a->path, b->path) && same_str(a->error, b->error) &&
            a->figures.known == b->figures.known &&
-           (!a->figures.known || (a->figures.max_diff == b->figures.max_diff &&
-                                  a->figures.psnr == b->figures.psnr &&
-                                  a->figures.fraction == b->figures.fraction));
+           (!a->figures.known ||
+            (a->figures.max_diff == b->figures.max_diff &&
+             a->figures.psnr == b->figures.psnr &&
+             a->figures.fraction == b->figures.fraction)) &&
+           a->golden_limit == b->golden_limit &&
+           a->golden_excess == b->golden_excess;
 }
 
 static int same_outcome(const struct ib_outcome *a, const struct ib_outcome *b)

@@ -467,6 +467,7 @@ static void goldens(void)
     settings(&s, 2);
     s.golden_dir = at("gold/g", golden_dir, sizeof(golden_dir));
     s.outdir = at("gold/out", out_dir, sizeof(out_dir));
+    s.golden_orphans = 1;
     struct workers w = {0};
     struct seen seen;
     struct ib_batch_result r;

@@ -103,7 +103,9 @@ static void result_round_trip(void)
                                               "out/a.jpg",
                                               "max-diff 200 at 1,1",
                                               {1, 200, 31.5, 0.25},
-                                              NULL};
+                                              NULL,
+                                              IB_LIMIT_MAX_DIFF,
+                                              4167};
     o.outputs[1] = (struct ib_output_outcome){
         IB_STATUS_FAILED,
         0,
@@ -117,7 +119,9 @@ static void result_round_trip(void)
         "out/a.webp",
         "cannot write 'out/a.webp': No space left on device",
         {0, 0, 0, 0},
-        NULL};
+        NULL,
+        IB_LIMIT_NONE,
+        0};
     ib_proto_put_result(&b, 7, &o);
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_RESULT);
@@ -141,6 +145,8 @@ static void result_round_trip(void)
     CHECK(m.outcome.outputs[0].figures.psnr == 31.5);
     CHECK(m.outcome.outputs[0].figures.fraction == 0.25);
     CHECK_INT(m.outcome.outputs[1].figures.known, 0);
+    CHECK_INT(m.outcome.outputs[0].golden_limit, IB_LIMIT_MAX_DIFF);
+    CHECK_INT(m.outcome.outputs[0].golden_excess, 4167);
     CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
     CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "imgbatch/buf.h"
+#include "imgbatch/tolerance.h"
 
 #define IB_PROTO_MAX_FRAME (1u << 20)
 /* A worker's stderr is read by the parent (pool.c): a worker writes this
@@ -99,6 +100,11 @@ struct ib_output_outcome {
      * of an enum ib_freshness: "new", "input changed", ...), or "up to
      * date" when it was kept; NULL when not known. */
     const char *why;
+    int golden_limit; /* enum ib_limit: the one a mismatch failed */
+    /* How far past its limits a mismatch is, in thousandths
+     * (ib_comparison_excess; UINT32_MAX when the sizes differ): the diff
+     * page shows the worst first. */
+    uint32_t golden_excess;
 };
 
 /* What became of one input: what the report says about it. Its status is

@@ -142,6 +142,10 @@ struct ib_settings {
      * --update-golden writes them instead. */
     const char *golden_dir;
     int update_golden;
+    /* Whether a golden no output maps to is an orphan (reported, or
+     * removed by --update-golden): only when the run covers the golden
+     * folder, every PATH a whole folder, or --golden-orphans says so. */
+    int golden_orphans;
     struct ib_tolerance tolerance;
     /* --diff-dir DIR: pictures of each mismatch and an index.html. */
     const char *diff_dir;
