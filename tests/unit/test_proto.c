@@ -100,7 +100,9 @@ static void result_round_trip(void)
                                               1,
                                               1234,
                                               "out/a.jpg",
-                                              "max-diff 200 at 1,1"};
+                                              "max-diff 200 at 1,1",
+                                              62,
+                                              3};
     o.outputs[1] = (struct ib_output_outcome){
         IB_STATUS_FAILED,
         0,
@@ -112,7 +114,9 @@ static void result_round_trip(void)
         0,
         0,
         "out/a.webp",
-        "cannot write 'out/a.webp': No space left on device"};
+        "cannot write 'out/a.webp': No space left on device",
+        0,
+        0};
     ib_proto_put_result(&b, 7, &o);
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
     CHECK_INT(m.type, IB_MSG_RESULT);
@@ -130,6 +134,8 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.outputs[0].pipeline, IB_PIPELINE_DIRECT_JPEG);
     CHECK_STR(m.outcome.outputs[0].path, "out/a.jpg");
     CHECK_STR(m.outcome.outputs[0].error, "max-diff 200 at 1,1");
+    CHECK_INT(m.outcome.outputs[0].quality, 62);
+    CHECK_INT(m.outcome.outputs[0].encodes, 3);
     CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
     CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 

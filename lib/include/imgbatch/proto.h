@@ -61,6 +61,7 @@ enum ib_pipeline {
     IB_PIPELINE_NONE,        /* nothing was written */
     IB_PIPELINE_LIBVIPS,     /* libvips' thumbnail and saver */
     IB_PIPELINE_DIRECT_JPEG, /* jpegpath.h */
+    IB_PIPELINE_COPY,        /* --skip-larger: the input's own bytes */
 };
 
 /* What became of one output. Its strings point into a frame, or into the
@@ -78,6 +79,8 @@ struct ib_output_outcome {
     const char *path;  /* where it was (or would have been) written */
     const char *error; /* the reason (failed, skipped), or the golden's
                           figures; "" for none */
+    int quality;       /* of a lossy output; 0 for none */
+    int encodes;       /* --max-bytes: encodings its search made */
 };
 
 /* What became of one input: what the report says about it. Its status is
