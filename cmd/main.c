@@ -25,6 +25,7 @@
 #include "imgbatch/text.h"
 #include "imgbatch/vipsmodule.h"
 #include "options.h"
+#include "pipe.h"
 #include "progress.h"
 
 struct run {
@@ -36,7 +37,14 @@ struct run {
     struct ib_report report;
     int have_report;
     struct ib_buf line;
+    struct pipe *pipe; /* one image from stdin to stdout, or NULL */
 };
+
+/* A path as the user knows it: stdin's temp file is "-". */
+static const char *shown(const struct run *r, const char *path)
+{
+    return r->pipe ? "-" : path;
+}
 
 /* ---- lines on stderr --------------------------------------------------- */
 
@@ -45,7 +53,7 @@ static void say_about(struct run *r, const char *path, const char *text)
 {
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, "imgbatch: '");
-    ib_quote_put(&r->line, path);
+    ib_quote_put(&r->line, shown(r, path));
     ib_buf_put_str(&r->line, "': ");
     ib_buf_put_str(&r->line, text);
     ib_buf_putc(&r->line, '\n');
@@ -70,7 +78,7 @@ static void say_done(struct run *r, const struct ib_entry *e,
     char text[128];
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, "imgbatch: '");
-    ib_quote_put(&r->line, e->path);
+    ib_quote_put(&r->line, shown(r, e->path));
     ib_buf_put_str(&r->line, "' -> '");
     ib_quote_put(&r->line, oo->path);
     snprintf(text, sizeof(text), "' (%dx%d -> %dx%d, %.0f ms)\n", o->in_w,
@@ -137,6 +145,8 @@ static void on_file(void *ctx, const struct ib_entry *e,
     struct run *r = ctx;
     if (r->have_report)
         ib_report_file(&r->report, e, &r->cli->settings, o);
+    if (r->pipe && o->noutputs && o->outputs[0].status == IB_STATUS_OK)
+        pipe_note_output(r->pipe, o->outputs[0].path);
     if (o->status == IB_STATUS_FAILED && o->noutputs == 0) {
         say_about(r, e->path, o->error);
     } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED) {
@@ -473,7 +483,7 @@ static int output_patterns(const struct cli *c, struct ib_arena *strings,
     return n;
 }
 
-static int run_batch(struct cli *c)
+static int run_batch(struct cli *c, struct pipe *pipe)
 {
     const char *patterns[IB_MAX_OUTPUTS];
     struct ib_scan_options scan = {
@@ -500,6 +510,7 @@ static int run_batch(struct cli *c)
     struct run r;
     memset(&r, 0, sizeof(r));
     r.cli = c;
+    r.pipe = pipe;
     ib_buf_init(&r.line);
     int code = EXIT_SETUP;
     struct ib_batch_hooks hooks = {&r,      on_file,   on_tick,
@@ -512,6 +523,8 @@ static int run_batch(struct cli *c)
         struct ib_batch_result result;
         ib_batch_run(batch, &list, &result);
         code = finish(&r, &result);
+        if (pipe && code == EXIT_ALL_DONE && pipe_deliver(pipe) != 0)
+            code = EXIT_SOME_FAILED;
     }
     ib_batch_free(batch);
     ib_buf_free(&r.line);
@@ -537,11 +550,15 @@ int main(int argc, char **argv)
         }
     }
     int code = EXIT_SETUP;
+    struct pipe pipe;
+    int piped = pipe_wanted(&c);
     if (ib_signals_install() != 0)
         fprintf(stderr, "imgbatch: cannot install signal handlers: %s\n",
                 strerror(errno));
-    else
-        code = run_batch(&c);
+    else if (!piped || pipe_setup(&c, &pipe) == 0)
+        code = run_batch(&c, piped ? &pipe : NULL);
+    if (piped)
+        pipe_cleanup(&pipe);
     cli_free(&c);
     return code;
 }

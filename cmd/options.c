@@ -598,6 +598,11 @@ static int check_combination(const struct cli *c)
     if (s->prune && !s->update)
         return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");
+    if (s->outdir && strcmp(s->outdir, "-") == 0)
+        return opt_usage_error(t, NULL,
+                               "-o - is not stdout: to write one image to "
+                               "stdout, read it from stdin (imgbatch -s 100 "
+                               "- < in.jpg > out.jpg)");
     if (c->nul_separated && !c->files_from)
         return opt_usage_error(t, NULL, "-0 needs --files-from");
     return 0;
