@@ -595,7 +595,7 @@ static int check_combination(const struct cli *c)
         return opt_usage_error(t, NULL, "--diff-dir needs --golden DIR");
     if (s->update_golden && !s->golden_dir)
         return opt_usage_error(t, NULL, "--update-golden needs --golden DIR");
-    if (s->prune && !s->update)
+    if (s->prune && !s->update && !s->watch)
         return opt_usage_error(t, NULL,
                                "--prune needs -u (it works from -u's records)");
     if (s->outdir && strcmp(s->outdir, "-") == 0)
@@ -603,6 +603,10 @@ static int check_combination(const struct cli *c)
                                "-o - is not stdout: to write one image to "
                                "stdout, read it from stdin (imgbatch -s 100 "
                                "- < in.jpg > out.jpg)");
+    if (s->watch && (c->files_from || s->dry_run || s->golden_dir))
+        return opt_usage_error(t, NULL,
+                               "--watch watches PATHs: it takes no "
+                               "--files-from, -n or --golden");
     if (c->nul_separated && !c->files_from)
         return opt_usage_error(t, NULL, "-0 needs --files-from");
     return 0;
