@@ -23,7 +23,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
-#include <ftw.h>
+#include <fts.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -55,9 +55,6 @@ struct watcher {
     size_t n, cap;
     double changed_at, first_change; /* 0: nothing pending */
 };
-
-/* The watcher nftw is adding folders for (nftw has no context). */
-static struct watcher *adding;
 
 /* ---- the watch list ---------------------------------------------------- */
 
@@ -105,24 +102,24 @@ static int skipped_dir(const struct watcher *w, const char *path,
             st->st_ino == w->scan->avoid_ino);
 }
 
-static int add_one(const char *path, const struct stat *st, int type,
-                   struct FTW *ftw)
-{
-    if (type != FTW_D)
-        return 0;
-    if (ftw->level > 0 && skipped_dir(adding, path, st))
-        return FTW_SKIP_SUBTREE;
-    add_dir(adding, path);
-    return 0;
-}
-
-/* A folder and, with -r, the folders below it. */
+/* A folder and, with -r, the folders below it (symlinked folders not
+ * followed, as the scan does). */
 static void add_tree(struct watcher *w, const char *path)
 {
     if (add_dir(w, path) != 1 || !w->c->recursive)
         return;
-    adding = w;
-    nftw(path, add_one, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+    char *roots[] = {(char *)path, NULL};
+    FTS *fts = fts_open(roots, FTS_PHYSICAL, NULL);
+    FTSENT *e;
+    while (fts && (e = fts_read(fts)))
+        if (e->fts_info == FTS_D && e->fts_level > 0) {
+            if (skipped_dir(w, e->fts_path, e->fts_statp))
+                fts_set(fts, e, FTS_SKIP);
+            else
+                add_dir(w, e->fts_path);
+        }
+    if (fts)
+        fts_close(fts);
 }
 
 static void note_change(struct watcher *w)
