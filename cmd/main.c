@@ -510,8 +510,9 @@ static int output_patterns(const struct cli *c, struct ib_arena *strings,
 }
 
 /* One batch over the PATHs, made and freed whole: its workers, list and
- * -u state. 0 when it ran, -1 after a set-up error (a PATH that cannot be
- * read, a report that cannot be written). */
+ * -u state. 0 when it ran, 1 when it ran but --watch held files back (too
+ * new), -1 after a set-up error (a PATH that cannot be read, a report
+ * that cannot be written). */
 static int one_batch(struct run *r, struct ib_batch_result *result)
 {
     const struct cli *c = r->cli;
@@ -528,8 +529,9 @@ static int one_batch(struct run *r, struct ib_batch_result *result)
         (r->have_report || open_report(r) == 0)) {
         if (r->rounds++ == 0)
             progress_init(&r->progress, stderr, progress_wanted(c));
+        rc = c->settings.watch &&
+             watch_hold_unsettled(&list, c->settings.watch_settle) > 0;
         ib_batch_run(batch, &list, result);
-        rc = 0;
     }
     ib_batch_free(batch);
     ib_list_free(&list);
@@ -541,7 +543,8 @@ static int watch_round(void *ctx)
 {
     struct run *r = ctx;
     struct ib_batch_result b;
-    if (one_batch(r, &b) != 0)
+    int held = one_batch(r, &b);
+    if (held < 0)
         return -1;
     struct ib_batch_result *w = &r->watched;
     w->end = b.end;
@@ -552,7 +555,7 @@ static int watch_round(void *ctx)
     if (b.state_errno)
         fprintf(stderr, "imgbatch: cannot save the -u state: %s\n",
                 strerror(b.state_errno));
-    return b.end == IB_BATCH_DONE ? 0 : -1;
+    return b.end != IB_BATCH_DONE ? -1 : held;
 }
 
 static int watch_all(struct run *r)
@@ -599,7 +602,7 @@ static int run_batch(struct cli *c, struct pipe *pipe)
     struct ib_batch_result result;
     if (c->settings.watch) {
         code = watch_all(&r);
-    } else if (one_batch(&r, &result) == 0) {
+    } else if (one_batch(&r, &result) >= 0) {
         code = finish(&r, &result);
         if (pipe && code == EXIT_ALL_DONE && pipe_deliver(pipe) != 0)
             code = EXIT_SOME_FAILED;

@@ -10,8 +10,9 @@
  * scan. inotify only says when to run a round: after a change, once the
  * PATHs have been quiet for --watch-settle seconds (a copy in progress
  * keeps writing, and is not an image yet). Under changes that never stop,
- * a round runs every MAX_WAIT settles anyway; a file caught half-written
- * then fails, and is made again when it settles (it is not recorded).
+ * a round runs every MAX_WAIT settles anyway. Whenever a round runs, a
+ * file whose mtime is less than a settle old is held back for the next
+ * one: the first round too, which may start while files are copied in.
  *
  * Every round's batch is made and freed whole (its workers, list and
  * state), so nothing grows with the number of rounds but the watch list:
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "imgbatch/alloc.h"
@@ -217,6 +219,25 @@ static void wait_a_while(struct watcher *w)
         read_events(w);
 }
 
+size_t watch_hold_unsettled(struct ib_file_list *list, double settle)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+    long long since = ns - (long long)(settle * 1e9);
+    size_t kept = 0;
+    /* (A file dated in the future, by a skewed clock, is not held.) */
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ib_entry *e = &list->v[i];
+        if (e->state != IB_ENTRY_INPUT || e->mtime_ns < since ||
+            e->mtime_ns > ns + 1000000000LL)
+            list->v[kept++] = *e;
+    }
+    size_t held = list->n - kept;
+    list->n = kept;
+    return held;
+}
+
 static void free_watcher(struct watcher *w)
 {
     for (size_t i = 0; i < w->n; i++)
@@ -236,15 +257,19 @@ int watch_run(const struct cli *c, const struct ib_scan_options *scan,
     }
     /* Watched before the first round: nothing it misses goes unseen. */
     add_paths(&w, 1);
-    int go_on = hooks->round(hooks->ctx) == 0;
-    while (go_on && !ib_signals_stop()) {
+    int rc = hooks->round(hooks->ctx);
+    while (rc >= 0 && !ib_signals_stop()) {
+        if (rc == 1)
+            note_change(&w);
         wait_a_while(&w);
         add_paths(&w, 0);
         double now = ib_now_seconds();
-        if (!due(&w, now) || ib_signals_stop())
+        if (!due(&w, now) || ib_signals_stop()) {
+            rc = 0;
             continue;
+        }
         w.changed_at = w.first_change = 0;
-        go_on = hooks->round(hooks->ctx) == 0;
+        rc = hooks->round(hooks->ctx);
     }
     free_watcher(&w);
     return 0;

@@ -11,10 +11,16 @@
 struct watch_hooks {
     void *ctx;
     /* One run over the PATHs (under -u: only what changed is made). 0 to
-     * go on watching, -1 to stop (a stop signal, workers that cannot
+     * go on watching, 1 to go on with another round once settled (files
+     * were held back), -1 to stop (a stop signal, workers that cannot
      * start, writes that keep failing). */
     int (*round)(void *ctx);
 };
+
+/* Takes out of a round's list the files changed less than settle
+ * seconds ago (still being written, maybe): they wait for the next
+ * round. Returns how many. */
+size_t watch_hold_unsettled(struct ib_file_list *list, double settle);
 
 /* Runs a round, then one each time the PATHs have been quiet for
  * --watch-settle seconds after a change, until a stop signal or a round
