@@ -129,9 +129,9 @@ static void man_tag(FILE *f, const struct opt *o)
     roff_text(f, name, strlen(name));
     fputs("\\fR", f);
     if (o->arg) {
-        fputs(" \\fI", f);
+        fputs((o->flags & OPT_OPTIONAL) ? "[=\\fI" : " \\fI", f);
         roff_text(f, o->arg, strlen(o->arg));
-        fputs("\\fR", f);
+        fputs((o->flags & OPT_OPTIONAL) ? "\\fR]" : "\\fR", f);
     }
     fputc('\n', f);
 }
@@ -497,7 +497,10 @@ static void zsh_spec(FILE *f, const struct opt *o, int key)
     if (key)
         fprintf(f, "-%c%s", key, o->arg ? "+" : "");
     else
-        fprintf(f, "--%s%s", o->name, o->arg ? "=" : "");
+        fprintf(f, "--%s%s", o->name,
+                !o->arg                     ? ""
+                : (o->flags & OPT_OPTIONAL) ? "=-"
+                                            : "=");
     fputc('[', f);
     zsh_text(f, o->help, (size_t)summary_len(o), ZSH_EXPLANATION);
     fputc(']', f);

@@ -27,7 +27,9 @@
 #include "imgbatch/text.h"
 #include "imgbatch/vipsmodule.h"
 #include "options.h"
+#include "pipe.h"
 #include "progress.h"
+#include "watch.h"
 
 struct run {
     const struct cli *cli;
@@ -38,7 +40,19 @@ struct run {
     struct ib_report report;
     int have_report;
     struct ib_buf line;
+    struct pipe *pipe; /* one image from stdin to stdout, or NULL */
+    const struct ib_scan_options *scan;
+    /* --watch: what the rounds did, as reported (an input up to date is
+     * not news), and how the last ended. */
+    struct ib_batch_result watched;
+    int rounds;
 };
+
+/* A path as the user knows it: stdin's temp file is "-". */
+static const char *shown(const struct run *r, const char *path)
+{
+    return r->pipe ? "-" : path;
+}
 
 /* ---- lines on stderr --------------------------------------------------- */
 
@@ -47,7 +61,7 @@ static void say_about(struct run *r, const char *path, const char *text)
 {
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, "imgbatch: '");
-    ib_quote_put(&r->line, path);
+    ib_quote_put(&r->line, shown(r, path));
     ib_buf_put_str(&r->line, "': ");
     ib_buf_put_str(&r->line, text);
     ib_buf_putc(&r->line, '\n');
@@ -72,7 +86,7 @@ static void say_done(struct run *r, const struct ib_entry *e,
     char text[128];
     ib_buf_reset(&r->line);
     ib_buf_put_str(&r->line, "imgbatch: '");
-    ib_quote_put(&r->line, e->path);
+    ib_quote_put(&r->line, shown(r, e->path));
     ib_buf_put_str(&r->line, "' -> '");
     ib_quote_put(&r->line, oo->path);
     snprintf(text, sizeof(text), "' (%dx%d -> %dx%d, %.0f ms)\n", o->in_w,
@@ -129,17 +143,38 @@ static void say_output(struct run *r, const struct ib_entry *e,
                o->status != IB_STATUS_SKIPPED) {
         snprintf(text, sizeof(text), "%sskipped: %s", v, oo->error);
         say_about(r, e->path, text);
-    } else if (r->cli->verbose && oo->status == IB_STATUS_OK) {
+    } else if ((r->cli->verbose || r->cli->settings.watch) && !r->cli->quiet &&
+               oo->status == IB_STATUS_OK) {
         say_done(r, e, o, oo);
     }
+}
+
+/* --watch: one line per input made; counted for the summary. */
+static int watch_news(struct run *r, const struct ib_entry *e,
+                      const struct ib_outcome *o)
+{
+    if (!r->cli->settings.watch)
+        return 1;
+    if (o->status == IB_STATUS_SKIPPED && e->why == IB_WHY_UP_TO_DATE)
+        return 0;
+    struct ib_batch_counts *c = &r->watched.counts;
+    c->total++;
+    c->ok += o->status == IB_STATUS_OK;
+    c->failed += o->status == IB_STATUS_FAILED;
+    c->skipped += o->status == IB_STATUS_SKIPPED;
+    return 1;
 }
 
 static void on_file(void *ctx, const struct ib_entry *e,
                     const struct ib_outcome *o)
 {
     struct run *r = ctx;
+    if (!watch_news(r, e, o))
+        return;
     if (r->have_report)
         ib_report_file(&r->report, e, &r->cli->settings, o);
+    if (r->pipe && o->noutputs && o->outputs[0].status == IB_STATUS_OK)
+        pipe_note_output(r->pipe, o->outputs[0].path);
     if (o->status == IB_STATUS_FAILED && o->noutputs == 0) {
         say_about(r, e->path, o->error);
     } else if (r->cli->verbose && o->status == IB_STATUS_SKIPPED &&
@@ -523,7 +558,68 @@ static int output_patterns(const struct cli *c, struct ib_arena *strings,
     return n;
 }
 
-static int run_batch(struct cli *c)
+/* One batch over the PATHs, made and freed whole: its workers, list and
+ * -u state. 0 when it ran, 1 when it ran but --watch held files back (too
+ * new), -1 after a set-up error (a PATH that cannot be read, a report
+ * that cannot be written). */
+static int one_batch(struct run *r, struct ib_batch_result *result)
+{
+    const struct cli *c = r->cli;
+    struct ib_file_list list;
+    ib_list_init(&list);
+    struct ib_batch_hooks hooks = {r,       on_file,   on_tick,
+                                   on_plan, on_orphan, on_pruned};
+    struct ib_batch_workers workers = {r, load_vips, run_worker};
+    struct ib_batch *batch =
+        ib_batch_new(&c->settings, &hooks, &workers, workers_to_start(c));
+    int rc = -1;
+    /* --watch: a PATH removed after the first round is watched for. */
+    if ((build_list(c, r->scan, &list) == 0 || r->rounds > 0) &&
+        (r->have_report || open_report(r) == 0)) {
+        if (r->rounds++ == 0)
+            progress_init(&r->progress, stderr, progress_wanted(r));
+        rc = c->settings.watch &&
+             watch_hold_unsettled(&list, c->settings.watch_settle) > 0;
+        ib_batch_run(batch, &list, result);
+    }
+    ib_batch_free(batch);
+    ib_list_free(&list);
+    return rc;
+}
+
+/* --watch: a round; the run's result is the rounds' sum. */
+static int watch_round(void *ctx)
+{
+    struct run *r = ctx;
+    struct ib_batch_result b;
+    int held = one_batch(r, &b);
+    if (held < 0)
+        return -1;
+    struct ib_batch_result *w = &r->watched;
+    w->end = b.end;
+    snprintf(w->err, sizeof(w->err), "%s", b.err);
+    w->state_errno = w->state_errno ? w->state_errno : b.state_errno;
+    w->manifest_errno =
+        w->manifest_errno ? w->manifest_errno : b.manifest_errno;
+    if (b.state_errno)
+        fprintf(stderr, "imgbatch: cannot save the -u state: %s\n",
+                strerror(b.state_errno));
+    return b.end != IB_BATCH_DONE ? -1 : held;
+}
+
+static int watch_all(struct run *r)
+{
+    double start = ib_now_seconds();
+    struct watch_hooks hooks = {r, watch_round};
+    if (watch_run(r->cli, r->scan, &hooks) != 0 || r->rounds == 0)
+        return EXIT_SETUP;
+    if (ib_signals_stop())
+        r->watched.end = IB_BATCH_INTERRUPTED;
+    r->watched.counts.seconds = ib_now_seconds() - start;
+    return finish(r, &r->watched);
+}
+
+static int run_batch(struct cli *c, struct pipe *pipe)
 {
     const char *patterns[IB_MAX_OUTPUTS];
     struct ib_scan_options scan = {
@@ -546,27 +642,22 @@ static int run_batch(struct cli *c)
         return EXIT_SETUP;
     if (c->settings.prune)
         set_prune_roots(c);
-    struct ib_file_list list;
-    ib_list_init(&list);
     struct run r;
     memset(&r, 0, sizeof(r));
     r.cli = c;
+    r.pipe = pipe;
+    r.scan = &scan;
     ib_buf_init(&r.line);
     int code = EXIT_SETUP;
-    struct ib_batch_hooks hooks = {&r,      on_file,   on_tick,
-                                   on_plan, on_orphan, on_pruned};
-    struct ib_batch_workers workers = {&r, load_vips, run_worker};
-    struct ib_batch *batch =
-        ib_batch_new(&c->settings, &hooks, &workers, workers_to_start(c));
-    if (build_list(c, &scan, &list) == 0 && open_report(&r) == 0) {
-        progress_init(&r.progress, stderr, progress_wanted(&r));
-        struct ib_batch_result result;
-        ib_batch_run(batch, &list, &result);
+    struct ib_batch_result result;
+    if (c->settings.watch) {
+        code = watch_all(&r);
+    } else if (one_batch(&r, &result) >= 0) {
         code = finish(&r, &result);
+        if (pipe && code == EXIT_ALL_DONE && pipe_deliver(pipe) != 0)
+            code = EXIT_SOME_FAILED;
     }
-    ib_batch_free(batch);
     ib_buf_free(&r.line);
-    ib_list_free(&list);
     return code;
 }
 
@@ -587,12 +678,18 @@ int main(int argc, char **argv)
             return rc == EXIT_LOCKED ? EXIT_LOCKED : EXIT_SETUP;
         }
     }
+    /* --watch makes again only what changed, and restarts cheaply. */
+    c.settings.update |= c.settings.watch;
     int code = EXIT_SETUP;
+    struct pipe pipe;
+    int piped = pipe_wanted(&c);
     if (ib_signals_install() != 0)
         fprintf(stderr, "imgbatch: cannot install signal handlers: %s\n",
                 strerror(errno));
-    else
-        code = run_batch(&c);
+    else if (!piped || pipe_setup(&c, &pipe) == 0)
+        code = run_batch(&c, piped ? &pipe : NULL);
+    if (piped)
+        pipe_cleanup(&pipe);
     cli_free(&c);
     return code;
 }

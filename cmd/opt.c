@@ -60,9 +60,11 @@ static void build_getopt(const struct opt_table *t, struct option *longs,
     *s++ = ':'; /* a missing argument is ':', not '?' */
     for (size_t i = 0; i < t->n; i++) {
         const struct opt *o = &t->opts[i];
-        longs[i] =
-            (struct option){o->name, o->arg ? required_argument : no_argument,
-                            NULL, o->key ? o->key : (int)i + LONG_ONLY};
+        int has_arg = !o->arg                     ? no_argument
+                      : (o->flags & OPT_OPTIONAL) ? optional_argument
+                                                  : required_argument;
+        longs[i] = (struct option){o->name, has_arg, NULL,
+                                   o->key ? o->key : (int)i + LONG_ONLY};
         if (o->key) {
             *s++ = (char)o->key;
             if (o->arg)
@@ -126,7 +128,7 @@ static int apply(const struct opt_table *t, const struct opt *o,
     if (o->parse(o, arg, field, why, sizeof(why)) == 0)
         return 0;
     return opt_usage_error(t, to->context, "invalid %s '%s': %s",
-                           what(o, name, sizeof(name)), arg, why);
+                           what(o, name, sizeof(name)), arg ? arg : "", why);
 }
 
 /* The entry whose count stands for o's: its first alias (an entry that
@@ -190,7 +192,7 @@ int opt_set(const struct opt_table *t, const char *name, const char *value,
         const struct opt *o = &t->opts[i];
         if (strcmp(o->name, name) != 0 || (o->flags & OPT_EXIT))
             continue;
-        if (o->arg && !value)
+        if (o->arg && !value && !(o->flags & OPT_OPTIONAL))
             return opt_usage_error(t, to->context, "--%s needs a value", name);
         if (!o->arg && value)
             return opt_usage_error(t, to->context, "--%s takes no value", name);
@@ -259,14 +261,24 @@ int opt_split_words(const char *text, const char *argv0, struct ib_arena *a,
 
 /* ---- help -------------------------------------------------------------- */
 
+/* " N", "[=LIST]" (an argument that may be left out), or nothing. */
+static const char *arg_text(const struct opt *o, char *buf, size_t len)
+{
+    if (!o->arg)
+        return "";
+    snprintf(buf, len, (o->flags & OPT_OPTIONAL) ? "[=%s]" : " %s", o->arg);
+    return buf;
+}
+
 void opt_format_names(const struct opt *o, char *buf, size_t len)
 {
+    char arg[64];
     if (o->key)
-        snprintf(buf, len, "-%c, --%s%s%s", o->key, o->name, o->arg ? " " : "",
-                 o->arg ? o->arg : "");
+        snprintf(buf, len, "-%c, --%s%s", o->key, o->name,
+                 arg_text(o, arg, sizeof(arg)));
     else
-        snprintf(buf, len, "    --%s%s%s", o->name, o->arg ? " " : "",
-                 o->arg ? o->arg : "");
+        snprintf(buf, len, "    --%s%s", o->name,
+                 arg_text(o, arg, sizeof(arg)));
 }
 
 /* One line of help (len bytes at s) from column col, its words wrapped at

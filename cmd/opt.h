@@ -35,6 +35,10 @@ enum opt_flags {
     OPT_EXIT = 2,       /* --help, --version: the caller acts and exits */
     OPT_REPEATABLE = 4, /* may be given more than once (--variant) */
     OPT_LIST = 8,       /* takes a comma-separated list */
+    /* Its argument may be left out (--keep-metadata, --sharpen): then
+     * the parser is called with NULL. Given only as --name=VALUE, so a
+     * PATH after it is never taken for its value. */
+    OPT_OPTIONAL = 16,
 };
 
 /* Which of a parse's targets an entry sets: the run's settings, or those

@@ -60,6 +60,7 @@ static const char *const intents[] = {"perceptual", "relative", "saturation",
                                       "absolute", NULL};
 static const char *const subsample_modes[] = {"auto", "on", "off", NULL};
 static const char *const progress_modes[] = {"auto", "always", "never", NULL};
+static const char *const mtime_modes[] = {"now", "input", "exif", NULL};
 
 static const struct opt options[] = {
     /* Size */
@@ -222,10 +223,60 @@ static const struct opt options[] = {
      .help = "colour under transparency for formats without alpha: white, "
              "black, #rrggbb, R,G,B (default white)"},
     {.name = "keep-metadata",
+     .arg = "LIST",
      .group = OUTPUT,
+     .parse = opt_metadata,
      .offset = OUT(r.keep_metadata),
      .scope = OPT_OUTPUT,
-     .help = "keep EXIF, XMP, IPTC and comments (default: dropped)"},
+     .values = ib_metadata_names,
+     .complete = OPT_COMPLETE_VALUES,
+     .flags = OPT_OPTIONAL | OPT_LIST,
+     .help = "keep these of the input's metadata: icc, exif (without GPS), "
+             "xmp, iptc, comment, copyright, datetime, gps, or all (the "
+             "default when no LIST is given: everything, GPS included); "
+             "orientation is set to 1 (default: all dropped)"},
+    {.name = "max-bytes",
+     .arg = "SIZE",
+     .group = OUTPUT,
+     .parse = opt_bytes,
+     .offset = OUT(r.max_bytes),
+     .scope = OPT_OUTPUT,
+     .help = "the highest quality whose output fits in SIZE (K, M suffixes: "
+             "200K); JPEG, WebP, AVIF, HEIC, JPEG XL; an output that does not "
+             "fit at --min-quality fails"},
+    {.name = "min-quality",
+     .arg = "N",
+     .group = OUTPUT,
+     .parse = opt_int,
+     .offset = OUT(r.min_quality),
+     .scope = OPT_OUTPUT,
+     .min = 1,
+     .max = 100,
+     .help = "the lowest quality --max-bytes may choose (default 40)"},
+    {.name = "skip-larger",
+     .group = OUTPUT,
+     .offset = OUT(r.skip_larger),
+     .scope = OPT_OUTPUT,
+     .help = "when the input already has the output's size and format and "
+             "is smaller than the output, copy the input's bytes instead"},
+    {.name = "sharpen",
+     .arg = "SIGMA",
+     .group = OUTPUT,
+     .parse = opt_sharpen,
+     .offset = OUT(r.sharpen),
+     .scope = OPT_OUTPUT,
+     .flags = OPT_OPTIONAL,
+     .help = "a mild unsharp mask after the downscale (libvips' sharpen; "
+             "SIGMA 0.1-10, default 0.5)"},
+    {.name = "mtime",
+     .arg = "WHEN",
+     .group = OUTPUT,
+     .parse = opt_choice,
+     .offset = CLI(settings.mtime),
+     .values = mtime_modes,
+     .complete = OPT_COMPLETE_VALUES,
+     .help = "the outputs' modification time: now (default), input (the "
+             "input's), exif (the capture date, else the input's)"},
     {.name = "recursive",
      .key = 'r',
      .group = OUTPUT,
@@ -403,6 +454,18 @@ static const struct opt options[] = {
      .group = INPUTS,
      .offset = CLI(settings.dry_run),
      .help = "print what would be done and why; change nothing"},
+    {.name = "watch",
+     .group = INPUTS,
+     .offset = CLI(settings.watch),
+     .help = "keep running: process files that appear or change under the "
+             "PATHs (implies -u), until SIGINT or SIGTERM"},
+    {.name = "watch-settle",
+     .arg = "SECONDS",
+     .group = INPUTS,
+     .parse = opt_seconds,
+     .offset = CLI(settings.watch_settle),
+     .help = "with --watch: take a file once it has not changed for this "
+             "long (default 1)"},
     {.name = "files-from",
      .arg = "FILE",
      .group = INPUTS,
@@ -562,9 +625,10 @@ static int check_reporting(const struct cli *c)
      * this, a folder named "-" appears. */
     if (c->settings.outdir && strcmp(c->settings.outdir, "-") == 0)
         return opt_usage_error(t, NULL,
-                               "-o - is not supported: outputs are files "
-                               "under a directory (-o ./- names a directory "
-                               "'-')");
+                               "-o - is not stdout: to write one image to "
+                               "stdout, read it from stdin (imgbatch -s 100 "
+                               "- < in.jpg > out.jpg); -o ./- names a "
+                               "directory '-'");
     return 0;
 }
 
@@ -594,11 +658,15 @@ static int check_combination(const struct cli *c)
         return opt_usage_error(t, NULL,
                                "--golden-orphans cannot be used with --shard "
                                "(each shard would find the others' goldens)");
-    if (s->prune && !s->update)
-        return opt_usage_error(t, NULL,
-                               "--prune needs -u (it works from -u's records)");
     if (c->lock_wait >= 0 && !c->lock_path)
         return opt_usage_error(t, NULL, "--lock-wait needs --lock FILE");
+    if (s->prune && !s->update && !s->watch)
+        return opt_usage_error(t, NULL,
+                               "--prune needs -u (it works from -u's records)");
+    if (s->watch && (c->files_from || s->dry_run || s->golden_dir))
+        return opt_usage_error(t, NULL,
+                               "--watch watches PATHs: it takes no "
+                               "--files-from, -n or --golden");
     if (c->nul_separated && !c->files_from)
         return opt_usage_error(t, NULL, "-0 needs --files-from");
     return check_reporting(c);

@@ -277,3 +277,54 @@ int opt_shard(const struct opt *o, const char *arg, void *field, char *why,
     (void)o;
     return ib_shard_parse(arg, plain_getenv, field, why, why_len);
 }
+
+/* ---- --keep-metadata, --sharpen ---------------------------------------- */
+
+const char *const ib_metadata_names[] = {
+    "icc",       "exif",     "xmp", "iptc", "comment",
+    "copyright", "datetime", "gps", "all",  NULL};
+
+static int one_metadata(void *list, const char *item, size_t len, char *why,
+                        size_t why_len)
+{
+    unsigned *mask = list;
+    for (int i = 0; ib_metadata_names[i]; i++)
+        if (strlen(ib_metadata_names[i]) == len &&
+            strncmp(ib_metadata_names[i], item, len) == 0) {
+            /* "all" is the last name: every bit below it. */
+            *mask |= ib_metadata_names[i + 1] ? 1u << i : IB_META_ALL;
+            return 0;
+        }
+    snprintf(why, why_len,
+             "'%.*s' is not one of icc, exif, xmp, iptc, comment, copyright, "
+             "datetime, gps, all",
+             (int)len, item);
+    return -1;
+}
+
+int opt_metadata(const struct opt *o, const char *arg, void *field, char *why,
+                 size_t why_len)
+{
+    (void)o;
+    unsigned mask = 0;
+    if (!arg)
+        mask = IB_META_ALL;
+    else if (each_item(arg, 16, &mask, one_metadata, why, why_len))
+        return -1;
+    *(unsigned *)field = mask;
+    return 0;
+}
+
+int opt_sharpen(const struct opt *o, const char *arg, void *field, char *why,
+                size_t why_len)
+{
+    (void)o;
+    char *end = NULL;
+    double sigma = arg ? strtod(arg, &end) : IB_SHARPEN_SIGMA;
+    if (arg && (end == arg || *end || !(sigma >= 0.1 && sigma <= 10))) {
+        snprintf(why, why_len, "expected a sigma from 0.1 to 10");
+        return -1;
+    }
+    *(double *)field = sigma;
+    return 0;
+}

@@ -69,6 +69,18 @@ int opt_crop(const struct opt *o, const char *arg, void *field, char *why,
 int opt_shard(const struct opt *o, const char *arg, void *field, char *why,
               size_t why_len);
 
+/* --keep-metadata's LIST of ib_metadata_names (NULL, the bare option:
+ * all), into an unsigned of enum ib_meta bits. */
+int opt_metadata(const struct opt *o, const char *arg, void *field, char *why,
+                 size_t why_len);
+extern const char *const ib_metadata_names[];
+
+/* --sharpen's sigma, 0.1 to 10; NULL, the bare option: IB_SHARPEN_SIGMA
+ * (libvips' sharpen's own default). Into a double. */
+#define IB_SHARPEN_SIGMA 0.5
+int opt_sharpen(const struct opt *o, const char *arg, void *field, char *why,
+                size_t why_len);
+
 /* The names opt_colour knows, for help and completion. */
 extern const char *const ib_colour_names[];
 /* The gravities opt_gravity knows by name, in the order of gravity_points

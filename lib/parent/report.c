@@ -67,10 +67,25 @@ static void put_ms(struct ib_buf *out, long long usec)
 
 static void put_pipeline(struct ib_buf *out, int pipeline)
 {
-    if (pipeline != IB_PIPELINE_NONE)
-        ib_buf_put_str(out, pipeline == IB_PIPELINE_DIRECT_JPEG
-                                ? ",\"pipeline\":\"direct-jpeg\""
-                                : ",\"pipeline\":\"libvips\"");
+    static const char *const names[] = {
+        [IB_PIPELINE_LIBVIPS] = "libvips",
+        [IB_PIPELINE_DIRECT_JPEG] = "direct-jpeg",
+        [IB_PIPELINE_COPY] = "copy",
+    };
+    if (pipeline == IB_PIPELINE_NONE)
+        return;
+    ib_buf_put_str(out, ",\"pipeline\":\"");
+    ib_buf_put_str(out, names[pipeline]);
+    ib_buf_putc(out, '"');
+}
+
+/* The quality of a lossy output, and the encodings --max-bytes made. */
+static void put_quality(struct ib_buf *out, const struct ib_output_outcome *oo)
+{
+    if (oo->quality > 0)
+        put_number(out, "quality", oo->quality);
+    if (oo->encodes > 0)
+        put_number(out, "encodes", oo->encodes);
 }
 
 /* The figures as numbers: psnr is null when the images are identical
@@ -213,6 +228,9 @@ void ib_report_format_output(struct ib_buf *out, const struct ib_entry *e,
     if (oo->status == IB_STATUS_OK) {
         put_pipeline(out, oo->pipeline);
         put_golden(out, oo);
+        put_quality(out, oo);
+    } else if (oo->encodes > 0) {
+        put_number(out, "encodes", oo->encodes);
     }
     put_why(out, oo);
     put_time(out, "time");

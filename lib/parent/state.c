@@ -93,23 +93,25 @@ uint64_t ib_rendition_fingerprint(const struct ib_settings *s,
     const struct ib_colour *c = &s->colour;
     const struct ib_encoder *e = &r->encoder;
     const double *bg = r->background.rgb;
-    char text[1536];
+    char text[1600];
     snprintf(text, sizeof(text),
              "imgbatch %s vips %s|%s|fit %d|gravity %d %g %g|fmt %d|q %d|"
              "rot %d|page %d|bg %g %g %g %d|meta %d|enlarge %d|name %s|"
              "prefix %s|in %s|out %s|intent %d|keep %d|lin %d|"
-             "jpeg %d %d %d|png %d %d|webp %d %d %d|avif %d",
+             "jpeg %d %d %d|png %d %d|webp %d %d %d|avif %d|"
+             "budget %lld %d|skip-larger %d|sharpen %g",
              IMGBATCH_VERSION, IMGBATCH_VIPS_BUILD_VERSION, geometry,
              (int)r->fit, (int)r->gravity.kind, r->gravity.x, r->gravity.y,
              (int)r->format, r->quality, s->no_rotate, s->page, bg[0], bg[1],
-             bg[2], r->background.given, r->keep_metadata, r->no_enlarge,
+             bg[2], r->background.given, (int)r->keep_metadata, r->no_enlarge,
              r->name ? r->name : "-", r->prefix,
              c->input_profile ? c->input_profile : "-",
              c->output_profile ? c->output_profile : "-", (int)c->intent,
              c->keep_profile, c->linear, e->jpeg_progressive, e->jpeg_optimize,
              (int)e->jpeg_subsample, e->png_compression, e->png_palette,
              e->webp_lossless, e->webp_near_lossless, e->webp_effort,
-             e->avif_effort);
+             e->avif_effort, r->max_bytes, r->max_bytes ? r->min_quality : 0,
+             r->skip_larger, r->sharpen);
     return ib_fnv1a_str(text);
 }
 

@@ -132,6 +132,8 @@ static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
     put_u8(out, (unsigned)o->pipeline);
     put_u8(out, (unsigned)o->format);
     put_i64(out, o->usec);
+    put_u8(out, (unsigned)o->quality);
+    put_u8(out, (unsigned)o->encodes);
     put_str(out, o->path ? o->path : "");
     put_str(out, o->error ? o->error : "");
     if (o->golden != IB_GOLDEN_NONE)
@@ -339,9 +341,11 @@ static void decode_output(struct reader *r, struct ib_output_outcome *o)
     o->out_bytes = (long long)get_u64(r);
     o->write_errno = (int)(get_u32(r) & 0xffff);
     o->golden = get_enum(r, IB_GOLDEN_UNCHANGED);
-    o->pipeline = get_enum(r, IB_PIPELINE_DIRECT_JPEG);
+    o->pipeline = get_enum(r, IB_PIPELINE_COPY);
     o->format = get_enum(r, IB_FMT_COUNT - 1);
     o->usec = (long long)get_u64(r);
+    o->quality = get_enum(r, 100);
+    o->encodes = (int)get_u8(r);
     o->path = get_str(r);
     o->error = get_str(r);
     if (o->golden != IB_GOLDEN_NONE && !r->bad)

@@ -12,6 +12,7 @@ void ib_settings_defaults(struct ib_settings *s)
     /* sharp's limitInputPixels default: 0x3FFF * 0x3FFF. */
     s->max_pixels = 268402689;
     s->shard.count = 1;
+    s->watch_settle = 1.0;
     ib_tolerance_defaults(&s->tolerance);
 }
 
@@ -28,6 +29,7 @@ void ib_rendition_defaults(struct ib_rendition *r)
     r->gravity.x = r->gravity.y = 0.5;
     r->format = IB_FMT_KEEP;
     r->quality = 85;
+    r->min_quality = 40;
     r->prefix = "resized_";
     r->background.rgb[0] = r->background.rgb[1] = r->background.rgb[2] = 255;
     r->encoder.jpeg_progressive = -1;

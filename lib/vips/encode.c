@@ -1,15 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Fitting a thumbnail to its output format, and encoding it.
- *
- * Metadata policy. By default the output drops EXIF (and with it any GPS
- * position), XMP, IPTC and comments: the saver's `strip`. A colour profile
- * is kept only when the pixels are not sRGB (--keep-profile, or a non-sRGB
- * --output-profile), since a viewer needs it to show them; then every
- * metadata field but the profile and the animation fields is removed and
- * the saver writes what is left. --keep-metadata keeps everything, with the
- * orientation reset to 1 because the pixels are already upright (unless
- * --no-rotate kept them as stored: then the tag still says how to show
- * them).
+/* Fitting a thumbnail to its output format, and encoding it with the
+ * metadata policy of metadata.h.
  *
  * Encoders run through the operation API so that an option the user did
  * not set is left to the encoder's own default. */
@@ -19,6 +10,7 @@
 #include <vips/vips.h>
 
 #include "imgbatch/format.h"
+#include "metadata.h"
 
 /* ---- alpha and colour space -------------------------------------------- */
 
@@ -84,79 +76,6 @@ VipsImage *ib_srgb_to_grey(VipsImage *img)
     if (grey)
         g_object_unref(grey);
     return ib_image_replace(img, rc, &out);
-}
-
-/* ---- metadata ---------------------------------------------------------- */
-
-static int profile_is_kept(const struct ib_settings *s, VipsImage *img)
-{
-    if (!vips_image_get_typeof(img, VIPS_META_ICC_NAME))
-        return 0;
-    if (s->colour.keep_profile)
-        return 1;
-    const char *p = s->colour.output_profile;
-    return p && strcmp(p, "srgb") != 0;
-}
-
-/* Fields a saver needs to write an animation, kept in every case. */
-static int is_animation_field(const char *name)
-{
-    static const char *const names[] = {"delay",     "loop",     "page-height",
-                                        "gif-delay", "gif-loop", NULL};
-    for (const char *const *n = names; *n; n++)
-        if (strcmp(name, *n) == 0)
-            return 1;
-    return 0;
-}
-
-static void *collect_unwanted(VipsImage *img, const char *name, GValue *value,
-                              void *a)
-{
-    (void)img;
-    (void)value;
-    GSList **unwanted = a;
-    if (!is_animation_field(name) && strcmp(name, VIPS_META_ICC_NAME) != 0)
-        *unwanted = g_slist_prepend(*unwanted, g_strdup(name));
-    return NULL;
-}
-
-/* A private copy of the header, so metadata can change without touching
- * the image libvips may share. */
-static VipsImage *own_header(VipsImage *in)
-{
-    VipsImage *out = NULL;
-    return ib_image_replace(in, vips_copy(in, &out, NULL), &out);
-}
-
-static void keep_only_profile(VipsImage *img)
-{
-    GSList *unwanted = NULL;
-    vips_image_map(img, collect_unwanted, &unwanted);
-    for (GSList *p = unwanted; p; p = p->next)
-        vips_image_remove(img, p->data);
-    g_slist_free_full(unwanted, g_free);
-}
-
-/* Applies the metadata policy; *strip says whether the saver must strip. */
-static VipsImage *apply_metadata_policy(const struct ib_settings *s,
-                                        const struct ib_rendition *r,
-                                        VipsImage *img, int *strip)
-{
-    *strip = 0;
-    if (r->keep_metadata) {
-        if (s->no_rotate)
-            return img;
-        if ((img = own_header(img)))
-            vips_image_set_int(img, VIPS_META_ORIENTATION, 1);
-        return img;
-    }
-    if (!profile_is_kept(s, img)) {
-        *strip = 1;
-        return img;
-    }
-    if ((img = own_header(img)))
-        keep_only_profile(img);
-    return img;
 }
 
 VipsImage *ib_prepare_for_format(const struct ib_rendition *r, VipsImage *img,
@@ -249,7 +168,7 @@ int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
     }
     int strip;
     g_object_ref(img);
-    VipsImage *ready = apply_metadata_policy(s, r, img, &strip);
+    VipsImage *ready = ib_metadata_apply(s, r, img, &strip);
     if (!ready)
         return -1;
     VipsOperation *op = vips_operation_new(saver);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "imgbatch/fdio.h"
 #include "imgbatch/clock.h"
 #include "imgbatch/name.h"
 
@@ -48,6 +50,7 @@ void ib_outs_begin(struct ib_outs *outs, const struct ib_settings *s,
     outs->s = s;
     outs->id = t->id;
     outs->in = (struct ib_input_name){t->input, t->rel};
+    outs->input = (struct ib_outs_input){0, 0, 0, 0, 0};
     outs->n = t->noutputs;
     for (int i = 0; i < outs->n; i++) {
         struct ib_out *out = &outs->v[i];
@@ -57,6 +60,7 @@ void ib_outs_begin(struct ib_outs *outs, const struct ib_settings *s,
         ib_buf_reset(&out->path);
         out->r = &s->renditions[i];
         out->action = t->outputs[i].action;
+        out->quality = 0;
         out->blocked = t->outputs[i].reason;
         out->format = ib_output_format(out->r, &outs->in);
         out->crop = VIPS_INTERESTING_NONE;
@@ -184,6 +188,17 @@ static void compare_golden(struct ib_outs *outs, struct ib_out *out)
     ib_buf_free(&pictures);
 }
 
+/* --mtime: what the output's modification time is to be; 0: now. */
+static long long mtime_of(const struct ib_outs *outs, const struct ib_out *out)
+{
+    switch (outs->s->mtime) {
+    case IB_MTIME_INPUT: return outs->input.mtime_ns;
+    case IB_MTIME_EXIF:
+        return out->capture_ns ? out->capture_ns : outs->input.mtime_ns;
+    default: return 0;
+    }
+}
+
 static void write_out(struct ib_outs *outs, struct ib_vips *v, int in_fd,
                       struct ib_out *out)
 {
@@ -198,7 +213,8 @@ static void write_out(struct ib_outs *outs, struct ib_vips *v, int in_fd,
     }
     struct ib_write_result w = {0, 0, out->error, sizeof(out->error)};
     long long start = ib_now_usec();
-    int rc = ib_write_output(outs->s, out->r, v, &out->pl, path, &w);
+    int rc = ib_write_output(outs->s, out->r, v, &out->pl, path,
+                             mtime_of(outs, out), &w);
     out->usec += ib_now_usec() - start;
     if (rc != 0) {
         out->failed = 1;
@@ -209,10 +225,55 @@ static void write_out(struct ib_outs *outs, struct ib_vips *v, int in_fd,
     compare_golden(outs, out);
 }
 
+/* ---- --skip-larger ---------------------------------------------------- */
+
+/* The input's whole bytes, malloc'd; NULL when they cannot be read. */
+static unsigned char *read_input(int in_fd, long long size)
+{
+    unsigned char *bytes = malloc(size > 0 ? (size_t)size : 1);
+    if (bytes && pread(in_fd, bytes, (size_t)size, 0) == (ssize_t)size)
+        return bytes;
+    free(bytes);
+    return NULL;
+}
+
+/* An output of the input's size and format that came out larger than the
+ * input is the input's bytes instead (they show the same picture). */
+static void keep_input_if_smaller(struct ib_outs *outs, int in_fd,
+                                  struct ib_out *out)
+{
+    const struct ib_outs_input *in = &outs->input;
+    if (!out->r->skip_larger || !is_live(out) || !out->pl.bytes ||
+        in->format != out->format || in->w != out->w || in->h != out->h ||
+        (long long)out->pl.len <= in->bytes)
+        return;
+    unsigned char *bytes = read_input(in_fd, in->bytes);
+    if (!bytes)
+        return;
+    free(out->pl.bytes);
+    out->pl.bytes = bytes;
+    out->pl.len = (size_t)in->bytes;
+    out->pipeline = IB_PIPELINE_COPY;
+    out->quality = 0;
+}
+
+static void note_input(struct ib_outs *outs, int in_fd)
+{
+    struct stat st;
+    if (fstat(in_fd, &st) != 0)
+        return;
+    outs->input.bytes = (long long)st.st_size;
+    outs->input.mtime_ns =
+        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
 void ib_outs_commit(struct ib_outs *outs, struct ib_vips *v, int in_fd,
                     const struct ib_claimer *claimer)
 {
     int same_as[IB_MAX_OUTPUTS];
+    note_input(outs, in_fd);
+    for (int i = 0; i < outs->n; i++)
+        keep_input_if_smaller(outs, in_fd, &outs->v[i]);
     for (int i = 0; i < outs->n; i++)
         name_late(outs, &outs->v[i]);
     settle_clashes(outs, same_as);
@@ -291,6 +352,8 @@ void ib_outs_end(struct ib_outs *outs, struct ib_outcome *o)
         oo->pipeline = oo->status == IB_STATUS_OK ? out->pipeline : 0;
         oo->format = out->format == IB_FMT_FROM_LOADER ? 0 : out->format;
         oo->usec = out->usec;
+        oo->quality = oo->status == IB_STATUS_OK ? out->quality : 0;
+        oo->encodes = out->encodes;
         oo->path = ib_buf_cstr(&out->path);
         oo->error = out->error;
         ok += oo->status == IB_STATUS_OK;

@@ -51,13 +51,25 @@ struct ib_out {
     long long bytes;
     int write_errno;
     struct ib_golden_result golden;
-    long long usec; /* spent on it alone (ib_output_outcome) */
+    long long usec;       /* spent on it alone (ib_output_outcome) */
+    int quality;          /* of a lossy output: -q, or what --max-bytes chose */
+    int encodes;          /* --max-bytes: encodings the search made */
+    long long capture_ns; /* --mtime exif: EXIF's capture date, 0: none */
+};
+
+/* What the outputs' --skip-larger and --mtime need of the input. */
+struct ib_outs_input {
+    int format; /* enum ib_format; 0: not known */
+    int w, h;   /* as stored */
+    long long bytes;
+    long long mtime_ns;
 };
 
 struct ib_outs {
     const struct ib_settings *s;
     uint64_t id; /* the task's */
     struct ib_input_name in;
+    struct ib_outs_input input;
     int n;
     struct ib_out v[IB_MAX_OUTPUTS];
 };

@@ -145,6 +145,9 @@ static void make_with_libvips(struct ib_resizer *r, int fd,
     if (ib_plan_read(r->s, r->vips, &in, &p, o) == 0 &&
         ib_plan_pages(r->s, r->vips, &in, plan_outputs(r, &p), &p, o) == 0) {
         o->status = IB_STATUS_OK;
+        r->outs.input.format = p.format;
+        r->outs.input.w = p.width;
+        r->outs.input.h = p.height;
         int n = ib_outs_to_make(&r->outs);
         for (int i = 0; n == 1 && i < r->outs.n; i++)
             if (r->outs.v[i].action != IB_OUTPUT_KEEP && !r->outs.v[i].skip)

@@ -4,8 +4,11 @@
 
 #include <stdio.h>
 
+#include "encbudget.h"
 #include "encode.h"
 #include "fit.h"
+#include "imgbatch/format.h"
+#include "metadata.h"
 #include "write.h"
 
 static void set_string_if_given(VipsObject *op, const char *name,
@@ -82,9 +85,47 @@ VipsImage *ib_thumb_image(const struct ib_settings *s, VipsImage *img,
     return run(s, p, op);
 }
 
+/* --sharpen: libvips' unsharp mask on the lightness, at its own defaults
+ * but the sigma, after the downscale and before any padding (whose edge
+ * must not get a halo). */
+static VipsImage *sharpen(const struct ib_rendition *r, VipsImage *in)
+{
+    if (r->sharpen <= 0)
+        return in;
+    VipsImage *out = NULL;
+    return ib_image_replace(
+        in, vips_sharpen(in, &out, "sigma", r->sharpen, NULL), &out);
+}
+
+/* --max-bytes encodes again and again: the pixels are made once, here. */
+static VipsImage *in_memory_now(VipsImage *in)
+{
+    VipsImage *out = vips_image_copy_memory(in);
+    g_object_unref(in);
+    return out;
+}
+
+/* Encodes img into out->pl now: under the budget, or once. */
+static int encode_now(const struct ib_settings *s, struct ib_vips *v,
+                      struct ib_out *out, VipsImage *img)
+{
+    const struct ib_rendition *r = out->r;
+    if (!r->max_bytes)
+        return ib_encode_to_memory(s, r, v, img, out->format, &out->pl,
+                                   out->error, sizeof(out->error));
+    struct ib_budget_outcome bo = {0, 0};
+    int rc = ib_encode_within_budget(s, r, v, img, out->format, &out->pl, &bo,
+                                     out->error, sizeof(out->error));
+    out->quality = bo.quality;
+    out->encodes = bo.encodes;
+    return rc;
+}
+
 int ib_thumb_finish(const struct ib_settings *s, struct ib_vips *v,
                     struct ib_out *out, VipsImage *img, int in_memory)
 {
+    if (img)
+        img = sharpen(out->r, img);
     if (img)
         img = ib_fit_finish(out->r, out->format, img);
     if (img)
@@ -97,14 +138,23 @@ int ib_thumb_finish(const struct ib_settings *s, struct ib_vips *v,
     out->w = img->Xsize;
     out->h = vips_image_get_page_height(img);
     out->pipeline = IB_PIPELINE_LIBVIPS;
+    out->quality = ib_format_is_lossy(out->format) ? out->r->quality : 0;
+    if (s->mtime == IB_MTIME_EXIF)
+        out->capture_ns = ib_metadata_capture_ns(img);
+    /* --skip-larger compares sizes before anything is written. */
+    in_memory |= out->r->max_bytes > 0 || out->r->skip_larger;
     if (!in_memory && !ib_out_is_late(out) &&
         out->action != IB_OUTPUT_BLOCKED) {
         out->pl = (struct ib_payload){img, out->format, NULL, 0};
         ib_vips_step_done(v);
         return 0;
     }
-    int rc = ib_encode_to_memory(s, out->r, v, img, out->format, &out->pl,
-                                 out->error, sizeof(out->error));
+    if (out->r->max_bytes && !(img = in_memory_now(img))) {
+        ib_vips_reason(v, out->error, sizeof(out->error));
+        out->failed = 1;
+        return -1;
+    }
+    int rc = encode_now(s, v, out, img);
     g_object_unref(img);
     out->failed = rc != 0;
     if (rc == 0)

@@ -134,9 +134,22 @@ static int makes_folders(const struct ib_settings *s,
     return s->outdir || (r->name && strchr(r->name, '/'));
 }
 
+/* --mtime: set on the temp file, so the output appears with it. */
+static int set_mtime(int fd, long long mtime_ns, const char *output,
+                     struct ib_write_result *w)
+{
+    if (mtime_ns <= 0)
+        return 0;
+    struct timespec t[2] = {
+        {0, UTIME_OMIT},
+        {(time_t)(mtime_ns / 1000000000LL), (long)(mtime_ns % 1000000000LL)}};
+    return futimens(fd, t) == 0 ? 0 : fail_write(w, output, errno);
+}
+
 int ib_write_output(const struct ib_settings *s, const struct ib_rendition *r,
                     struct ib_vips *v, const struct ib_payload *pl,
-                    const char *output, struct ib_write_result *w)
+                    const char *output, long long mtime_ns,
+                    struct ib_write_result *w)
 {
     struct ib_temp tmp;
     w->bytes = 0;
@@ -152,6 +165,8 @@ int ib_write_output(const struct ib_settings *s, const struct ib_rendition *r,
     int rc = encode_to_fd(s, r, v, pl, tmp.fd, output, w);
     if (rc == 0 && pl->img)
         rc = check_heif_file(s, v, pl->format, ib_buf_cstr(&tmp.path), w);
+    if (rc == 0)
+        rc = set_mtime(tmp.fd, mtime_ns, output, w);
     if (ib_test_fault_is("midwrite", output))
         for (;;)
             pause();

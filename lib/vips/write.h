@@ -30,11 +30,13 @@ struct ib_write_result {
     size_t error_len;
 };
 
-/* Writes pl as output, encoded with rendition r's settings. 0, or -1 with
- * the reason in w->error. */
+/* Writes pl as output, encoded with rendition r's settings, with the
+ * modification time mtime_ns (0: now). 0, or -1 with the reason in
+ * w->error. */
 int ib_write_output(const struct ib_settings *s, const struct ib_rendition *r,
                     struct ib_vips *v, const struct ib_payload *pl,
-                    const char *output, struct ib_write_result *w);
+                    const char *output, long long mtime_ns,
+                    struct ib_write_result *w);
 
 /* Encodes img into memory as r's format: pl->bytes (malloc'd), pl->len.
  * 0, or -1 with the reason in error. */

@@ -39,7 +39,7 @@ expect_tags() {
     local file=$1 o
     shift
     for o in "$@"; do
-        grep -qE -- "^ +(-[^ ], )?$o( |$)" "$file" || fail "the man page lacks $o"
+        grep -qE -- "^ +(-[^ ], )?$o( |\[|$)" "$file" || fail "the man page lacks $o"
     done
 }
 mapfile -t options < <(help_options)

@@ -71,7 +71,7 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
     two_lines "imgbatch: --format given twice: it takes one value (or a list: a,b)" \
         -f png --format jpg "$T/in"
     two_lines "imgbatch: --quiet and --verbose cannot be combined" --quiet -v "$T/in"
-    two_lines "imgbatch: -o - is not supported: outputs are files under a directory (-o ./- names a directory '-')" \
+    two_lines "imgbatch: -o - is not stdout: to write one image to stdout, read it from stdin (imgbatch -s 100 - < in.jpg > out.jpg); -o ./- names a directory '-'" \
         -o - "$T/in"
     expect_no_file ./-
     expect_no_file "$T/in/-"

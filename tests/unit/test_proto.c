@@ -105,7 +105,10 @@ static void result_round_trip(void)
                                               {1, 200, 31.5, 0.25},
                                               NULL,
                                               IB_LIMIT_MAX_DIFF,
-                                              4167};
+                                              4167,
+
+                                              62,
+                                              3};
     o.outputs[1] = (struct ib_output_outcome){
         IB_STATUS_FAILED,
         0,
@@ -121,6 +124,8 @@ static void result_round_trip(void)
         {0, 0, 0, 0},
         NULL,
         IB_LIMIT_NONE,
+        0,
+        0,
         0};
     ib_proto_put_result(&b, 7, &o);
     CHECK_INT(ib_proto_decode(b.data, b.len, &m), 0);
@@ -147,6 +152,8 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.outputs[1].figures.known, 0);
     CHECK_INT(m.outcome.outputs[0].golden_limit, IB_LIMIT_MAX_DIFF);
     CHECK_INT(m.outcome.outputs[0].golden_excess, 4167);
+    CHECK_INT(m.outcome.outputs[0].quality, 62);
+    CHECK_INT(m.outcome.outputs[0].encodes, 3);
     CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
     CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 

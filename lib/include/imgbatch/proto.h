@@ -68,6 +68,7 @@ enum ib_pipeline {
     IB_PIPELINE_NONE,        /* nothing was written */
     IB_PIPELINE_LIBVIPS,     /* libvips' thumbnail and saver */
     IB_PIPELINE_DIRECT_JPEG, /* jpegpath.h */
+    IB_PIPELINE_COPY,        /* --skip-larger: the input's own bytes */
 };
 
 /* --golden: the comparison's figures as numbers, for the report (the
@@ -105,6 +106,8 @@ struct ib_output_outcome {
      * (ib_comparison_excess; UINT32_MAX when the sizes differ): the diff
      * page shows the worst first. */
     uint32_t golden_excess;
+    int quality; /* of a lossy output; 0 for none */
+    int encodes; /* --max-bytes: encodings its search made */
 };
 
 /* What became of one input: what the report says about it. Its status is

@@ -91,6 +91,28 @@ struct ib_background {
     int given;
 };
 
+/* --keep-metadata=LIST: what an output keeps of its input's metadata.
+ * IB_META_ALL (a bare --keep-metadata) is everything, GPS included;
+ * in a list, GPS is kept only when named. */
+enum ib_meta {
+    IB_META_ICC = 1 << 0,
+    IB_META_EXIF = 1 << 1, /* all of EXIF but the GPS position */
+    IB_META_XMP = 1 << 2,
+    IB_META_IPTC = 1 << 3,
+    IB_META_COMMENT = 1 << 4,
+    IB_META_COPYRIGHT = 1 << 5, /* from EXIF, else XMP, else IPTC */
+    IB_META_DATETIME = 1 << 6,  /* the dates, as copyright */
+    IB_META_GPS = 1 << 7,
+    IB_META_ALL = (1 << 8) - 1,
+};
+
+/* --mtime: the output's modification time. */
+enum ib_mtime {
+    IB_MTIME_NOW,   /* when it was written */
+    IB_MTIME_INPUT, /* the input's */
+    IB_MTIME_EXIF,  /* the capture date (EXIF), else the input's */
+};
+
 /* One output of each input. */
 struct ib_rendition {
     const char *variant;   /* its name: {variant}, the report, -u */
@@ -101,7 +123,15 @@ struct ib_rendition {
     enum ib_format format; /* IB_FMT_KEEP: the input's */
     int quality;           /* 1..100, lossy formats */
     struct ib_background background;
-    int keep_metadata; /* EXIF, XMP, IPTC, comments */
+    unsigned keep_metadata; /* enum ib_meta bits; 0: none */
+    /* --max-bytes: the highest quality whose output fits, down to
+     * min_quality (below it the output fails); 0: no budget. */
+    long long max_bytes;
+    int min_quality;
+    /* --skip-larger: an output of the input's size and format that comes
+     * out larger than the input is the input's bytes instead. */
+    int skip_larger;
+    double sharpen; /* --sharpen: the mask's sigma; 0: off */
     /* Skip the output, with the reason "would enlarge", rather than make
      * it larger than the input (--no-enlarge; '>' with several). */
     int no_enlarge;
@@ -151,6 +181,11 @@ struct ib_settings {
     const char *diff_dir;
     /* --manifest FILE: every input's outputs, for srcset. */
     const char *manifest;
+    int mtime; /* enum ib_mtime */
+    /* --watch: keep running, processing what appears or changes; a file
+     * is taken once it has not changed for watch_settle seconds. */
+    int watch;
+    double watch_settle;
 };
 
 /* Every run-level setting at its default; no rendition. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "imgbatch/alloc.h"
 #include "imgbatch/clock.h"
 #include "jpegpath.h"
@@ -50,18 +51,19 @@ static int colour_applies(const struct ib_settings *s)
 }
 
 /* JPEGs to JPEGs with nothing that needs the full pipeline: no colour
- * handling beyond the default, no metadata to keep, no page. Whether the
- * file is a plain JPEG, its header says (ib_jpeg_open). */
+ * handling beyond the default, no metadata to keep or read (--mtime
+ * exif), no sharpening, no page. Whether the file is a plain JPEG, its
+ * header says (ib_jpeg_open). */
 static int applies(const struct ib_settings *s, const struct ib_outs *outs)
 {
-    if (!colour_applies(s) || s->page > 0)
+    if (!colour_applies(s) || s->page > 0 || s->mtime == IB_MTIME_EXIF)
         return 0;
     for (int i = 0; i < outs->n; i++) {
         const struct ib_out *out = &outs->v[i];
         if (out->action == IB_OUTPUT_KEEP)
             continue;
         if ((out->format != IB_FMT_FROM_LOADER && out->format != IB_FMT_JPEG) ||
-            out->r->keep_metadata)
+            out->r->keep_metadata || out->r->sharpen > 0)
             return 0;
     }
     return 1;
@@ -88,6 +90,16 @@ static void plan_from_jpeg(const struct ib_settings *s,
     p->decode_bytes = h->coef_bytes;
 }
 
+static void set_quality(struct ib_jpeg_encoding *enc,
+                        const struct ib_rendition *r, int quality)
+{
+    enc->quality = quality;
+    /* libvips' automatic mode: 4:2:0 below quality 90. */
+    enc->subsample = r->encoder.jpeg_subsample == IB_SUBSAMPLE_AUTO
+                         ? quality < 90
+                         : r->encoder.jpeg_subsample == IB_SUBSAMPLE_ON;
+}
+
 static void make_job(const struct ib_direct *d, const struct ib_plan *p,
                      const struct ib_jpeg_header *h, const struct ib_out *out,
                      struct ib_jpeg_job *job)
@@ -109,13 +121,9 @@ static void make_job(const struct ib_direct *d, const struct ib_plan *p,
     job->resizes = d->resizes;
     job->icc = h->icc;
     job->icc_len = h->icc_len;
-    job->encoding.quality = r->quality;
     job->encoding.progressive = e->jpeg_progressive > 0;
     job->encoding.optimize = e->jpeg_optimize > 0;
-    /* libvips' automatic mode: 4:2:0 below quality 90. */
-    job->encoding.subsample = e->jpeg_subsample == IB_SUBSAMPLE_AUTO
-                                  ? r->quality < 90
-                                  : e->jpeg_subsample == IB_SUBSAMPLE_ON;
+    set_quality(&job->encoding, r, r->quality);
 }
 
 static int to_make(const struct ib_out *out)
@@ -154,6 +162,44 @@ static void drop_made(struct ib_outs *outs)
     }
 }
 
+/* --max-bytes: one encoding of the search (budget.h). */
+struct attempt {
+    const struct ib_pixels *px;
+    struct ib_jpeg_encoding enc;
+    const struct ib_rendition *r;
+};
+
+static int encode_at(void *ctx, int quality, unsigned char **bytes, size_t *len)
+{
+    struct attempt *a = ctx;
+    set_quality(&a->enc, a->r, quality);
+    return ib_jpeg_encode(a->px, &a->enc, bytes, len);
+}
+
+/* Encodes px into out, under its budget if it has one: 0, or -1 when
+ * libjpeg failed. An output that does not fit fails alone. */
+static int encode(struct ib_out *out, const struct ib_jpeg_job *job,
+                  const struct ib_pixels *px)
+{
+    const struct ib_rendition *r = out->r;
+    out->quality = r->quality;
+    if (!r->max_bytes)
+        return ib_jpeg_encode(px, &job->encoding, &out->pl.bytes, &out->pl.len);
+    struct attempt a = {px, job->encoding, r};
+    struct ib_budget b = {r->max_bytes, r->min_quality, r->quality};
+    struct ib_budget_result res;
+    enum ib_budget_end end = ib_budget_search(&b, encode_at, &a, &res);
+    out->encodes = res.encodes;
+    out->quality = res.quality;
+    if (end == IB_BUDGET_TOO_BIG) {
+        ib_budget_reason(&b, &res, out->error, sizeof(out->error));
+        out->failed = 1;
+    }
+    out->pl.bytes = res.bytes;
+    out->pl.len = res.len;
+    return end == IB_BUDGET_FAILED ? -1 : 0;
+}
+
 /* Every output from one decode. 0, or -1 when libjpeg or libvips found
  * fault (nothing kept: libvips does the file again). */
 static int make_outputs(struct ib_outs *outs, struct ib_jpeg_job *jobs,
@@ -166,8 +212,7 @@ static int make_outputs(struct ib_outs *outs, struct ib_jpeg_job *jobs,
             continue;
         long long start = ib_now_usec();
         if (ib_jpeg_path_render(&jobs[i], decoded, &px) != 0 ||
-            ib_jpeg_encode(&px, &jobs[i].encoding, &out->pl.bytes,
-                           &out->pl.len) != 0) {
+            encode(out, &jobs[i], &px) != 0) {
             ib_pixels_free(&px);
             drop_made(outs);
             return -1;
@@ -194,6 +239,9 @@ enum ib_direct_result ib_direct_make(struct ib_direct *d,
         return IB_DIRECT_DECLINED;
     struct ib_plan p;
     plan_from_jpeg(d->s, &h, &p, o);
+    outs->input.format = IB_FMT_JPEG;
+    outs->input.w = h.width;
+    outs->input.h = h.height;
     enum ib_direct_result res = IB_DIRECT_FAILED;
     struct ib_jpeg_job jobs[IB_MAX_OUTPUTS];
     struct ib_pixels decoded;

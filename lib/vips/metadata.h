@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* What an output keeps of its input's metadata (--keep-metadata=LIST),
+ * decided field by field on the image libvips is about to save. */
+#ifndef IMGBATCH_VIPS_METADATA_H
+#define IMGBATCH_VIPS_METADATA_H
+
+#include <vips/vips.h>
+
+#include "imgbatch/settings.h"
+
+/* Applies rendition r's metadata policy to img for its saver: takes img's
+ * reference and returns one to the image to save (NULL with a libvips
+ * error), and sets *strip when the saver must drop everything. */
+VipsImage *ib_metadata_apply(const struct ib_settings *s,
+                             const struct ib_rendition *r, VipsImage *img,
+                             int *strip);
+
+/* The capture date EXIF gives img (DateTimeOriginal, else
+ * DateTimeDigitized, else DateTime; with its OffsetTime, else in local
+ * time), in ns since the epoch: 0 when it has none. */
+long long ib_metadata_capture_ns(VipsImage *img);
+
+#endif
