@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Helpers for scripts/bench (not part of imgbatch; standard library only,
-except 'dims' and 'check', which read image headers with Pillow).
+except 'dims' and 'check', which read image headers with Pillow, and with
+libvips' vipsheader for what Pillow cannot read: HEIC, AVIF).
 
   bench-util.py run [--log FILE] [--interval S] [--quiet-wait S]
                     [--max-other CORES] -- CMD...
@@ -11,7 +12,9 @@ except 'dims' and 'check', which read image headers with Pillow).
       waited_s: how long it waited for a quiet second first (-1: it waited
       --quiet-wait s and found none, and ran anyway)
   bench-util.py dims DIR                       name, width, height per image
-  bench-util.py check INPUTS_TSV OUT_DIR BOX   outputs: count and dimensions
+  bench-util.py check INPUTS_TSV OUT_DIR BOX [EXT]
+                                               outputs (.EXT, default jpg):
+                                               count, dimensions, mean size
   bench-util.py small-ok PHOTOS SMALL COPIES   is SMALL made from PHOTOS?
   bench-util.py summary RUNS_TSV CHECKS_TSV MAX_OTHER WORKLOAD...
 
@@ -198,17 +201,50 @@ def cmd_run(argv):
         str(os.waitstatus_to_exitcode(result["status"])), f"{waited:.0f}"]))
 
 
-def image_names(d):
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic",
+              ".heif", ".avif")
+
+
+def image_names(d, exts=IMAGE_EXTS):
     return sorted(n for n in os.listdir(d)
-                  if n.lower().endswith((".jpg", ".jpeg", ".png")))
+                  if not n.startswith(".") and n.lower().endswith(exts))
+
+
+def sizes(paths):
+    """path -> (width, height) or None, as displayed (HEIF is upright from
+    libheif). Pillow where it can read the file, one vipsheader for the
+    rest."""
+    from PIL import Image
+    res, rest = {}, []
+    for p in paths:
+        if p.lower().endswith((".heic", ".heif", ".avif")):
+            rest.append(p)
+            continue
+        try:
+            with Image.open(p) as im:
+                res[p] = (im.width, im.height)
+        except OSError:
+            rest.append(p)
+    if rest:
+        # "path: WxH uchar, 3 bands, srgb, heifload", one line a file
+        r = subprocess.run(["vipsheader"] + rest, capture_output=True, text=True)
+        for line in r.stdout.splitlines():
+            path, _, info = line.rpartition(": ")
+            dims = info.split(" ", 1)[0].split("x")
+            if path in rest and len(dims) == 2:
+                res[path] = (int(dims[0]), int(dims[1]))
+    return {p: res.get(p) for p in paths}
 
 
 def cmd_dims(argv):
-    from PIL import Image
     d = argv[0]
-    for n in image_names(d):
-        with Image.open(os.path.join(d, n)) as im:
-            print(f"{n}\t{im.width}\t{im.height}")
+    names = image_names(d)
+    got = sizes([os.path.join(d, n) for n in names])
+    for n in names:
+        wh = got[os.path.join(d, n)]
+        if wh is None:
+            sys.exit(f"bench-util.py dims: cannot read {n}")
+        print(f"{n}\t{wh[0]}\t{wh[1]}")
 
 
 def fits(w, h, ow, oh, box):
@@ -221,27 +257,29 @@ def fits(w, h, ow, oh, box):
 
 def cmd_check(argv):
     """Prints 'ok N/N AVG_KB' or 'FAIL ... AVG_KB' for the outputs that the
-    last run left in OUT_DIR: resized_<stem>.jpg (imgbatch, vipsthumbnail,
-    Pillow, sharp) or <stem>.jpg (mogrify, gm mogrify)."""
-    from PIL import Image
+    last run left in OUT_DIR: resized_<stem>.EXT (imgbatch, vipsthumbnail,
+    Pillow, sharp) or <stem>.EXT (mogrify, gm mogrify)."""
     inputs, out, box = argv[0], argv[1], int(argv[2])
+    ext = "." + (argv[3] if len(argv) > 3 else "jpg")
     rows = [line.rstrip("\n").split("\t") for line in open(inputs) if line.strip()]
-    files = [n for n in os.listdir(out) if n.endswith(".jpg")]
+    files = [n for n in os.listdir(out) if n.endswith(ext)]
     nbytes = sum(os.path.getsize(os.path.join(out, n)) for n in files)
     avg_kb = nbytes / len(files) / 1024 if files else 0
-    bad = []
+    want = {}
     for name, w, h in rows:
         stem = os.path.splitext(name)[0]
-        o = os.path.join(out, "resized_" + stem + ".jpg")
+        o = os.path.join(out, "resized_" + stem + ext)
         if not os.path.exists(o):
-            o = os.path.join(out, stem + ".jpg")
-        try:
-            with Image.open(o) as im:
-                ow, oh = im.width, im.height
-        except OSError:
+            o = os.path.join(out, stem + ext)
+        want[name] = (o, int(w), int(h))
+    got = sizes([o for o, _, _ in want.values() if os.path.exists(o)])
+    bad = []
+    for name, (o, w, h) in want.items():
+        if got.get(o) is None:
             bad.append(f"{name}: no output")
             continue
-        if not fits(int(w), int(h), ow, oh, box):
+        ow, oh = got[o]
+        if not fits(w, h, ow, oh, box):
             bad.append(f"{name} {w}x{h} -> {ow}x{oh}")
     n = len(rows)
     if bad or len(files) != n:
@@ -259,7 +297,7 @@ def cmd_small_ok(argv):
     if not os.path.isdir(small):
         sys.exit("missing")
     have = set(os.listdir(small))
-    names = image_names(photos)
+    names = image_names(photos, (".jpg", ".jpeg", ".png"))
     want = {f"c{i:02d}_{n}" for n in names for i in range(1, copies + 1)}
     if have != want:
         sys.exit(f"{len(have)} files, not the {len(want)} expected names")
@@ -276,6 +314,46 @@ def cmd_small_ok(argv):
 
 def median(v):
     return statistics.median(v) if v else float("nan")
+
+
+FLOOR_LABELS = {
+    "djpeg-s8": "djpeg -scale 1/8, the decode floor",
+    "djpeg-vipsscale": "djpeg at vipsthumbnail's scale",
+    "decode-vips": "libvips' own decode (in-process load, every pixel)",
+    "decode-vips-sol": "libvips' decode at thumbnail's shrink-on-load "
+                       "(HEIF: the thumbnail where taken; WebP: at the target size)",
+    "decode-pil": "Pillow's decode (Image.load)",
+    "decode-dwebp": "dwebp",
+    "decode-dwebp-sol": "dwebp -resize to libvips' shrink-on-load size",
+    "decode-heif": "heif-convert to Y4M (the codec alone, no RGB)",
+    "decode-tiff": "tiffinfo -D (libtiff alone)",
+}
+
+
+def is_floor(tool):
+    return tool.startswith(("djpeg-", "decode-"))
+
+
+def set_of(workload):
+    """png-800-jpg -> png; the JPEG workloads (800, 100, small) have none:
+    their floors run with them."""
+    return workload.split("-")[0] if "-" in workload else None
+
+
+def floors_for(workload, runs):
+    """The format workloads' decode floors run once per set (they do not
+    depend on the box or the output format; the -sol ones only on the
+    box): tool -> (runs, workload they ran in)."""
+    s = set_of(workload)
+    res = {}
+    for r in runs:
+        t, w = r["tool"], r["workload"]
+        if not t.startswith("decode-") or set_of(w) != s:
+            continue
+        if t.endswith("-sol") and w.split("-")[1] != workload.split("-")[1]:
+            continue
+        res.setdefault(t, ([], w))[0].append(r)
+    return res
 
 
 def cmd_summary(argv):
@@ -318,7 +396,7 @@ def cmd_summary(argv):
             busy = sum(1 for r in v if float(r["other_cores"]) > max_other)
             busy_total += busy
             failed = [r for r in v if r["exit"] != "0"]
-            if t.startswith("djpeg"):
+            if is_floor(t):
                 verdict, kb = "decode only", "-"
             else:
                 verdict, kb = checks.get((w, t), ("?", "-"))
@@ -333,11 +411,22 @@ def cmd_summary(argv):
                   f"| {cpu:.2f} | {rss:.0f} | {hwm:.0f} | {kb} | {verdict} | {ratio} "
                   f"| {other:.2f} | {flag} |")
         print()
-        for floor, label in (("djpeg-s8", "djpeg -scale 1/8, the decode floor"),
-                             ("djpeg-vipsscale", "djpeg at vipsthumbnail's scale")):
-            if ref and floor in med and med[floor] > 0:
-                print(f"- imgbatch / {label}: **{ref / med[floor]:.2f}** "
-                      f"({ref:.2f} s / {med[floor]:.2f} s, median wall)")
+        peers = {t: m for t, m in med.items()
+                 if t != "imgbatch" and not is_floor(t) and m > 0}
+        if ref and peers:
+            best = min(peers, key=peers.get)
+            print(f"- imgbatch / best peer ({best}): **{ref / peers[best]:.2f}** "
+                  f"({ref:.2f} s / {peers[best]:.2f} s, median wall)")
+        floors = {t: (by[t], w) for t in tools if is_floor(t)}
+        if set_of(w):
+            floors = floors_for(w, runs)
+        for floor, (v, where) in sorted(floors.items()):
+            m = median([float(r["wall_s"]) for r in v])
+            label = FLOOR_LABELS.get(floor, floor)
+            note = f", measured in workload {where}" if where != w else ""
+            if ref and m > 0:
+                print(f"- imgbatch / {label}: **{ref / m:.2f}** "
+                      f"({ref:.2f} s / {m:.2f} s, median wall{note})")
         if busy_total:
             print(f"- **BUSY MACHINE: {busy_total} of {len(rs)} runs had other processes "
                   f"using more than {max_other} cores ('other load'): rerun on a quiet "
