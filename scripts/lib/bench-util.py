@@ -289,6 +289,44 @@ def cmd_check(argv):
         print(f"ok {len(files)}/{n}\t{avg_kb:.1f}")
 
 
+def cmd_check_renditions(argv):
+    """Like check, for the renditions workload: OUT_DIR must hold
+    resized_<stem>-<size>.<ext> for every input, SIZE and EXT (SIZES and
+    EXTS comma-separated), each fit inside SIZExSIZE. Prints 'ok N/N
+    AVG_KB' (N: inputs with every output) or 'FAIL ...'."""
+    inputs, out = argv[0], argv[1]
+    boxes = [int(b) for b in argv[2].split(",")]
+    exts = argv[3].split(",")
+    rows = [line.rstrip("\n").split("\t") for line in open(inputs) if line.strip()]
+    want = []
+    for name, w, h in rows:
+        stem = os.path.splitext(name)[0]
+        for box in boxes:
+            for ext in exts:
+                want.append((name, os.path.join(out, f"resized_{stem}-{box}.{ext}"),
+                             int(w), int(h), box))
+    present = [o for _, o, _, _, _ in want if os.path.exists(o)]
+    got = sizes(present)
+    nbytes = sum(os.path.getsize(o) for o in present)
+    avg_kb = nbytes / len(present) / 1024 if present else 0
+    bad, whole = [], set(r[0] for r in rows)
+    for name, o, w, h, box in want:
+        wh = got.get(o)
+        if wh is None:
+            bad.append(f"{os.path.basename(o)}: no output")
+        elif not fits(w, h, wh[0], wh[1], box):
+            bad.append(f"{os.path.basename(o)} {w}x{h} -> {wh[0]}x{wh[1]}")
+        else:
+            continue
+        whole.discard(name)
+    n = len(rows)
+    if bad:
+        print(f"FAIL {len(whole)}/{n} inputs whole, {len(bad)} bad (first: {bad[0]})"
+              f"\t{avg_kb:.1f}")
+    else:
+        print(f"ok {n}/{n} (x{len(boxes) * len(exts)})\t{avg_kb:.1f}")
+
+
 def cmd_small_ok(argv):
     """Exit 0 when SMALL holds exactly c01_<photo> .. cNN_<photo> for every
     photo, each c01 640 px wide and its copies the same size in bytes."""
@@ -412,7 +450,11 @@ def cmd_summary(argv):
                   f"| {other:.2f} | {flag} |")
         print()
         peers = {t: m for t, m in med.items()
-                 if t != "imgbatch" and not is_floor(t) and m > 0}
+                 if not t.startswith("imgbatch") and not is_floor(t) and m > 0}
+        for t in tools:
+            if t.startswith("imgbatch-") and ref and med[t] > 0:
+                print(f"- imgbatch / {t}: **{ref / med[t]:.2f}** "
+                      f"({ref:.2f} s / {med[t]:.2f} s, median wall)")
         if ref and peers:
             best = min(peers, key=peers.get)
             print(f"- imgbatch / best peer ({best}): **{ref / peers[best]:.2f}** "
@@ -438,7 +480,7 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     cmd = {"run": cmd_run, "dims": cmd_dims, "check": cmd_check,
-           "small-ok": cmd_small_ok, "summary": cmd_summary}.get(sys.argv[1])
+           "small-ok": cmd_small_ok, "check-renditions": cmd_check_renditions, "summary": cmd_summary}.get(sys.argv[1])
     if not cmd:
         sys.exit(__doc__)
     cmd(sys.argv[2:])
