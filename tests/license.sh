@@ -31,7 +31,10 @@ expected() {
     esac
     local first
     first=$(head -n 1 "$1")
-    case "$first" in '#!'*) echo "2 # SPDX-License-Identifier: MIT"; return 0 ;; esac
+    case "$first" in
+    '#!'*node*) echo "2 // SPDX-License-Identifier: MIT"; return 0 ;;
+    '#!'*) echo "2 # SPDX-License-Identifier: MIT"; return 0 ;;
+    esac
     case "$1" in
     *.sh | *.py | CMakeLists.txt | */CMakeLists.txt) echo "1 # SPDX-License-Identifier: MIT" ;;
     esac

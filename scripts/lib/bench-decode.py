@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """libvips' own decode floor for scripts/bench: every pixel of each file
 decoded by libvips' loader, nothing resized or written.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/lib/bench-inputs.sh - scripts/bench's inputs in formats other than
 # JPEG, made from the corpus' photos, deterministically (the same bytes for
 # the same photos and tool versions; nothing is downloaded).

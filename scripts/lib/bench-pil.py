@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Peer "multiprocessing.Pool + Pillow" for scripts/bench's format workloads:
 ../shared/bench/pil_pool.py (JPEG out only) with the output format a choice.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/lib/bench-run.sh VARIANT SRC_DIR DST_DIR - one timed command of
 # scripts/bench's format workloads (PNG, WebP, HEIC, AVIF, TIFF inputs), as
 # ../shared/bench/peers.sh's run mode is for the JPEG ones: it changes into

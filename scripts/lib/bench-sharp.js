@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // Peer "sharp" for scripts/bench's format workloads: ../shared/bench/
 // sharp_batch.js (JPEG out only) with the output format a choice.
 //   bench-sharp.js --box 800 --quality 85 --parallel 4 --threads 1
