@@ -37,8 +37,7 @@ static int is_raster(const unsigned char *b, size_t n)
             memcmp(b + 8, "WEBP", 4) == 0) ||
            starts(b, n, "II*\0", 4) || starts(b, n, "MM\0*", 4) ||
            starts(b, n, "II+\0", 4) || starts(b, n, "MM\0+", 4) ||
-           is_heif(b, n) || starts(b, n, "\xff\x0a", 2) ||
-           starts(b, n, "\0\0\0\x0cJXL \r\n\x87\n", 12);
+           is_heif(b, n);
 }
 
 /* SVG: markup that has "<svg" in its first bytes; gzip (svgz) counts. */

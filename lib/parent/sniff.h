@@ -9,9 +9,9 @@
 
 #include "imgbatch/settings.h"
 
-/* 1 when path starts like a JPEG, PNG, GIF, WebP, TIFF, HEIF/AVIF or JPEG
- * XL file (SVG and PDF when allowed; anything at all with
- * --allow-untrusted, whose loaders read too much to tell); else 0. */
+/* 1 when path starts like a JPEG, PNG, GIF, WebP, TIFF or HEIF/AVIF file
+ * (SVG and PDF when allowed; anything at all with --allow-untrusted, whose
+ * loaders, JPEG XL's among them, read too much to tell); else 0. */
 int ib_sniff_readable(const char *path, const struct ib_loaders *l);
 
 #endif
