@@ -9,7 +9,7 @@ The way its users make several sizes of an image: open it once, decode it
 once (drafted, as thumbnail() drafts, for the largest size: libjpeg's DCT
 scaling to at least twice that size), then for each size, largest first, a
 copy through thumbnail() (reduce() and BICUBIC), saved in each format:
-DIR/resized_<stem>-<size>.<ext>, quality QUALITY (WebP: Pillow's default
+DIR/resized_<stem>-<size>x<size>.<ext>, quality QUALITY (WebP: Pillow's default
 method 4, as libvips' effort 4). EXIF orientation is applied (exif_transpose)
 as imgbatch and sharp apply it.
 """
@@ -37,7 +37,7 @@ def work(job):
             out.thumbnail((size, size))
             for fmt in formats:
                 name, opts = SAVE[fmt]
-                out.save(os.path.join(out_dir, f"resized_{stem}-{size}.{fmt}"),
+                out.save(os.path.join(out_dir, f"resized_{stem}-{size}x{size}.{fmt}"),
                          name, quality=quality, **opts)
     return path
 

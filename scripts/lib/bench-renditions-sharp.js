@@ -4,7 +4,7 @@
 // pipeline per file, a clone() per output.
 //   bench-renditions-sharp.js --sizes 320,640,1280 --formats jpg,webp
 //       --quality 85 --parallel 4 --threads 1 --out DIR FILE...
-// Writes OUT/resized_<stem>-<size>.<ext>, fit inside SIZExSIZE, EXIF
+// Writes OUT/resized_<stem>-<size>x<size>.<ext>, fit inside SIZExSIZE, EXIF
 // orientation applied, PARALLEL files at a time, THREADS libvips threads.
 const sharp = require('sharp');
 const path = require('path');
@@ -30,7 +30,7 @@ async function lane() {
       for (const fmt of formats) {
         const p = input.clone().resize(size, size, { fit: 'inside' });
         const o = fmt === 'webp' ? p.webp({ quality: q, effort: 4 }) : p.jpeg({ quality: q });
-        outputs.push(o.toFile(path.join(opt.out, `resized_${stem}-${size}.${fmt}`)));
+        outputs.push(o.toFile(path.join(opt.out, `resized_${stem}-${size}x${size}.${fmt}`)));
       }
     try {
       await Promise.all(outputs);

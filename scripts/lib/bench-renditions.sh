@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # scripts/lib/bench-renditions.sh SRC DST: one timed run of the renditions
-# workload (scripts/bench) by RUN_TOOL, writing DST/resized_<stem>-<size>.<ext>
-# for every photo of SRC, sizes 320, 640 and 1280 (fit inside), JPEG and
+# workload (scripts/bench) by RUN_TOOL, writing DST/resized_<stem>-<B>x<B>.<ext>
+# for every photo of SRC, sizes 320x320, 640x640 and 1280x1280 (fit inside),
+# JPEG and
 # WebP at QUALITY (WebP effort 4, libvips' default and Pillow's method 4),
 # EXIF orientation applied, JOBS processes:
 #   imgbatch          one run: -s 320,640,1280 -f jpg,webp
@@ -17,7 +18,9 @@
 set -euo pipefail
 src=$1 dst=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-sizes=320,640,1280 formats=jpg,webp
+# Boxes, as every peer fits: -s 320 alone would be a width.
+boxes=320,640,1280 formats=jpg,webp
+sizes=$(sed -E 's/([0-9]+)/\1x\1/g' <<< "$boxes")
 name='resized_{stem}-{size}.{ext}'
 files=()
 for f in "$src"/*; do
@@ -37,13 +40,13 @@ imgbatch-six)
     done
     ;;
 pil-renditions)
-    exec "$PYTHON" "$here/bench-renditions-pil.py" --sizes "$sizes" \
+    exec "$PYTHON" "$here/bench-renditions-pil.py" --sizes "$boxes" \
         --formats "$formats" --quality "$QUALITY" --workers "$JOBS" \
         --out "$dst" "${files[@]}"
     ;;
 sharp-renditions)
     NODE_PATH="$SHARP_DIR/node_modules" exec node "$here/bench-renditions-sharp.js" \
-        --sizes "$sizes" --formats "$formats" --quality "$QUALITY" \
+        --sizes "$boxes" --formats "$formats" --quality "$QUALITY" \
         --parallel $((2 * JOBS)) --threads 1 --out "$dst" "${files[@]}"
     ;;
 *)

@@ -291,7 +291,7 @@ def cmd_check(argv):
 
 def cmd_check_renditions(argv):
     """Like check, for the renditions workload: OUT_DIR must hold
-    resized_<stem>-<size>.<ext> for every input, SIZE and EXT (SIZES and
+    resized_<stem>-<SIZE>x<SIZE>.<ext> for every input, SIZE and EXT (SIZES and
     EXTS comma-separated), each fit inside SIZExSIZE. Prints 'ok N/N
     AVG_KB' (N: inputs with every output) or 'FAIL ...'."""
     inputs, out = argv[0], argv[1]
@@ -303,7 +303,7 @@ def cmd_check_renditions(argv):
         stem = os.path.splitext(name)[0]
         for box in boxes:
             for ext in exts:
-                want.append((name, os.path.join(out, f"resized_{stem}-{box}.{ext}"),
+                want.append((name, os.path.join(out, f"resized_{stem}-{box}x{box}.{ext}"),
                              int(w), int(h), box))
     present = [o for _, o, _, _, _ in want if os.path.exists(o)]
     got = sizes(present)
