@@ -71,6 +71,7 @@ static void put_pipeline(struct ib_buf *out, int pipeline)
         [IB_PIPELINE_LIBVIPS] = "libvips",
         [IB_PIPELINE_DIRECT_JPEG] = "direct-jpeg",
         [IB_PIPELINE_COPY] = "copy",
+        [IB_PIPELINE_DIRECT_PNG] = "direct-png",
     };
     if (pipeline == IB_PIPELINE_NONE)
         return;

@@ -26,6 +26,8 @@
 #include "imgbatch/clock.h"
 #include "imgbatch/format.h"
 #include "jpeg/direct.h"
+#include "png/pngbox.h"
+#include "png/pngpath.h"
 #include "outputs.h"
 #include "plan.h"
 #include "several.h"
@@ -111,6 +113,24 @@ static void make_one(struct ib_resizer *r, struct ib_input *in,
     out->usec += ib_now_usec() - start;
 }
 
+/* The direct PNG path (pngpath.h): 1 when it made the outputs, 0 when
+ * it does not serve them or the file is not one it takes (libvips then
+ * makes them, and says what is wrong with the file). */
+static int make_from_png_box(struct ib_resizer *r, int fd,
+                             const struct ib_input *in, const struct ib_plan *p)
+{
+    int kh, kv;
+    if (!ib_png_path_factors(r->s, in, p, &r->outs, &kh, &kv))
+        return 0;
+    VipsImage *base = ib_png_box_load(fd, kh, kv);
+    if (!base)
+        return 0;
+    ib_vips_step_done(r->vips);
+    ib_make_from_base(r->s, r->vips, &r->outs, in, p, base,
+                      IB_PIPELINE_DIRECT_PNG);
+    return 1;
+}
+
 /* ---- the plan ---------------------------------------------------------- */
 
 /* Each output's format, target, and whether it would enlarge; whether any
@@ -149,6 +169,8 @@ static void make_with_libvips(struct ib_resizer *r, int fd,
         r->outs.input.w = p.width;
         r->outs.input.h = p.height;
         int n = ib_outs_to_make(&r->outs);
+        if (n > 0 && make_from_png_box(r, fd, &in, &p))
+            n = 0;
         for (int i = 0; n == 1 && i < r->outs.n; i++)
             if (r->outs.v[i].action != IB_OUTPUT_KEEP && !r->outs.v[i].skip)
                 make_one(r, &in, &p, &r->outs.v[i]);

@@ -317,6 +317,32 @@ static int copy_made(const struct ib_out *twin, struct ib_out *out)
     return 0;
 }
 
+/* Each output from sv's base, largest first; the base and the thumbnails
+ * are let go at the end. */
+static void make_from_base(struct several *sv, struct ib_outs *outs,
+                           const int *order, int n, int pipeline)
+{
+    const VipsImage *from[IB_MAX_OUTPUTS];
+    for (int i = 0; i < n; i++) {
+        struct ib_out *out = &outs->v[order[i]];
+        long long start = ib_now_usec();
+        VipsImage *thumb = thumbnail(sv, out);
+        from[i] = thumb;
+        const struct ib_out *twin = NULL;
+        for (int j = 0; j < i && thumb && !twin; j++)
+            if (from[j] == thumb && same_encoding(&outs->v[order[j]], out))
+                twin = &outs->v[order[j]];
+        if (twin && copy_made(twin, out) == 0)
+            g_object_unref(thumb);
+        else if (ib_thumb_finish(sv->s, sv->v, out, thumb, 1) == 0)
+            out->pipeline = pipeline;
+        out->usec += ib_now_usec() - start;
+    }
+    for (int i = 0; i < sv->nthumbs; i++)
+        g_object_unref(sv->thumbs[i].img);
+    g_object_unref(sv->base);
+}
+
 void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
                      struct ib_outs *outs, const struct ib_input *in,
                      const struct ib_plan *p, struct ib_outcome *o)
@@ -332,23 +358,22 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
         return;
     }
     ib_vips_step_done(v);
-    const VipsImage *from[IB_MAX_OUTPUTS];
-    for (int i = 0; i < n; i++) {
-        struct ib_out *out = &outs->v[order[i]];
-        long long start = ib_now_usec();
-        VipsImage *thumb = thumbnail(&sv, out);
-        from[i] = thumb;
-        const struct ib_out *twin = NULL;
-        for (int j = 0; j < i && thumb && !twin; j++)
-            if (from[j] == thumb && same_encoding(&outs->v[order[j]], out))
-                twin = &outs->v[order[j]];
-        if (twin && copy_made(twin, out) == 0)
-            g_object_unref(thumb);
-        else
-            ib_thumb_finish(s, v, out, thumb, 1);
-        out->usec += ib_now_usec() - start;
+    make_from_base(&sv, outs, order, n, IB_PIPELINE_LIBVIPS);
+}
+
+void ib_make_from_base(const struct ib_settings *s, struct ib_vips *v,
+                       struct ib_outs *outs, const struct ib_input *in,
+                       const struct ib_plan *p, VipsImage *base, int pipeline)
+{
+    /* Loaded whole as far as libvips' thumbnail knows: every output comes
+     * from it, at the size it has alone (exact_target). */
+    struct several sv = {
+        .s = s, .v = v, .p = p, .in = in, .base = base, .base_factor = 1};
+    int order[IB_MAX_OUTPUTS];
+    int n = largest_first(p, outs, order);
+    if (n == 0) {
+        g_object_unref(base);
+        return;
     }
-    for (int i = 0; i < sv.nthumbs; i++)
-        g_object_unref(sv.thumbs[i].img);
-    g_object_unref(sv.base);
+    make_from_base(&sv, outs, order, n, pipeline);
 }

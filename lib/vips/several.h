@@ -14,4 +14,11 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
                      struct ib_outs *outs, const struct ib_input *in,
                      const struct ib_plan *p, struct ib_outcome *o);
 
+/* The same from a base made elsewhere (a shrunk decode: pngbox.h), which
+ * it takes; the outputs made are marked pipeline (enum ib_pipeline). The
+ * base must be of the file's own orientation and aspect. */
+void ib_make_from_base(const struct ib_settings *s, struct ib_vips *v,
+                       struct ib_outs *outs, const struct ib_input *in,
+                       const struct ib_plan *p, VipsImage *base, int pipeline);
+
 #endif

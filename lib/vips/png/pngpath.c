@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* When the box-shrunk PNG decode serves (pngpath.h). */
+#include "pngpath.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "thumb.h"
+
+static int enabled(void)
+{
+    const char *env = getenv("IMGBATCH_DIRECT_PNG");
+    return !env || strcmp(env, "0") != 0;
+}
+
+static int file_serves(const struct ib_settings *s, const struct ib_input *in,
+                       const struct ib_plan *p)
+{
+    return in->src && !in->blob &&
+           vips_isprefix("VipsForeignLoadPng", p->loader) && !p->all_pages &&
+           p->orientation == 1 && !p->swap && !s->colour.linear;
+}
+
+static int output_serves(const struct ib_out *out)
+{
+    return out->crop == VIPS_INTERESTING_NONE && !out->target.crop &&
+           out->target.size != IB_SIZE_FORCE && !out->r->keep_metadata;
+}
+
+/* libvips' reduce: the box part of shrinking size to out (its gap 2). */
+static int box_of(int size, int out)
+{
+    int k = out > 0 ? size / out / 2 : 1;
+    return k > 1 ? k : 1;
+}
+
+/* The size libvips' thumbnail gives out from the file (its header only:
+ * nothing is decoded); 0, or -1. */
+static int thumbnail_size(const struct ib_settings *s,
+                          const struct ib_input *in, const struct ib_plan *p,
+                          const struct ib_out *out, int *w, int *h)
+{
+    VipsImage *lazy = ib_thumb_file(s, in, p, out);
+    if (!lazy) {
+        vips_error_clear();
+        return -1;
+    }
+    *w = lazy->Xsize;
+    *h = lazy->Ysize;
+    g_object_unref(lazy);
+    return 0;
+}
+
+int ib_png_path_factors(const struct ib_settings *s, const struct ib_input *in,
+                        const struct ib_plan *p, const struct ib_outs *outs,
+                        int *kh, int *kv)
+{
+    *kh = *kv = 1;
+    if (!enabled() || !file_serves(s, in, p))
+        return 0;
+    int h_box = 0, v_box = 0;
+    for (int i = 0; i < outs->n; i++) {
+        const struct ib_out *out = &outs->v[i];
+        if (out->action == IB_OUTPUT_KEEP || out->skip || out->failed)
+            continue;
+        int w, h;
+        if (!output_serves(out) || thumbnail_size(s, in, p, out, &w, &h) != 0)
+            return 0;
+        /* The largest output's, the smallest box, serves them all. */
+        int hb = box_of(p->width, w), vb = box_of(p->height, h);
+        h_box = h_box == 0 || hb < h_box ? hb : h_box;
+        v_box = v_box == 0 || vb < v_box ? vb : v_box;
+    }
+    if (h_box < 2 && v_box < 2)
+        return 0;
+    *kh = h_box;
+    *kv = v_box;
+    return 1;
+}

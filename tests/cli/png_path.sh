@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: MIT
+# The direct PNG path (lib/vips/png/pngpath.h): a PNG that libvips would
+# shrink by 4 or more is decoded box-shrunk as its rows stream (the box
+# itself is checked pixel for pixel against libvips' by test_pngbox). The
+# outputs are libvips' own but for where the residual resize samples, a
+# fraction of a pixel apart; on these inputs, enlarged 3.76 times (so
+# the box aliases, the worst case for that), each must be within PSNR 30
+# dB, max-diff 56 and 8% of pixels off by more than 16 of libvips' own
+# (IMGBATCH_DIRECT_PNG=0); on photos it is 52 dB or more (README). What the
+# path does not take (interlaced, 16-bit, crops, a shrink under 4) goes
+# through libvips, and a broken file fails with libvips' reason either
+# way.
+. "$(dirname "$0")/lib.sh"
+command -v jq > /dev/null || skip "jq is not installed"
+command -v vips > /dev/null || skip "vips (libvips-tools) is not installed"
+
+# Inputs: the sample photo enlarged to 1203x902 (neither side a multiple
+# of the box), in every colour type and with transparency.
+mkdir -p "$T/in" "$T/work"
+w=$T/work
+vips resize "$TESTDATA/samples/photo.jpg" "$w/big.v" 3.76
+vips extract_band "$w/big.v" "$w/g.v" 1
+vips colourspace "$w/big.v" "$w/grey.v" b-w
+vips bandjoin "$w/big.v $w/g.v" "$w/rgba.v"
+vips bandjoin "$w/grey.v $w/g.v" "$w/ga.v"
+vips pngsave "$w/big.v" "$T/in/rgb.png"
+vips pngsave "$w/rgba.v" "$T/in/rgba.png"
+vips pngsave "$w/grey.v" "$T/in/grey.png"
+vips pngsave "$w/ga.v" "$T/in/grey-alpha.png"
+vips pngsave "$w/big.v" "$T/in/palette.png" --palette
+vips pngsave "$w/rgba.v" "$T/in/palette-trns.png" --palette
+vips pngsave "$w/grey.v" "$T/in/grey-4bit.png" --bitdepth 4
+vips pngsave "$w/big.v" "$T/in/interlaced.png" --interlace
+vips colourspace "$w/big.v" "$w/rgb16.v" rgb16
+vips pngsave "$w/rgb16.v" "$T/in/rgb16.png"
+direct="rgb rgba grey grey-alpha palette palette-trns grey-4bit"
+not_taken="interlaced rgb16"
+
+pipelines() { # REPORT -> "name pipeline" per output record, sorted
+    jq -r 'select(.type == "output") | "\(.output | split("/") | last) \(.pipeline)"' "$1" | sort
+}
+
+# compare_runs SIZE FORMAT: the path's outputs against libvips' own.
+compare_runs() {
+    rm -rf "$T/a" "$T/b"
+    run ib -s "$1" -f "$2" --report "$T/a.json" -o "$T/a" "$T/in"
+    expect_rc 0
+    IMGBATCH_DIRECT_PNG=0 run ib_again -s "$1" -f "$2" --report "$T/b.json" -o "$T/b" "$T/in"
+    expect_rc 0
+    for n in $direct; do
+        grep -qx "resized_$n.$2 direct-png" <(pipelines "$T/a.json") ||
+            fail "$n.png ($1, $2) did not take the direct PNG path"
+    done
+    for n in $not_taken; do
+        grep -qx "resized_$n.$2 libvips" <(pipelines "$T/a.json") ||
+            fail "$n.png ($1, $2) should have gone through libvips"
+    done
+    ! grep -q direct-png <(pipelines "$T/b.json") || fail "IMGBATCH_DIRECT_PNG=0 did not turn the path off"
+    for f in "$T/b"/*; do
+        n=${f##*/}
+        [ "$(vipsheader -f bands "$f")" = "$(vipsheader -f bands "$T/a/$n")" ] ||
+            fail "$n: bands differ from libvips' own"
+        run ib_again compare --min-psnr 30 --max-diff 56 --fuzz 16 --max-fraction 0.08 "$f" "$T/a/$n"
+        [ "$rc" -eq 0 ] || fail "$n ($1, $2) is not within tolerance of libvips' own: $(cat "$T/stdout" "$T/stderr")"
+    done
+}
+
+compare_runs 200x200 png # boxes of 3 down and across
+# Under valgrind the one above is the path's check: these take the same
+# code with other factors and savers.
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    compare_runs 100x100 jpg # boxes of 6, and JPEG out
+    compare_runs 60x60 webp  # boxes of 10 and 7
+fi
+
+# Several outputs of one input share one shrunk decode (the largest's box).
+rm -rf "$T/a"
+run ib -s 300x300,100x100 -f png,jpg --report "$T/a.json" -o "$T/a" --name '{stem}-{w}.{ext}' "$T/in/rgb.png"
+expect_rc 0
+[ "$(pipelines "$T/a.json" | grep -c direct-png)" -eq 4 ] || fail "not every rendition took the path: $(pipelines "$T/a.json")"
+expect_dims "$T/a/rgb-300.png" 300 225
+expect_dims "$T/a/rgb-100.jpg" 100 75
+
+# A crop (cover) is libvips' own, as is a shrink under 2 (box of 1).
+rm -rf "$T/a"
+run ib --fit cover -s 200x200 --report "$T/a.json" -o "$T/a" "$T/in/rgb.png"
+expect_rc 0
+pipelines "$T/a.json" | grep -qx "resized_rgb.png libvips" || fail "a cover crop took the path"
+expect_dims "$T/a/resized_rgb.png" 200 200
+rm -rf "$T/a"
+run ib -s 700x700 --report "$T/a.json" -o "$T/a" "$T/in/rgb.png"
+pipelines "$T/a.json" | grep -qx "resized_rgb.png libvips" || fail "a shrink of 1.7 took the path"
+
+# A truncated PNG fails with libvips' reason, path or not.
+mkdir -p "$T/bad"
+head -c 20000 "$T/in/rgb.png" > "$T/bad/cut.png"
+run ib -s 100x100 -o "$T/a" "$T/bad"
+expect_rc 1
+reason=$(grep -F "cut.png" "$T/stderr" | head -n 1)
+[ -n "$reason" ] || fail "no reason for the truncated file"
+IMGBATCH_DIRECT_PNG=0 run ib_again -s 100x100 -o "$T/b" "$T/bad"
+expect_rc 1
+[ "$reason" = "$(grep -F "cut.png" "$T/stderr" | head -n 1)" ] ||
+    fail "the truncated file's reason differs with the path: '$reason' against '$(cat "$T/stderr")'"
+expect_no_temp_files "$T/a"
