@@ -34,6 +34,22 @@ static int box_of(int size, int out)
     return k > 1 ? k : 1;
 }
 
+/* The largest box of at most k that divides both sides: the base is then
+ * exactly the image at 1/k, and thumbnail resizes it by exactly the scale
+ * left, from exactly where it would start on the whole image. A box that
+ * leaves a part-filled block at an edge makes the base a fraction of a
+ * pixel larger than that, and every sample of the resize lands that much
+ * off, up to half a pixel of the output at the far edge (PSNR 34 dB
+ * against a whole-image resize on a detailed 100-pixel thumbnail, where
+ * libvips' own gives 49). 1 when none. */
+static int exact_box(int width, int height, int k)
+{
+    for (; k >= 2; k--)
+        if (width % k == 0 && height % k == 0)
+            return k;
+    return 1;
+}
+
 /* The size libvips' thumbnail gives out from the file (its header only:
  * nothing is decoded); 0, or -1. */
 static int thumbnail_size(const struct ib_settings *s,
@@ -71,9 +87,9 @@ int ib_png_path_factors(const struct ib_settings *s, const struct ib_input *in,
         h_box = h_box == 0 || hb < h_box ? hb : h_box;
         v_box = v_box == 0 || vb < v_box ? vb : v_box;
     }
-    if (h_box < 2 && v_box < 2)
+    int k = exact_box(p->width, p->height, h_box < v_box ? h_box : v_box);
+    if (k < 2)
         return 0;
-    *kh = h_box;
-    *kv = v_box;
+    *kh = *kv = k;
     return 1;
 }
