@@ -26,8 +26,7 @@
 #include "imgbatch/clock.h"
 #include "imgbatch/format.h"
 #include "jpeg/direct.h"
-#include "png/pngbox.h"
-#include "png/pngpath.h"
+#include "box/boxpath.h"
 #include "outputs.h"
 #include "plan.h"
 #include "several.h"
@@ -113,21 +112,19 @@ static void make_one(struct ib_resizer *r, struct ib_input *in,
     out->usec += ib_now_usec() - start;
 }
 
-/* The direct PNG path (pngpath.h): 1 when it made the outputs, 0 when
- * it does not serve them or the file is not one it takes (libvips then
- * makes them, and says what is wrong with the file). */
-static int make_from_png_box(struct ib_resizer *r, int fd,
-                             const struct ib_input *in, const struct ib_plan *p)
+/* The direct PNG and TIFF paths (boxpath.h): 1 when one made the
+ * outputs, 0 when none serves them or the file is not one its decoder
+ * takes (libvips then makes them, and says what is wrong with the file). */
+static int make_from_box(struct ib_resizer *r, int fd,
+                         const struct ib_input *in, const struct ib_plan *p)
 {
-    int kh, kv;
-    if (!ib_png_path_factors(r->s, in, p, &r->outs, &kh, &kv))
-        return 0;
-    VipsImage *base = ib_png_box_load(fd, kh, kv);
+    int k;
+    int pipeline = ib_box_path(r->s, in, p, &r->outs, &k);
+    VipsImage *base = pipeline ? ib_box_path_load(pipeline, fd, k) : NULL;
     if (!base)
         return 0;
     ib_vips_step_done(r->vips);
-    ib_make_from_base(r->s, r->vips, &r->outs, in, p, base,
-                      IB_PIPELINE_DIRECT_PNG);
+    ib_make_from_base(r->s, r->vips, &r->outs, in, p, base, pipeline);
     return 1;
 }
 
@@ -169,7 +166,7 @@ static void make_with_libvips(struct ib_resizer *r, int fd,
         r->outs.input.w = p.width;
         r->outs.input.h = p.height;
         int n = ib_outs_to_make(&r->outs);
-        if (n > 0 && make_from_png_box(r, fd, &in, &p))
+        if (n > 0 && make_from_box(r, fd, &in, &p))
             n = 0;
         for (int i = 0; n == 1 && i < r->outs.n; i++)
             if (r->outs.v[i].action != IB_OUTPUT_KEEP && !r->outs.v[i].skip)

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-# The direct PNG path (lib/vips/png/pngpath.h): a PNG that libvips would
+# The direct PNG path (lib/vips/box/boxpath.h): a PNG that libvips would
 # shrink by 4 or more is decoded box-shrunk as its rows stream, by a box
 # that divides both sides (the box itself is checked pixel for pixel
-# against libvips' by test_pngbox). The outputs then differ from libvips'
+# against libvips' by test_box). The outputs then differ from libvips'
 # own only where libvips would have boxed more and resampled less: on
 # these inputs, enlarged 3.75 times (so a box aliases, the worst case for
 # that), each must be within PSNR 40 dB, max-diff 32 and 0.5% of pixels

@@ -6,7 +6,7 @@
  * the edges extended by copying). The whole image is never held, and the
  * box is computed in one tight pass instead of libvips' region pipeline.
  * libvips then does the residual lanczos resize, the colour and the rest
- * on the small image (pngpath.h says when). */
+ * on the small image (boxpath.h says when). */
 #ifndef IMGBATCH_PNGBOX_H
 #define IMGBATCH_PNGBOX_H
 

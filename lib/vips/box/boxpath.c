@@ -1,23 +1,31 @@
 /* SPDX-License-Identifier: MIT */
-/* When the box-shrunk PNG decode serves (pngpath.h). */
-#include "pngpath.h"
+/* When a box-shrunk decode serves (boxpath.h). */
+#include "boxpath.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "png/pngbox.h"
 #include "thumb.h"
 
-static int enabled(void)
+static int enabled(const char *variable)
 {
-    const char *env = getenv("IMGBATCH_DIRECT_PNG");
+    const char *env = getenv(variable);
     return !env || strcmp(env, "0") != 0;
+}
+
+/* The pipeline for the file's loader, or 0. */
+static int pipeline_for(const struct ib_plan *p)
+{
+    if (vips_isprefix("VipsForeignLoadPng", p->loader))
+        return enabled("IMGBATCH_DIRECT_PNG") ? IB_PIPELINE_DIRECT_PNG : 0;
+    return 0;
 }
 
 static int file_serves(const struct ib_settings *s, const struct ib_input *in,
                        const struct ib_plan *p)
 {
-    return in->src && !in->blob &&
-           vips_isprefix("VipsForeignLoadPng", p->loader) && !p->all_pages &&
+    return in->src && !in->blob && !p->all_pages && p->pages <= 1 &&
            p->orientation == 1 && !p->swap && !s->colour.linear;
 }
 
@@ -67,12 +75,12 @@ static int thumbnail_size(const struct ib_settings *s,
     return 0;
 }
 
-int ib_png_path_factors(const struct ib_settings *s, const struct ib_input *in,
-                        const struct ib_plan *p, const struct ib_outs *outs,
-                        int *kh, int *kv)
+int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
+                const struct ib_plan *p, const struct ib_outs *outs, int *k)
 {
-    *kh = *kv = 1;
-    if (!enabled() || !file_serves(s, in, p))
+    *k = 1;
+    int pipeline = pipeline_for(p);
+    if (!pipeline || !file_serves(s, in, p))
         return 0;
     int h_box = 0, v_box = 0;
     for (int i = 0; i < outs->n; i++) {
@@ -87,9 +95,16 @@ int ib_png_path_factors(const struct ib_settings *s, const struct ib_input *in,
         h_box = h_box == 0 || hb < h_box ? hb : h_box;
         v_box = v_box == 0 || vb < v_box ? vb : v_box;
     }
-    int k = exact_box(p->width, p->height, h_box < v_box ? h_box : v_box);
-    if (k < 2)
+    int box = exact_box(p->width, p->height, h_box < v_box ? h_box : v_box);
+    if (box < 2)
         return 0;
-    *kh = *kv = k;
-    return 1;
+    *k = box;
+    return pipeline;
+}
+
+VipsImage *ib_box_path_load(int pipeline, int fd, int k)
+{
+    if (pipeline == IB_PIPELINE_DIRECT_PNG)
+        return ib_png_box_load(fd, k, k);
+    return NULL;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The direct PNG path's box (pngbox.h) against libvips' own: for PNGs of
- * every colour type it takes, odd sizes and several factors, the
- * box-shrunk decode must equal what libvips' resize does first, pixel for
- * pixel: vips_shrinkv then vips_shrinkh with "ceil" on the decoded image
- * (no alpha), or, with alpha, the same box on the premultiplied image,
- * unpremultiplied (within 1: libvips rounds once at the end, in floats).
- * Interlaced and 16-bit files, and damaged ones, are declined. */
+/* The direct PNG path's box (pngbox.h, rowbox.h) against libvips' own:
+ * for PNGs of every colour type it takes, odd sizes and several factors,
+ * the box-shrunk decode must equal what libvips' resize does first, pixel
+ * for pixel:
+ * vips_shrinkv then vips_shrinkh with "ceil" on the image libvips'
+ * loader decodes (no alpha), or, with alpha, the same box on the
+ * premultiplied image, unpremultiplied (within 1: libvips rounds once at
+ * the end, in floats). What the path does not take (interlaced or 16-bit
+ * PNG) and damaged files are declined. */
 #include <stdio.h>
 #include <string.h>
 #include <vips/vips.h>
@@ -96,13 +98,13 @@ static double max_diff(VipsImage *a, VipsImage *b)
     return m;
 }
 
-static void check_box(const char *what, VipsImage *img, const char *options,
-                      int kh, int kv, double tolerance)
+static void check_box(const char *what, const char *suffix, VipsImage *img,
+                      const char *options, int kh, int kv, double tolerance)
 {
     void *png = NULL;
     size_t len = 0;
     char saver[64];
-    snprintf(saver, sizeof(saver), ".png%s", options);
+    snprintf(saver, sizeof(saver), "%s%s", suffix, options);
     if (vips_image_write_to_buffer(img, saver, &png, &len, NULL) != 0) {
         fprintf(stderr, "%s: cannot make the PNG: %s\n", what,
                 vips_error_buffer());
@@ -134,21 +136,21 @@ static void check_box(const char *what, VipsImage *img, const char *options,
     g_free(png);
 }
 
-static void declined(const char *what, VipsImage *img, const char *options)
+static void declined(const char *what, const char *suffix, VipsImage *img,
+                     const char *options)
 {
     void *png = NULL;
     size_t len = 0;
     char saver[64];
-    snprintf(saver, sizeof(saver), ".png%s", options);
+    snprintf(saver, sizeof(saver), "%s%s", suffix, options);
     CHECK(vips_image_write_to_buffer(img, saver, &png, &len, NULL) == 0);
     VipsImage *boxed = ib_png_box_load_buffer(png, len, 3, 3);
     if (boxed)
         fprintf(stderr, "%s: taken, should be declined\n", what);
     CHECK(boxed == NULL);
     /* Damaged: cut short, and a byte of the image data changed. */
-    if (len > 200) {
+    if (len > 200)
         CHECK(ib_png_box_load_buffer(png, len / 2, 3, 3) == NULL);
-    }
     if (boxed)
         g_object_unref(boxed);
     g_free(png);
@@ -167,18 +169,18 @@ int main(int argc, char **argv)
         VipsImage *rgba = picture(w, h, 4), *ga = picture(w, h, 2);
         for (size_t f = 0; f < sizeof(factors) / sizeof(factors[0]); f++) {
             int kh = factors[f][0], kv = factors[f][1];
-            check_box("rgb", rgb, "", kh, kv, 0);
-            check_box("grey", grey, "", kh, kv, 0);
-            check_box("palette", rgb, "[palette]", kh, kv, 0);
-            check_box("grey 2-bit", grey, "[bitdepth=2]", kh, kv, 0);
-            check_box("rgba", rgba, "", kh, kv, 1);
-            check_box("grey+alpha", ga, "", kh, kv, 1);
-            check_box("palette+tRNS", rgba, "[palette]", kh, kv, 1);
+            check_box("rgb", ".png", rgb, "", kh, kv, 0);
+            check_box("grey", ".png", grey, "", kh, kv, 0);
+            check_box("palette", ".png", rgb, "[palette]", kh, kv, 0);
+            check_box("grey 2-bit", ".png", grey, "[bitdepth=2]", kh, kv, 0);
+            check_box("rgba", ".png", rgba, "", kh, kv, 1);
+            check_box("grey+alpha", ".png", ga, "", kh, kv, 1);
+            check_box("palette+tRNS", ".png", rgba, "[palette]", kh, kv, 1);
         }
-        declined("interlaced", rgb, "[interlace]");
+        declined("interlaced", ".png", rgb, "[interlace]");
         VipsImage *rgb16 = NULL;
         vips_colourspace(rgb, &rgb16, VIPS_INTERPRETATION_RGB16, NULL);
-        declined("16-bit", rgb16, "");
+        declined("16-bit", ".png", rgb16, "");
         g_object_unref(rgb16);
         g_object_unref(rgb);
         g_object_unref(grey);

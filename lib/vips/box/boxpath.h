@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* When a file's outputs come from a box-shrunk decode (pngbox.h, for
+ * PNG) rather than from libvips' loader: a file libvips would read whole
+ * and then
+ * shrink by 4 or more, with outputs that libvips' thumbnail makes from an
+ * image as from the file (no crop or stretch, no metadata kept, no linear
+ * light), and a box of 2 or more that divides both sides (so that the
+ * residual resize samples where libvips' would). The outputs then differ
+ * from libvips' own in rounding, and where the box is smaller than
+ * libvips' in how much of the shrink is lanczos (tests/cli/png_path.sh).
+ * IMGBATCH_DIRECT_PNG=0 turns the path off. (The same box over libtiff's
+ * strips was tried for striped TIFF and did not pay: libtiff's LZW decode
+ * is the cost there, and libvips' loader adds little to it.) */
+#ifndef IMGBATCH_BOXPATH_H
+#define IMGBATCH_BOXPATH_H
+
+#include "imgbatch/settings.h"
+#include "outputs.h"
+#include "plan.h"
+
+/* The pipeline (IB_PIPELINE_DIRECT_PNG) that serves outs (those still to
+ * make), with the box of their base (2 or more) in *k; 0 when none does. */
+int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
+                const struct ib_plan *p, const struct ib_outs *outs, int *k);
+
+/* The base for pipeline: the file in fd box-shrunk by k, or NULL when the
+ * decoder does not take it (libvips then makes the outputs). */
+VipsImage *ib_box_path_load(int pipeline, int fd, int k);
+
+#endif
