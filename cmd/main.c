@@ -462,6 +462,13 @@ static void print_summary(const struct run *r, const struct ib_batch_result *b)
         fprintf(stderr, "golden: %zu created, %zu updated, %zu unchanged\n",
                 g[IB_GOLDEN_CREATED], g[IB_GOLDEN_UPDATED],
                 g[IB_GOLDEN_UNCHANGED]);
+    else if (r->cli->settings.golden_dir && b->orphans_unsought)
+        /* The page words it alike (diffpage.c). */
+        fprintf(stderr,
+                "golden: %zu match, %zu mismatch, %zu missing, %zu orphan "
+                "(orphans not looked for: %s)\n",
+                g[IB_GOLDEN_MATCH], g[IB_GOLDEN_MISMATCH], g[IB_GOLDEN_MISSING],
+                c->orphans, b->orphans_unsought);
     else if (r->cli->settings.golden_dir)
         fprintf(stderr,
                 "golden: %zu match, %zu mismatch, %zu missing, %zu orphan\n",

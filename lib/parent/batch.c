@@ -812,6 +812,8 @@ static void finish_goldens(struct ib_batch *b, struct ib_batch_result *result)
     if (b->s->diff_dir &&
         ib_goldens_write_page(b->goldens, b->counts.golden) != 0)
         result->diff_page_errno = errno ? errno : EIO;
+    if (!b->s->update_golden)
+        result->orphans_unsought = ib_goldens_orphans_unsought(b->goldens);
 }
 
 static void finish_state(struct ib_batch *b, struct ib_batch_result *result)

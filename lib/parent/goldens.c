@@ -219,9 +219,8 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
     return orphans;
 }
 
-/* Why orphans were not looked for (batch.c's find_orphans), for the
- * page; NULL when they were. */
-static const char *orphans_unsought(const struct ib_goldens *g)
+/* batch.c's find_orphans says when they are looked for. */
+const char *ib_goldens_orphans_unsought(const struct ib_goldens *g)
 {
     if (g->orphans_sought)
         return NULL;
@@ -261,7 +260,7 @@ int ib_goldens_write_page(struct ib_goldens *g, const size_t *verdicts)
         .nmissing = g->missing.n,
         .orphans = g->orphans,
         .norphans = g->norphans,
-        .orphans_unsought = orphans_unsought(g),
+        .orphans_unsought = ib_goldens_orphans_unsought(g),
     };
     if (rc == 0)
         rc = ib_diff_page_write(&p);

@@ -35,6 +35,11 @@ size_t ib_goldens_find_orphans(struct ib_goldens *g,
                                void (*on_orphan)(void *ctx, const char *path),
                                void *ctx);
 
+/* Why orphans were not looked for ("--shard", "a PATH is not a whole
+ * folder; --golden-orphans looks", ...: a string that outlives g), or
+ * NULL when they were. */
+const char *ib_goldens_orphans_unsought(const struct ib_goldens *g);
+
 /* --diff-dir: writes its index.html: the mismatches worst first, the
  * missing goldens, the orphans (or why they were not looked for).
  * verdicts: how many outputs, by enum ib_golden. 0, or -1 with errno. */

@@ -68,6 +68,8 @@ struct ib_batch_result {
     int state_errno;     /* -u: the state could not be saved (errno) */
     int diff_page_errno; /* --diff-dir: index.html not written (errno) */
     int manifest_errno;  /* --manifest: not written (errno) */
+    /* --golden: why orphans were not looked for, or NULL (goldens.h) */
+    const char *orphans_unsought;
 };
 
 /* What the batch's workers run: the caller's choice (the vips module, for
