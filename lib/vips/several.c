@@ -145,20 +145,6 @@ static VipsImage *first_page(VipsImage *img)
     return failed ? NULL : page;
 }
 
-/* The size of an image's thumbnail for t (lazily: the header is read, no
- * pixel made); 0, or -1 with the libvips error cleared. */
-static int size_of(VipsImage *lazy, int *w, int *h)
-{
-    if (!lazy) {
-        vips_error_clear();
-        return -1;
-    }
-    *w = lazy->Xsize;
-    *h = vips_image_get_page_height(lazy);
-    g_object_unref(lazy);
-    return 0;
-}
-
 /* What to ask of thumbnail for out: its own target, unless from source
  * it would come out another size than from the file alone (the two round
  * differently): then exactly that size. A crop or a stretch is the box's
@@ -169,9 +155,10 @@ exact_target(struct several *sv, const struct ib_out *out, VipsImage *source)
     int w, h, bw, bh;
     if (out->crop != VIPS_INTERESTING_NONE || out->target.crop ||
         out->target.size == IB_SIZE_FORCE ||
-        size_of(ib_thumb_file(sv->s, sv->in, sv->p, out), &w, &h) != 0 ||
-        size_of(ib_thumb_image(sv->s, source, sv->p, &out->target, out->crop),
-                &bw, &bh) != 0 ||
+        ib_thumb_size(ib_thumb_file(sv->s, sv->in, sv->p, out), &w, &h) != 0 ||
+        ib_thumb_size(
+            ib_thumb_image(sv->s, source, sv->p, &out->target, out->crop), &bw,
+            &bh) != 0 ||
         (bw == w && bh == h))
         return out->target;
     return (struct ib_target){w, h, IB_SIZE_FORCE, 0};

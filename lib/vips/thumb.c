@@ -85,6 +85,18 @@ VipsImage *ib_thumb_image(const struct ib_settings *s, VipsImage *img,
     return run(s, p, op);
 }
 
+int ib_thumb_size(VipsImage *lazy, int *w, int *h)
+{
+    if (!lazy) {
+        vips_error_clear();
+        return -1;
+    }
+    *w = lazy->Xsize;
+    *h = vips_image_get_page_height(lazy);
+    g_object_unref(lazy);
+    return 0;
+}
+
 /* --sharpen: libvips' unsharp mask on the lightness, at its own defaults
  * but the sigma, after the downscale and before any padding (whose edge
  * must not get a halo). */

@@ -23,6 +23,11 @@ VipsImage *ib_thumb_image(const struct ib_settings *s, VipsImage *img,
                           const struct ib_plan *p, const struct ib_target *t,
                           VipsInteresting crop);
 
+/* The size of a lazy thumbnail (of ib_thumb_file or ib_thumb_image:
+ * the header only, no pixel made), one page of it; the reference is
+ * taken. 0, or -1 (lazy NULL) with the libvips error cleared. */
+int ib_thumb_size(VipsImage *lazy, int *w, int *h);
+
 /* Makes the thumbnail img into out: the rest of its fit, alpha and colour
  * space for its format, its size. Encoded into memory now when in_memory,
  * when its name waits for its bytes, or when it is not to be written;

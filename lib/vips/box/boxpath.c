@@ -58,23 +58,6 @@ static int exact_box(int width, int height, int k)
     return 1;
 }
 
-/* The size libvips' thumbnail gives out from the file (its header only:
- * nothing is decoded); 0, or -1. */
-static int thumbnail_size(const struct ib_settings *s,
-                          const struct ib_input *in, const struct ib_plan *p,
-                          const struct ib_out *out, int *w, int *h)
-{
-    VipsImage *lazy = ib_thumb_file(s, in, p, out);
-    if (!lazy) {
-        vips_error_clear();
-        return -1;
-    }
-    *w = lazy->Xsize;
-    *h = lazy->Ysize;
-    g_object_unref(lazy);
-    return 0;
-}
-
 int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
                 const struct ib_plan *p, const struct ib_outs *outs, int *k)
 {
@@ -88,7 +71,8 @@ int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
         if (out->action == IB_OUTPUT_KEEP || out->skip || out->failed)
             continue;
         int w, h;
-        if (!output_serves(out) || thumbnail_size(s, in, p, out, &w, &h) != 0)
+        if (!output_serves(out) ||
+            ib_thumb_size(ib_thumb_file(s, in, p, out), &w, &h) != 0)
             return 0;
         /* The largest output's, the smallest box, serves them all. */
         int hb = box_of(p->width, w), vb = box_of(p->height, h);

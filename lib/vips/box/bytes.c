@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 long ib_bytes_read(struct ib_bytes *b, void *out, size_t n)
@@ -25,12 +24,4 @@ long ib_bytes_read(struct ib_bytes *b, void *out, size_t n)
     memcpy(out, b->data + b->pos, n);
     b->pos += n;
     return (long)n;
-}
-
-long long ib_bytes_size(const struct ib_bytes *b)
-{
-    if (b->data)
-        return (long long)b->len;
-    struct stat st;
-    return fstat(b->fd, &st) == 0 ? (long long)st.st_size : -1;
 }

@@ -17,7 +17,4 @@ struct ib_bytes {
 /* Up to n bytes from pos on into out: how many (0 at the end), or -1. */
 long ib_bytes_read(struct ib_bytes *b, void *out, size_t n);
 
-/* The whole length, or -1. */
-long long ib_bytes_size(const struct ib_bytes *b);
-
 #endif
