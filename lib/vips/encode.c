@@ -11,6 +11,7 @@
 
 #include "imgbatch/format.h"
 #include "metadata.h"
+#include "png/pngsave.h"
 
 /* ---- alpha and colour space -------------------------------------------- */
 
@@ -135,6 +136,8 @@ static void set_format_options(const struct ib_rendition *r, VipsOperation *op,
         set_if_given(op, "palette", e->png_palette);
         if (e->png_palette > 0)
             vips_object_set(o, "Q", r->quality, NULL);
+        else /* adaptive row filters, as the direct writer (pngsave.h) */
+            vips_object_set(o, "filter", VIPS_FOREIGN_PNG_FILTER_ALL, NULL);
         break;
     case IB_FMT_WEBP:
         set_if_given(op, "lossless", e->webp_lossless);
@@ -158,6 +161,22 @@ static void set_format_options(const struct ib_rendition *r, VipsOperation *op,
     }
 }
 
+/* Encodes with libvips' saver. */
+static int save(const struct ib_rendition *r, VipsImage *img, int strip,
+                const char *saver, int format, VipsTarget *target)
+{
+    VipsOperation *op = vips_operation_new(saver);
+    if (!op)
+        return -1;
+    vips_object_set(VIPS_OBJECT(op), "in", img, "target", target, "strip",
+                    strip, NULL);
+    set_format_options(r, op, format);
+    int rc = vips_cache_operation_buildp(&op);
+    vips_object_unref_outputs(VIPS_OBJECT(op));
+    g_object_unref(op);
+    return rc;
+}
+
 int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
               VipsImage *img, int format, VipsTarget *target)
 {
@@ -171,17 +190,10 @@ int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
     VipsImage *ready = ib_metadata_apply(s, r, img, &strip);
     if (!ready)
         return -1;
-    VipsOperation *op = vips_operation_new(saver);
-    if (!op) {
-        g_object_unref(ready);
-        return -1;
-    }
-    vips_object_set(VIPS_OBJECT(op), "in", ready, "target", target, "strip",
-                    strip, NULL);
-    set_format_options(r, op, format);
-    int rc = vips_cache_operation_buildp(&op);
-    vips_object_unref_outputs(VIPS_OBJECT(op));
-    g_object_unref(op);
+    int rc =
+        format == IB_FMT_PNG && ib_png_save_serves(&r->encoder, ready, strip)
+            ? ib_png_save(ready, target)
+            : save(r, ready, strip, saver, format, target);
     g_object_unref(ready);
     return rc;
 }

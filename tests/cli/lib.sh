@@ -81,6 +81,17 @@ samples_copy() {
     cp "$TESTDATA"/samples/* "$T/in/"
 }
 
+# colour_types SCALE DIR: the sample photo resized by SCALE in every
+# colour type a PNG has, as libvips images: DIR/rgb.v, rgba.v, grey.v,
+# ga.v (the alpha is the green band, so it varies), and g.v, that band.
+colour_types() {
+    vips resize "$TESTDATA/samples/photo.jpg" "$2/rgb.v" "$1"
+    vips extract_band "$2/rgb.v" "$2/g.v" 1
+    vips colourspace "$2/rgb.v" "$2/grey.v" b-w
+    vips bandjoin "$2/rgb.v $2/g.v" "$2/rgba.v"
+    vips bandjoin "$2/grey.v $2/g.v" "$2/ga.v"
+}
+
 # wait_for_outputs DIR N TRIES: waits (TRIES tenths of a second at most)
 # until DIR holds N outputs (resized_*) or more, for a test that must act
 # mid-batch; the test checks afterwards what it needs.
