@@ -359,7 +359,7 @@ static void plan_outputs(struct ib_batch *b, size_t i, struct ib_task *t,
     for (int r = 0; r < t->noutputs; r++) {
         char why[IB_ERROR_MAX] = "";
         int action = IB_OUTPUT_MAKE;
-        if (!b->s->update)
+        if (!b->s->update && b->hooks->say_why)
             set_fresh(b, i, r, replaces(b, &b->list->v[i], r));
         enum ib_freshness f = fresh_of(b, i, r);
         if (ib_claims_state(b->claims, i, r, why, sizeof(why)) != IB_CLAIM_FREE)

@@ -45,9 +45,10 @@
  * line a worker wrote there while on a task (a crashing library's last
  * words) goes to the batch with that task if the worker dies on it; the
  * rest is dropped. Which task words are about cannot be told from when
- * they arrive (the two pipes are read in either order), so the worker
- * writes IB_SAID_MARK on stderr before each READY and RESULT: what comes
- * after the last mark is about the task it is on.
+ * they arrive (the two pipes are read in either order, stderr only a
+ * tick at a time), so the worker writes IB_SAID_MARK on stderr before
+ * each READY and RESULT: what comes after the last mark is about the task
+ * it is on.
  *
  * Signals: handlers only set a flag and poke the self-pipe (signals.c). On a
  * stop signal the loop stops handing out work, sends SIGTERM to every worker,
@@ -122,6 +123,7 @@ struct ib_pool {
     int startup_failures;
     char last_failure[768];
     double last_tick;
+    double last_stderr_read;
 };
 
 /* ---- starting workers -------------------------------------------------- */
@@ -517,6 +519,11 @@ static void read_worker(struct ib_pool *p, struct slot *s)
         ssize_t n = read(s->result_fd, chunk, sizeof(chunk));
         if (n > 0) {
             ib_buf_put(&s->in, chunk, (size_t)n);
+            /* A short read emptied the pipe: poll says when there is
+             * more (or EOF), which spares a read that fails with EAGAIN
+             * per result. */
+            if ((size_t)n < sizeof(chunk))
+                break;
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -567,11 +574,11 @@ static int poll_timeout_ms(const struct ib_pool *p)
     return wait <= 0 ? 0 : (int)(wait * 1000) + 1;
 }
 
-/* The result pipes of the live workers (owner[i] is fds[i]'s slot), their
- * stderr pipes too when with_stderr, then extra_fd (owner NULL) unless it
- * is -1. Returns how many fds (2 * nslots + 1 at most). */
+/* The result pipes of the live workers (owner[i] is fds[i]'s slot), then
+ * extra_fd (owner NULL) unless it is -1. Returns how many fds (nslots + 1
+ * at most). */
 static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
-                           struct slot **owner, int with_stderr, int extra_fd)
+                           struct slot **owner, int extra_fd)
 {
     nfds_t n = 0;
     for (int i = 0; i < p->nslots; i++) {
@@ -579,10 +586,6 @@ static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
         if (s->state == SLOT_EMPTY)
             continue;
         fds[n] = (struct pollfd){.fd = s->result_fd, .events = POLLIN};
-        owner[n++] = s;
-        if (!with_stderr || s->err_fd < 0)
-            continue;
-        fds[n] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
         owner[n++] = s;
     }
     if (extra_fd >= 0) {
@@ -592,23 +595,39 @@ static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
     return n;
 }
 
-/* Stderr first: a worker that dies shows EOF on its result pipe, and what
- * it said before should be read by then. A slot may have been emptied
- * (and its fds closed) by an earlier fd of this round. */
+/* Results, and signals. Workers' stderr pipes are not polled: the mark a
+ * worker writes before each RESULT would wake the parent and cost it two
+ * reads a file. read_stderr_now() reads them a tick at a time instead,
+ * and a worker that dies has all it said read then (end_worker). */
 static void wait_for_events(struct ib_pool *p)
 {
-    struct pollfd fds[2 * p->nslots + 1];
-    struct slot *owner[2 * p->nslots + 1];
-    nfds_t n = live_pollfds(p, fds, owner, 1, ib_signals_fd());
+    struct pollfd fds[p->nslots + 1];
+    struct slot *owner[p->nslots + 1];
+    nfds_t n = live_pollfds(p, fds, owner, ib_signals_fd());
     int ready = poll(fds, n, poll_timeout_ms(p));
-    for (nfds_t i = 0; ready > 0 && i < n; i++)
-        if (owner[i] && fds[i].revents && fds[i].fd == owner[i]->err_fd)
-            read_stderr(owner[i]);
-    for (nfds_t i = 0; ready > 0 && i < n; i++)
-        if (owner[i] && fds[i].revents && owner[i]->state != SLOT_EMPTY &&
-            fds[i].fd == owner[i]->result_fd)
+    for (nfds_t i = 0; ready > 0 && i < n; i++) {
+        if (!fds[i].revents)
+            continue;
+        if (!owner[i])
+            ib_signals_drain();
+        else if (owner[i]->state != SLOT_EMPTY &&
+                 fds[i].fd == owner[i]->result_fd)
             read_worker(p, owner[i]);
-    ib_signals_drain();
+    }
+}
+
+/* A pipe holds 64 KiB: a worker stalls on a full one only when it says
+ * more than that within a tick, and then for a tick at most (no poll
+ * waits longer). */
+static void read_stderr_now(struct ib_pool *p)
+{
+    double now = ib_now_seconds();
+    if (now - p->last_stderr_read < TICK_SECONDS)
+        return;
+    p->last_stderr_read = now;
+    for (int i = 0; i < p->nslots; i++)
+        if (p->slots[i].state != SLOT_EMPTY)
+            read_stderr(&p->slots[i]);
 }
 
 static void maybe_tick(struct ib_pool *p)
@@ -670,7 +689,7 @@ static void terminate_all(struct ib_pool *p)
     while (!all_gone(p, deadline) && ib_signals_count() == signals_seen) {
         struct pollfd fds[p->nslots];
         struct slot *owner[p->nslots];
-        nfds_t n = live_pollfds(p, fds, owner, 0, -1);
+        nfds_t n = live_pollfds(p, fds, owner, -1);
         if (poll(fds, n, 50) <= 0)
             continue;
         for (nfds_t i = 0; i < n; i++)
@@ -727,6 +746,7 @@ static enum ib_pool_end run_loop(struct ib_pool *p, char *err, size_t err_len)
             return IB_POOL_NO_WORKERS;
         }
         wait_for_events(p);
+        read_stderr_now(p);
         check_deadlines(p);
         maybe_tick(p);
     }

@@ -242,6 +242,7 @@ int ib_report_open(struct ib_report *r, const char *path)
 {
     memset(r, 0, sizeof(*r));
     ib_buf_init(&r->line);
+    ib_buf_init(&r->pending);
     /* The run's start, for the summary: the report opens just before the
      * batch runs. */
     struct ib_buf now;
@@ -258,20 +259,35 @@ int ib_report_open(struct ib_report *r, const char *path)
             return -1;
         r->own = 1;
     }
-    /* One line at a time: a tail -f or a pipe sees each file as it ends,
-     * and a killed run leaves whole lines only. */
+    /* Lines are written whole, a flush at a time (ib_report_flush): a
+     * tail -f or a pipe sees each file within a tick of its end, and a
+     * killed run leaves whole lines only. */
     setvbuf(r->f, NULL, _IOLBF, 0);
     return 0;
+}
+
+enum { PENDING_MAX = 64 * 1024 };
+
+void ib_report_flush(struct ib_report *r)
+{
+    if (!r->f || r->error || r->pending.len == 0)
+        return;
+    if (fwrite(r->pending.data, 1, r->pending.len, r->f) != r->pending.len ||
+        fflush(r->f) != 0)
+        r->error = errno ? errno : EIO;
+    ib_buf_reset(&r->pending);
 }
 
 static void write_line(struct ib_report *r)
 {
     if (!r->f || r->error)
         return;
-    ib_buf_putc(&r->line, '\n');
-    if (fwrite(r->line.data, 1, r->line.len, r->f) != r->line.len ||
-        fflush(r->f) != 0)
-        r->error = errno ? errno : EIO;
+    ib_buf_put(&r->pending, r->line.data, r->line.len);
+    ib_buf_putc(&r->pending, '\n');
+    /* On stdout (--report -) a line goes at once: other lines (-n's)
+     * share the stream, and must stay in order with it. */
+    if (r->pending.len >= PENDING_MAX || !r->own)
+        ib_report_flush(r);
 }
 
 void ib_report_orphan(struct ib_report *r, const char *golden)
@@ -403,14 +419,17 @@ void ib_report_summary(struct ib_report *r, const struct ib_settings *s,
     put_time(&r->line, "time");
     ib_buf_putc(&r->line, '}');
     write_line(r);
+    ib_report_flush(r);
 }
 
 int ib_report_close(struct ib_report *r)
 {
+    ib_report_flush(r);
     int err = r->error;
     if (r->own && fclose(r->f) != 0 && !err)
         err = errno;
     r->f = NULL;
     ib_buf_free(&r->line);
+    ib_buf_free(&r->pending);
     return err;
 }

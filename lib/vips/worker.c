@@ -60,6 +60,16 @@ static void misbehave(const char *action, int result_fd)
     }
     if (strcmp(action, "exit") == 0)
         _exit(3);
+    if (strcmp(action, "chatty") == 0) {
+        /* Four pipes' worth on stderr, then the file as usual: the
+         * parent reads stderr only a tick at a time. */
+        char line[64];
+        memset(line, 'x', sizeof(line) - 1);
+        line[sizeof(line) - 1] = '\n';
+        for (int i = 0; i < 4 * 65536 / (int)sizeof(line); i++)
+            ib_write_all(2, line, sizeof(line));
+        return;
+    }
     if (strcmp(action, "stuck") == 0)
         signal(SIGTERM, SIG_IGN);
     if (strcmp(action, "hang") == 0 || strcmp(action, "stuck") == 0)

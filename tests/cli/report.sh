@@ -133,3 +133,28 @@ expect_rc 1
 expect_stderr_has "imgbatch: cannot write report '-': Broken pipe"
 expect_stderr_has "8 resized, 1 failed, 0 skipped"
 expect_file "$T/in/resized_photo.jpg"
+
+# Records reach the file while the run goes on (written a tick at a time,
+# whole lines): with one worker hung on the largest file (the smallest
+# queued behind it), the other's five are in the report before the run
+# ends.
+rm -rf "$T/live" "$T/live-out" && mkdir -p "$T/live"
+cp "$TESTDATA"/samples/* "$T/live/"
+head -c 200000 /dev/zero > "$T/live/zz-hang.jpg"
+IMGBATCH_TEST_FAULT="hang:zz-hang" ${IMGBATCH_WRAPPER:-} "$IMGBATCH" -j2 --report "$T/live.json" \
+    -o "$T/live-out" "$T/live" > /dev/null 2>&1 &
+pid=$!
+wait_for_outputs "$T/live-out" 5 300
+live=""
+for _ in $(seq 1 50); do
+    live=$(jq -s '[.[] | select(.type == "file")] | length' "$T/live.json" 2> /dev/null || echo 0)
+    [ "$live" -ge 5 ] && break
+    sleep 0.1
+done
+kill -0 "$pid" 2> /dev/null || fail "the run ended before the check"
+kill -INT "$pid"
+set +e; wait "$pid"; set -e
+[ "$live" -ge 5 ] || fail "$live of the 5 files done were in the report mid-run"
+jq -e -s '.[-1] | .type == "summary" and .interrupted' "$T/live.json" > /dev/null ||
+    fail "no summary after SIGINT: $(tail -n1 "$T/live.json")"
+

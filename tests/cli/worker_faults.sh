@@ -23,6 +23,15 @@ for fault in "${faults[@]}"; do
     expect_no_temp_files "$T/out"
 done
 
+# A worker that says a lot on stderr (256 KiB on each of the four JPEGs,
+# four times what a pipe holds, which the parent reads a tick at a time)
+# is neither stalled for good nor taken for a failure.
+rm -rf "$T/out"
+IMGBATCH_TEST_FAULT="chatty:.jpg" run ib -j2 --timeout 30 -o "$T/out" "$T/in"
+expect_rc 0
+expect_stderr_has "6 resized, 0 failed, 0 skipped"
+expect_stderr_lacks "xxxx"
+
 # With one worker, the replacement does all the files after the crash,
 # the one queued behind the crashing file too.
 rm -rf "$T/out"

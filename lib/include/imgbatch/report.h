@@ -19,10 +19,16 @@ struct ib_report {
     int error;        /* errno of the first failed write, 0 when none */
     char started[40]; /* when it was opened, as a JSON string */
     struct ib_buf line;
+    struct ib_buf pending; /* whole lines not yet written (ib_report_flush) */
 };
 
 /* Opens PATH ("-" = stdout). 0, or -1 with errno set. */
 int ib_report_open(struct ib_report *r, const char *path);
+/* Writes the records made since the last flush, whole lines in one write.
+ * Records are held until then (or until 64 KiB are), so that tiny files
+ * do not cost the parent a write each: call it a few times a second
+ * while work is under way. The summary and ib_report_close flush. */
+void ib_report_flush(struct ib_report *r);
 /* The input's "file" record, then an "output" record for each output. */
 void ib_report_file(struct ib_report *r, const struct ib_entry *e,
                     const struct ib_settings *s, const struct ib_outcome *o);
