@@ -27,6 +27,12 @@ for n in rgb rgba grey ga; do
     vips pngsave "$w/$n-16t.v" "$T/in/$n-16.png"
 done
 names="rgb rgba grey ga rgb-16 rgba-16 grey-16 ga-16"
+# Under valgrind two of them (4 bands and 2, from 8 and 16 bits): the
+# writer's code is the same for all, the other passes check every one.
+if [ -n "${IMGBATCH_WRAPPER:-}" ]; then
+    names="rgba ga-16"
+    for n in rgb grey ga rgb-16 rgba-16 grey-16; do rm "$T/in/$n.png"; done
+fi
 
 same_pixels() { # A B: identical pixels, format, bands and resolution
     local h
@@ -67,33 +73,33 @@ for n in $names; do
         fail "$n (libvips): $(size "$b") bytes, not smaller than libvips' unfiltered $(size "$w/plain.png")"
 done
 
-# Left to libvips, pixels unchanged: a zlib level asked for, metadata kept.
-run ib -s 300x300 --png-compression 9 -o "$T/c" "$T/in/rgb.png" "$T/in/rgba-16.png"
+# Left to libvips, pixels unchanged: a zlib level asked for, metadata kept,
+# a palette. (libvips' saver: not under valgrind, where the runs above
+# are the check.)
+[ -z "${IMGBATCH_WRAPPER:-}" ] || { expect_no_temp_files "$T/a"; exit 0; }
+run ib -s 300x300 --png-compression 9 -o "$T/c" "$T/in/rgba.png" "$T/in/ga-16.png"
 expect_rc 0
-same_pixels "$T/c/resized_rgb.png" "$T/a/resized_rgb.png"
-same_pixels "$T/c/resized_rgba-16.png" "$T/a/resized_rgba-16.png"
-run ib -s 300x300 --keep-metadata -o "$T/d" "$T/in/rgb.png"
+same_pixels "$T/c/resized_rgba.png" "$T/a/resized_rgba.png"
+same_pixels "$T/c/resized_ga-16.png" "$T/a/resized_ga-16.png"
+run ib -s 300x300 --keep-metadata -o "$T/d" "$T/in/rgba.png"
 expect_rc 0
-same_pixels "$T/d/resized_rgb.png" "$T/a/resized_rgb.png"
-run ib -s 300x300 --png-palette -o "$T/e" "$T/in/rgb.png"
+same_pixels "$T/d/resized_rgba.png" "$T/a/resized_rgba.png"
+run ib -s 300x300 --png-palette -o "$T/e" "$T/in/rgba.png"
 expect_rc 0
-chunks "$T/e/resized_rgb.png" | grep -q PLTE ||
-    fail "--png-palette wrote no palette: $(chunks "$T/e/resized_rgb.png")"
+chunks "$T/e/resized_rgba.png" | grep -q PLTE ||
+    fail "--png-palette wrote no palette: $(chunks "$T/e/resized_rgba.png")"
 
 # An image whose filtered rows pass 64 MiB (4100x4100 RGBA: 67.3 MB) is
-# left to libvips' own filtered writer. Seconds under valgrind: left to the
-# other passes.
-if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
-    mkdir -p "$T/big"
-    vips black "$w/k.v" 4100 4100 --bands 4
-    vips draw_circle "$w/k.v" 200 2050 2050 1500 --fill
-    vips copy "$w/k.v" "$T/big/big.png" --interpretation srgb
-    run ib -s 4100x4100 -o "$T/f" "$T/big"
-    expect_rc 0
-    IMGBATCH_DIRECT_PNG_SAVE=0 run ib_again -s 4100x4100 -o "$T/g" "$T/big"
-    expect_rc 0
-    same_pixels "$T/f/resized_big.png" "$T/g/resized_big.png"
-    cmp -s "$T/f/resized_big.png" "$T/g/resized_big.png" ||
-        fail "the 4100x4100 output was not left to libvips"
-fi
+# left to libvips' own filtered writer.
+mkdir -p "$T/big"
+vips black "$w/k.v" 4100 4100 --bands 4
+vips draw_circle "$w/k.v" 200 2050 2050 1500 --fill
+vips copy "$w/k.v" "$T/big/big.png" --interpretation srgb
+run ib -s 4100x4100 -o "$T/f" "$T/big"
+expect_rc 0
+IMGBATCH_DIRECT_PNG_SAVE=0 run ib_again -s 4100x4100 -o "$T/g" "$T/big"
+expect_rc 0
+same_pixels "$T/f/resized_big.png" "$T/g/resized_big.png"
+cmp -s "$T/f/resized_big.png" "$T/g/resized_big.png" ||
+    fail "the 4100x4100 output was not left to libvips"
 expect_no_temp_files "$T/a"
