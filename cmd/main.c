@@ -576,8 +576,8 @@ static int one_batch(struct run *r, struct ib_batch_result *result)
     const struct cli *c = r->cli;
     struct ib_file_list list;
     ib_list_init(&list);
-    struct ib_batch_hooks hooks = {r,         on_file,   on_tick, on_plan,
-                                   on_orphan, on_pruned, 0};
+    struct ib_batch_hooks hooks = {r,       on_file,   on_tick,
+                                   on_plan, on_orphan, on_pruned};
     struct ib_batch_workers workers = {r, load_vips, run_worker};
     struct ib_batch *batch =
         ib_batch_new(&c->settings, &hooks, &workers, workers_to_start(c));
@@ -585,7 +585,6 @@ static int one_batch(struct run *r, struct ib_batch_result *result)
     /* --watch: a PATH removed after the first round is watched for. */
     if ((build_list(c, r->scan, &list) == 0 || r->rounds > 0) &&
         (r->have_report || open_report(r) == 0)) {
-        hooks.say_why = r->have_report;
         if (r->rounds++ == 0)
             progress_init(&r->progress, stderr, progress_wanted(r));
         rc = c->settings.watch &&

@@ -348,8 +348,8 @@ static size_t take_next(struct ib_batch *b, int *from_large)
     return IB_ORDER_NONE;
 }
 
-/* What the worker is to do with each output of entry i. Without -u, why
- * each is made is judged now. */
+/* What the worker is to do with each output of entry i. (Without -u, why
+ * each was made is what the worker found: say_why.) */
 static void plan_outputs(struct ib_batch *b, size_t i, struct ib_task *t,
                          struct ib_buf *reasons)
 {
@@ -359,8 +359,6 @@ static void plan_outputs(struct ib_batch *b, size_t i, struct ib_task *t,
     for (int r = 0; r < t->noutputs; r++) {
         char why[IB_ERROR_MAX] = "";
         int action = IB_OUTPUT_MAKE;
-        if (!b->s->update && b->hooks->say_why)
-            set_fresh(b, i, r, replaces(b, &b->list->v[i], r));
         enum ib_freshness f = fresh_of(b, i, r);
         if (ib_claims_state(b->claims, i, r, why, sizeof(why)) != IB_CLAIM_FREE)
             action = IB_OUTPUT_BLOCKED;
@@ -522,7 +520,8 @@ static void note_outputs(struct ib_batch *b, const struct ib_entry *e,
 }
 
 /* Each output's why, for the report: why it was made, or that it was
- * kept. */
+ * kept. Without -u, whether it took the place of a file, which the worker
+ * saw as it put it in place: the parent looks at no output. */
 static void say_why(struct ib_batch *b, const struct ib_entry *e,
                     struct ib_outcome *o)
 {
@@ -530,6 +529,8 @@ static void say_why(struct ib_batch *b, const struct ib_entry *e,
     for (int r = 0; r < o->noutputs; r++) {
         struct ib_output_outcome *oo = &o->outputs[r];
         enum ib_freshness f = fresh_of(b, i, r);
+        if (!b->s->update && oo->status == IB_STATUS_OK)
+            f = oo->replaced ? IB_FRESH_REPLACES : IB_FRESH_NEW;
         if (oo->status == IB_STATUS_OK ||
             (oo->status == IB_STATUS_SKIPPED && f == IB_FRESH_UP_TO_DATE))
             oo->why = ib_freshness_text(f);

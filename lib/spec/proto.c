@@ -127,6 +127,7 @@ static void put_output(struct ib_buf *out, const struct ib_output_outcome *o)
     put_u32(out, (uint32_t)o->out_w);
     put_u32(out, (uint32_t)o->out_h);
     put_i64(out, o->out_bytes);
+    put_u8(out, (unsigned)o->replaced);
     put_u32(out, (uint32_t)o->write_errno);
     put_u8(out, (unsigned)o->golden);
     put_u8(out, (unsigned)o->pipeline);
@@ -339,6 +340,7 @@ static void decode_output(struct reader *r, struct ib_output_outcome *o)
     o->out_w = get_dim(r);
     o->out_h = get_dim(r);
     o->out_bytes = (long long)get_u64(r);
+    o->replaced = get_enum(r, 1);
     o->write_errno = (int)(get_u32(r) & 0xffff);
     o->golden = get_enum(r, IB_GOLDEN_UNCHANGED);
     o->pipeline = get_enum(r, IB_PIPELINE_DIRECT_PNG);

@@ -140,13 +140,14 @@ int ib_temp_open(struct ib_temp *t, const char *output)
     return t->fd;
 }
 
-static int link_unnamed(struct ib_temp *t, const char *output)
+static int link_unnamed(struct ib_temp *t, const char *output, int *replaced)
 {
     const char *self = ib_buf_cstr(&t->path);
     if (linkat(AT_FDCWD, self, AT_FDCWD, output, AT_SYMLINK_FOLLOW) == 0)
         return 0;
     if (errno != EEXIST)
         return -1;
+    *replaced = 1;
     /* The output exists (a rerun): linked under the temp name, then renamed
      * over it, so that it is replaced whole as ever. */
     struct ib_buf named;
@@ -164,20 +165,41 @@ static int link_unnamed(struct ib_temp *t, const char *output)
     return rc;
 }
 
-int ib_temp_commit(struct ib_temp *t, const char *output)
+/* rename, saying whether it replaced a file: RENAME_NOREPLACE first, as
+ * the link of an unnamed file tells it, or a look first where the file
+ * system has no such rename. */
+static int rename_telling(const char *from, const char *to, int *replaced)
 {
-    int rc, saved = 0;
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno == EEXIST) {
+        *replaced = 1;
+    } else if (errno == EINVAL || errno == ENOSYS) {
+        struct stat st;
+        *replaced = lstat(to, &st) == 0;
+    } else {
+        return -1;
+    }
+    return rename(from, to);
+}
+
+int ib_temp_commit(struct ib_temp *t, const char *output, int *replaced)
+{
+    int rc, saved = 0, ignored;
+    if (!replaced)
+        replaced = &ignored;
+    *replaced = 0;
     if (t->unnamed) {
         /* Linked while open: closing the last descriptor of an unnamed
          * file deletes it. */
-        rc = link_unnamed(t, output);
+        rc = link_unnamed(t, output, replaced);
         saved = errno;
         if (close(t->fd) != 0 && rc == 0)
             rc = -1, saved = errno;
     } else {
         rc = close(t->fd);
         if (rc == 0)
-            rc = rename(ib_buf_cstr(&t->path), output);
+            rc = rename_telling(ib_buf_cstr(&t->path), output, replaced);
         saved = errno;
         if (rc != 0)
             unlink(ib_buf_cstr(&t->path));
@@ -209,5 +231,5 @@ int ib_write_file_atomic(const char *path, const void *data, size_t len)
         errno = saved;
         return -1;
     }
-    return ib_temp_commit(&t, path);
+    return ib_temp_commit(&t, path, NULL);
 }

@@ -40,7 +40,7 @@ static int install_golden(const char *output, const char *golden)
     int rc = ib_temp_open(&tmp, golden) < 0 ? -1 : copy_fd(in, tmp.fd);
     int err = errno;
     if (rc == 0)
-        rc = ib_temp_commit(&tmp, golden), err = errno;
+        rc = ib_temp_commit(&tmp, golden, NULL), err = errno;
     else if (tmp.fd >= 0)
         ib_temp_discard(&tmp);
     close(in);

@@ -211,7 +211,7 @@ static void write_out(struct ib_outs *outs, struct ib_vips *v, int in_fd,
         ib_out_fail(out, "output '%s' is the input itself", path);
         return;
     }
-    struct ib_write_result w = {0, 0, out->error, sizeof(out->error)};
+    struct ib_write_result w = {0, 0, 0, out->error, sizeof(out->error)};
     long long start = ib_now_usec();
     int rc = ib_write_output(outs->s, out->r, v, &out->pl, path,
                              mtime_of(outs, out), &w);
@@ -222,6 +222,7 @@ static void write_out(struct ib_outs *outs, struct ib_vips *v, int in_fd,
         return;
     }
     out->bytes = w.bytes;
+    out->replaced = w.replaced;
     compare_golden(outs, out);
 }
 
@@ -344,6 +345,7 @@ void ib_outs_end(struct ib_outs *outs, struct ib_outcome *o)
         oo->out_w = oo->status == IB_STATUS_OK ? out->w : 0;
         oo->out_h = oo->status == IB_STATUS_OK ? out->h : 0;
         oo->out_bytes = oo->status == IB_STATUS_OK ? out->bytes : 0;
+        oo->replaced = oo->status == IB_STATUS_OK && out->replaced;
         oo->write_errno = out->write_errno;
         oo->golden = out->golden.verdict;
         oo->golden_limit = out->golden.limit;

@@ -49,6 +49,7 @@ struct ib_out {
     char error[IB_ERROR_MAX];
     int failed;
     long long bytes;
+    int replaced; /* it took the place of a file */
     int write_errno;
     struct ib_golden_result golden;
     long long usec;       /* spent on it alone (ib_output_outcome) */

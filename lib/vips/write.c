@@ -153,6 +153,7 @@ int ib_write_output(const struct ib_settings *s, const struct ib_rendition *r,
 {
     struct ib_temp tmp;
     w->bytes = 0;
+    w->replaced = 0;
     w->write_errno = 0;
     int fd = ib_temp_open(&tmp, output);
     if (fd < 0 && errno == ENOENT && makes_folders(s, r)) {
@@ -172,7 +173,7 @@ int ib_write_output(const struct ib_settings *s, const struct ib_rendition *r,
             pause();
     if (rc != 0)
         ib_temp_discard(&tmp);
-    else if (ib_temp_commit(&tmp, output) != 0)
+    else if (ib_temp_commit(&tmp, output, &w->replaced) != 0)
         rc = fail_write(w, output, errno);
     return rc;
 }

@@ -25,6 +25,7 @@ struct ib_payload {
 /* How a write went: the bytes written, or why not. */
 struct ib_write_result {
     long long bytes;
+    int replaced;    /* a file was there, and was replaced */
     int write_errno; /* of a failure to write (not to encode) */
     char *error;     /* the caller's buffer for the reason */
     size_t error_len;

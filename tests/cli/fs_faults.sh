@@ -109,14 +109,20 @@ fi
 # made: unnamed and linked into place (O_TMPFILE, where the filesystem has
 # it), or named and renamed (elsewhere: a mount namespace that hides /proc,
 # through which unnamed files are linked, makes imgbatch fall back to it).
-# Each pass writes at 100x100 and then over that at 40x40.
+# Each pass writes at 100x100 and then over that at 40x40; the report
+# says which outputs were new and which replaced a file, as the link or
+# the rename found it.
 replace_outputs() {
-    local out=$1
+    local out=$1 size why
     shift
     for size in 100x100 40x40; do
-        run "$@" -s "$size" -o "$out" "$T/in"
+        run "$@" -s "$size" --report "$out.json" -o "$out" "$T/in"
         expect_rc 0
         expect_stderr_has "6 resized, 0 failed, 0 skipped"
+        why='"why":"new"'
+        [ "$size" = 100x100 ] || why='"why":"replaces the output"'
+        [ "$(grep -o "$why" "$out.json" | wc -l)" -eq 12 ] ||
+            fail "$size into $out: the report's whys are $(grep -o '"why":"[^"]*"' "$out.json" | sort | uniq -c | tr '\n' ' ')"
     done
     expect_dims "$out/resized_photo.jpg" 40 30
     expect_dims "$out/resized_tiny.png" 40 40

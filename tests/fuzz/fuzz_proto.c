@@ -52,7 +52,8 @@ static int same_output(const struct ib_output_outcome *a,
              a->figures.psnr == b->figures.psnr &&
              a->figures.fraction == b->figures.fraction)) &&
            a->golden_limit == b->golden_limit &&
-           a->golden_excess == b->golden_excess;
+           a->golden_excess == b->golden_excess && a->quality == b->quality &&
+           a->encodes == b->encodes && a->replaced == b->replaced;
 }
 
 static int same_outcome(const struct ib_outcome *a, const struct ib_outcome *b)

@@ -275,8 +275,8 @@ static void run_batch(struct ib_settings *st, const char *dir, int workers_now,
                            sizeof(err)),
               0);
     ib_list_finish(&list);
-    struct ib_batch_hooks hooks = {seen,      on_file, NULL, on_plan,
-                                   on_orphan, NULL,    1};
+    struct ib_batch_hooks hooks = {seen,    on_file,   NULL,
+                                   on_plan, on_orphan, NULL};
     struct ib_batch_workers fake = {w, prepare, run_worker};
     struct ib_batch *b = ib_batch_new(st, &hooks, &fake, workers_now);
     ib_batch_run(b, &list, result);

@@ -108,7 +108,8 @@ static void result_round_trip(void)
                                               4167,
 
                                               62,
-                                              3};
+                                              3,
+                                              1};
     o.outputs[1] = (struct ib_output_outcome){
         IB_STATUS_FAILED,
         0,
@@ -124,6 +125,7 @@ static void result_round_trip(void)
         {0, 0, 0, 0},
         NULL,
         IB_LIMIT_NONE,
+        0,
         0,
         0,
         0};
@@ -154,6 +156,8 @@ static void result_round_trip(void)
     CHECK_INT(m.outcome.outputs[0].golden_excess, 4167);
     CHECK_INT(m.outcome.outputs[0].quality, 62);
     CHECK_INT(m.outcome.outputs[0].encodes, 3);
+    CHECK_INT(m.outcome.outputs[0].replaced, 1);
+    CHECK_INT(m.outcome.outputs[1].replaced, 0);
     CHECK_INT(m.outcome.outputs[1].status, IB_STATUS_FAILED);
     CHECK_INT(m.outcome.outputs[1].write_errno, 28);
 

@@ -51,11 +51,6 @@ struct ib_batch_hooks {
      * is no longer made). May be NULL. */
     void (*on_pruned)(void *ctx, const char *output, const char *input,
                       const char *why);
-    /* Whether on_file's outcomes say why each output was made (the
-     * report's `why`). Without -u, telling "new" from "replaces the
-     * output" takes a stat of every output in the parent: a fifth of its
-     * time on tiny files, so it is done only when someone reads it. */
-    int say_why;
 };
 
 enum ib_batch_end {

@@ -107,8 +107,9 @@ struct ib_output_outcome {
      * (ib_comparison_excess; UINT32_MAX when the sizes differ): the diff
      * page shows the worst first. */
     uint32_t golden_excess;
-    int quality; /* of a lossy output; 0 for none */
-    int encodes; /* --max-bytes: encodings its search made */
+    int quality;  /* of a lossy output; 0 for none */
+    int encodes;  /* --max-bytes: encodings its search made */
+    int replaced; /* written over a file that was there (the report's why) */
 };
 
 /* What became of one input: what the report says about it. Its status is

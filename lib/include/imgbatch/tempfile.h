@@ -32,9 +32,10 @@ struct ib_temp {
 int ib_temp_open(struct ib_temp *t, const char *output);
 
 /* Puts the whole temp file in place as output, replacing any file there,
- * and closes it. 0, or -1 with errno set (the temp file is then
- * discarded). */
-int ib_temp_commit(struct ib_temp *t, const char *output);
+ * and closes it; *replaced (unless NULL) says whether there was one, as
+ * the link or rename found it. 0, or -1 with errno set (the temp file is
+ * then discarded). */
+int ib_temp_commit(struct ib_temp *t, const char *output, int *replaced);
 
 /* Closes and removes the temp file (after a failure). */
 void ib_temp_discard(struct ib_temp *t);
