@@ -191,9 +191,11 @@ int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
     if (!ready)
         return -1;
     int rc =
-        format == IB_FMT_PNG && ib_png_save_serves(&r->encoder, ready, strip)
+        format == IB_FMT_PNG && ib_png_save_serves(s, &r->encoder, ready, strip)
             ? ib_png_save(ready, target)
             : save(r, ready, strip, saver, format, target);
+    if (rc == IB_PNG_SAVE_NO_MEMORY) /* nothing read or written yet */
+        rc = save(r, ready, strip, saver, format, target);
     g_object_unref(ready);
     return rc;
 }

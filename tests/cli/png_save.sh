@@ -102,4 +102,23 @@ expect_rc 0
 same_pixels "$T/f/resized_big.png" "$T/g/resized_big.png"
 cmp -s "$T/f/resized_big.png" "$T/g/resized_big.png" ||
     fail "the 4100x4100 output was not left to libvips"
+
+# Under --max-memory the writer takes an image only when its buffers (the
+# filtered rows twice, about) are at most a quarter of the allowance:
+# 2000x2000 RGBA (16 MB of rows) is the writer's without a limit and at
+# 200M, libvips' at 100M, and is written under that limit either way.
+rm -rf "$T/big"/* "$T/f" "$T/g"
+vips crop "$w/k.v" "$w/k2.v" 1050 1050 2000 2000
+vips copy "$w/k2.v" "$T/big/mid.png" --interpretation srgb
+IMGBATCH_DIRECT_PNG_SAVE=0 run ib_again -s 2000x2000 -o "$T/g" "$T/big"
+expect_rc 0
+for limit in none 200M 100M; do
+    rm -rf "$T/f"
+    if [ "$limit" = none ]; then run ib -s 2000x2000 -o "$T/f" "$T/big"; else run ib --max-memory "$limit" -s 2000x2000 -o "$T/f" "$T/big"; fi
+    expect_rc 0
+    same_pixels "$T/f/resized_mid.png" "$T/g/resized_mid.png"
+    if cmp -s "$T/f/resized_mid.png" "$T/g/resized_mid.png"; then by=libvips; else by=writer; fi
+    case $limit in 100M) want=libvips ;; *) want=writer ;; esac
+    [ "$by" = "$want" ] || fail "2000x2000 under --max-memory $limit: written by $by, expected $want"
+done
 expect_no_temp_files "$T/a"

@@ -51,19 +51,37 @@ static size_t row_bytes(VipsImage *img)
     return (size_t)img->Xsize * (size_t)VIPS_IMAGE_SIZEOF_PEL(img);
 }
 
-int ib_png_save_serves(const struct ib_encoder *e, VipsImage *img, int strip)
+/* The filtered rows and their compressed copy, about twice the rows: at
+ * most a quarter of a --max-memory allowance, so that the image's own
+ * pipeline keeps what libvips' streaming writer would have had. */
+static int fits_memory(const struct ib_settings *s, size_t filtered)
 {
+    return s->max_memory <= 0 || (long long)filtered <= s->max_memory / 8;
+}
+
+int ib_png_save_serves(const struct ib_settings *s, const struct ib_encoder *e,
+                       VipsImage *img, int strip)
+{
+    size_t filtered = (row_bytes(img) + 1) * (size_t)img->Ysize;
     return enabled() && strip && e->png_compression < 0 &&
            e->png_palette <= 0 && colour_type(img) >= 0 &&
-           (row_bytes(img) + 1) * (size_t)img->Ysize <= MAX_FILTERED;
+           filtered <= MAX_FILTERED && fits_memory(s, filtered);
 }
 
 /* ---- filtering the rows as libvips makes them -------------------------- */
 
+/* Everything the writer needs, allocated before the image's pipeline is
+ * read: a pipeline read once cannot always be read again (a sequential
+ * loader), so running short of memory later could not be left to
+ * libvips. */
 struct filtering {
     unsigned char *filtered; /* a type byte and a filtered row, each row */
-    unsigned char *prev;     /* the row above */
-    unsigned char *scratch;  /* IB_PNG_FILTERS rows */
+    size_t filtered_len;
+    unsigned char *prev;    /* the row above */
+    unsigned char *scratch; /* IB_PNG_FILTERS rows */
+    struct libdeflate_compressor *compressor;
+    unsigned char *z; /* the compressed rows */
+    size_t z_cap, z_len;
     size_t len, bpp;
     int y;
 };
@@ -88,21 +106,46 @@ static void filtering_free(struct filtering *f)
     free(f->filtered);
     free(f->prev);
     free(f->scratch);
+    free(f->z);
+    if (f->compressor)
+        libdeflate_free_compressor(f->compressor);
 }
 
-static int filter_image(VipsImage *img, struct filtering *f)
+/* 0, or IB_PNG_SAVE_NO_MEMORY. */
+static int filtering_alloc(VipsImage *img, struct filtering *f)
 {
     memset(f, 0, sizeof(*f));
     f->len = row_bytes(img);
     f->bpp = (size_t)VIPS_IMAGE_SIZEOF_PEL(img);
-    f->filtered = malloc((f->len + 1) * (size_t)img->Ysize);
+    f->filtered_len = (f->len + 1) * (size_t)img->Ysize;
+    f->filtered = malloc(f->filtered_len);
     f->prev = malloc(f->len);
     f->scratch = malloc(f->len * IB_PNG_FILTERS);
-    if (!f->filtered || !f->prev || !f->scratch) {
-        vips_error("imgbatch", "out of memory");
+    f->compressor = libdeflate_alloc_compressor(DEFLATE_LEVEL);
+    if (f->compressor) {
+        f->z_cap =
+            libdeflate_zlib_compress_bound(f->compressor, f->filtered_len);
+        f->z = malloc(f->z_cap);
+    }
+    if (f->filtered && f->prev && f->scratch && f->z)
+        return 0;
+    filtering_free(f);
+    memset(f, 0, sizeof(*f));
+    return IB_PNG_SAVE_NO_MEMORY;
+}
+
+/* Filters the image's rows, then compresses them whole. */
+static int filter_and_compress(VipsImage *img, struct filtering *f)
+{
+    if (vips_sink_disc(img, filter_rows, f) != 0)
+        return -1;
+    f->z_len = libdeflate_zlib_compress(f->compressor, f->filtered,
+                                        f->filtered_len, f->z, f->z_cap);
+    if (f->z_len == 0) { /* cannot be: the buffer has the bound's size */
+        vips_error("imgbatch", "png: compression failed");
         return -1;
     }
-    return vips_sink_disc(img, filter_rows, f);
+    return 0;
 }
 
 /* ---- the file ---------------------------------------------------------- */
@@ -164,35 +207,16 @@ static int write_chunks(VipsImage *img, const unsigned char *z, size_t zlen,
     return 0;
 }
 
-static int compress(const struct filtering *f, size_t n, unsigned char **z,
-                    size_t *zlen)
-{
-    struct libdeflate_compressor *c =
-        libdeflate_alloc_compressor(DEFLATE_LEVEL);
-    size_t bound = c ? libdeflate_zlib_compress_bound(c, n) : 0;
-    *z = c ? malloc(bound) : NULL;
-    *zlen = *z ? libdeflate_zlib_compress(c, f->filtered, n, *z, bound) : 0;
-    if (c)
-        libdeflate_free_compressor(c);
-    if (*zlen == 0) {
-        vips_error("imgbatch", "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
 int ib_png_save(VipsImage *img, VipsTarget *target)
 {
     struct filtering f;
-    unsigned char *z = NULL;
-    size_t zlen = 0;
-    int rc = filter_image(img, &f);
+    int rc = filtering_alloc(img, &f);
+    if (rc != 0)
+        return rc;
+    rc = filter_and_compress(img, &f);
     if (rc == 0)
-        rc = compress(&f, (f.len + 1) * (size_t)img->Ysize, &z, &zlen);
+        rc = write_chunks(img, f.z, f.z_len, target);
     filtering_free(&f);
-    if (rc == 0)
-        rc = write_chunks(img, z, zlen, target);
-    free(z);
     if (rc == 0)
         rc = vips_target_end(target);
     return rc;

@@ -13,7 +13,9 @@
  *
  * It serves only the plain case (the default compression, no palette,
  * metadata stripped, 8-bit grey or sRGB with up to one alpha band) and images
- * whose filtered rows fit in 64 MiB (libdeflate needs them whole); libvips
+ * whose filtered rows fit in 64 MiB (libdeflate needs them whole) and in an
+ * eighth of a --max-memory allowance (the rows and their compressed copy:
+ * a quarter, the rest left to the image's pipeline); libvips
  * writes everything else, with its rows filtered likewise (encode.c). The
  * pixels written are those libvips would write (tests/cli/png_save.sh).
  * IMGBATCH_DIRECT_PNG_SAVE=0 turns it off. */
@@ -25,11 +27,16 @@
 #include "imgbatch/settings.h"
 
 /* Whether the writer takes img, to be written with encoder options e and
- * the metadata stripped or not. */
-int ib_png_save_serves(const struct ib_encoder *e, VipsImage *img, int strip);
+ * the metadata stripped or not, under the run's --max-memory. */
+int ib_png_save_serves(const struct ib_settings *s, const struct ib_encoder *e,
+                       VipsImage *img, int strip);
 
-/* Writes img as a PNG into target and ends it. 0, or -1 with a libvips
- * error set. */
+/* Writes img as a PNG into target and ends it. 0; -1 with a libvips
+ * error set; or IB_PNG_SAVE_NO_MEMORY when the filtered rows or their
+ * compressed copy could not be allocated (under --max-memory, say), with
+ * nothing written yet: the caller then leaves the image to libvips, whose
+ * writer streams. */
+enum { IB_PNG_SAVE_NO_MEMORY = -2 };
 int ib_png_save(VipsImage *img, VipsTarget *target);
 
 #endif
