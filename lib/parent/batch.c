@@ -66,8 +66,9 @@ struct ib_batch {
     struct ib_claims *claims;
     struct ib_state *state; /* -u, --dry-run */
     /* Each output's enum ib_freshness, by entry and rendition: judged
-     * before any work under -u and -n, else as the entry is handed out;
-     * what the report says of why an output was made. */
+     * before any work under -u and -n, else "new" until the worker says
+     * whether it replaced a file (say_why); what the report says of why
+     * an output was made. */
     unsigned char *fresh;
     uint64_t *fingerprints;       /* -u: by rendition */
     struct ib_goldens *goldens;   /* --golden */

@@ -123,7 +123,6 @@ struct ib_pool {
     int startup_failures;
     char last_failure[768];
     double last_tick;
-    double last_stderr_read;
 };
 
 /* ---- starting workers -------------------------------------------------- */
@@ -597,8 +596,8 @@ static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
 
 /* Results, and signals. Workers' stderr pipes are not polled: the mark a
  * worker writes before each RESULT would wake the parent and cost it two
- * reads a file. read_stderr_now() reads them a tick at a time instead,
- * and a worker that dies has all it said read then (end_worker). */
+ * reads a file. maybe_tick() reads them a tick at a time instead, and a
+ * worker that dies has all it said read then (end_worker). */
 static void wait_for_events(struct ib_pool *p)
 {
     struct pollfd fds[p->nslots + 1];
@@ -616,27 +615,21 @@ static void wait_for_events(struct ib_pool *p)
     }
 }
 
-/* A pipe holds 64 KiB: a worker stalls on a full one only when it says
- * more than that within a tick, and then for a tick at most (no poll
- * waits longer). */
-static void read_stderr_now(struct ib_pool *p)
-{
-    double now = ib_now_seconds();
-    if (now - p->last_stderr_read < TICK_SECONDS)
-        return;
-    p->last_stderr_read = now;
-    for (int i = 0; i < p->nslots; i++)
-        if (p->slots[i].state != SLOT_EMPTY)
-            read_stderr(&p->slots[i]);
-}
-
+/* Every tick: what the workers said on stderr, and the batch's tick. A
+ * pipe holds 64 KiB: a worker stalls on a full one only when it says more
+ * than that within a tick, and then for a tick at most (no poll waits
+ * longer). */
 static void maybe_tick(struct ib_pool *p)
 {
     double now = ib_now_seconds();
-    if (p->hooks->tick && now - p->last_tick >= TICK_SECONDS) {
-        p->last_tick = now;
+    if (now - p->last_tick < TICK_SECONDS)
+        return;
+    p->last_tick = now;
+    for (int i = 0; i < p->nslots; i++)
+        if (p->slots[i].state != SLOT_EMPTY)
+            read_stderr(&p->slots[i]);
+    if (p->hooks->tick)
         p->hooks->tick(p->hooks->ctx);
-    }
 }
 
 /* ---- stopping ---------------------------------------------------------- */
@@ -746,7 +739,6 @@ static enum ib_pool_end run_loop(struct ib_pool *p, char *err, size_t err_len)
             return IB_POOL_NO_WORKERS;
         }
         wait_for_events(p);
-        read_stderr_now(p);
         check_deadlines(p);
         maybe_tick(p);
     }
