@@ -27,6 +27,7 @@
 #include "imgbatch/format.h"
 #include "jpeg/direct.h"
 #include "box/boxpath.h"
+#include "png/pngbox.h"
 #include "outputs.h"
 #include "plan.h"
 #include "several.h"
@@ -112,19 +113,19 @@ static void make_one(struct ib_resizer *r, struct ib_input *in,
     out->usec += ib_now_usec() - start;
 }
 
-/* The direct PNG and TIFF paths (boxpath.h): 1 when one made the
- * outputs, 0 when none serves them or the file is not one its decoder
- * takes (libvips then makes them, and says what is wrong with the file). */
+/* The direct PNG path (boxpath.h): 1 when it made the outputs, 0 when it
+ * does not serve them or libpng does not take the file (libvips then makes
+ * them, and says what is wrong with the file). */
 static int make_from_box(struct ib_resizer *r, int fd,
                          const struct ib_input *in, const struct ib_plan *p)
 {
-    int k;
-    int pipeline = ib_box_path(r->s, in, p, &r->outs, &k);
-    VipsImage *base = pipeline ? ib_box_path_load(pipeline, fd, k) : NULL;
+    int k = ib_box_path(r->s, in, p, &r->outs);
+    VipsImage *base = k ? ib_png_box_load(fd, k, k) : NULL;
     if (!base)
         return 0;
     ib_vips_step_done(r->vips);
-    ib_make_from_base(r->s, r->vips, &r->outs, in, p, base, pipeline);
+    ib_make_from_base(r->s, r->vips, &r->outs, in, p, base,
+                      IB_PIPELINE_DIRECT_PNG);
     return 1;
 }
 

@@ -2,31 +2,16 @@
 /* When a box-shrunk decode serves (boxpath.h). */
 #include "boxpath.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "png/pngbox.h"
+#include "pathswitch.h"
 #include "thumb.h"
-
-static int enabled(const char *variable)
-{
-    const char *env = getenv(variable);
-    return !env || strcmp(env, "0") != 0;
-}
-
-/* The pipeline for the file's loader, or 0. */
-static int pipeline_for(const struct ib_plan *p)
-{
-    if (vips_isprefix("VipsForeignLoadPng", p->loader))
-        return enabled("IMGBATCH_DIRECT_PNG") ? IB_PIPELINE_DIRECT_PNG : 0;
-    return 0;
-}
 
 static int file_serves(const struct ib_settings *s, const struct ib_input *in,
                        const struct ib_plan *p)
 {
-    return in->src && !in->blob && !p->all_pages && p->pages <= 1 &&
-           p->orientation == 1 && !p->swap && !s->colour.linear;
+    return vips_isprefix("VipsForeignLoadPng", p->loader) &&
+           ib_direct_path_on("IMGBATCH_DIRECT_PNG") && in->src && !in->blob &&
+           !p->all_pages && p->pages <= 1 && p->orientation == 1 && !p->swap &&
+           !s->colour.linear;
 }
 
 static int output_serves(const struct ib_out *out)
@@ -59,11 +44,9 @@ static int exact_box(int width, int height, int k)
 }
 
 int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
-                const struct ib_plan *p, const struct ib_outs *outs, int *k)
+                const struct ib_plan *p, const struct ib_outs *outs)
 {
-    *k = 1;
-    int pipeline = pipeline_for(p);
-    if (!pipeline || !file_serves(s, in, p))
+    if (!file_serves(s, in, p))
         return 0;
     int h_box = 0, v_box = 0;
     for (int i = 0; i < outs->n; i++) {
@@ -80,15 +63,5 @@ int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
         v_box = v_box == 0 || vb < v_box ? vb : v_box;
     }
     int box = exact_box(p->width, p->height, h_box < v_box ? h_box : v_box);
-    if (box < 2)
-        return 0;
-    *k = box;
-    return pipeline;
-}
-
-VipsImage *ib_box_path_load(int pipeline, int fd, int k)
-{
-    if (pipeline == IB_PIPELINE_DIRECT_PNG)
-        return ib_png_box_load(fd, k, k);
-    return NULL;
+    return box >= 2 ? box : 0;
 }

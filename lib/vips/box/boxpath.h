@@ -18,13 +18,10 @@
 #include "outputs.h"
 #include "plan.h"
 
-/* The pipeline (IB_PIPELINE_DIRECT_PNG) that serves outs (those still to
- * make), with the box of their base (2 or more) in *k; 0 when none does. */
+/* The box (2 or more) by which the file can be decoded for outs (those
+ * still to make): ib_png_box_load then gives their base. 0 when the path
+ * does not serve them. */
 int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
-                const struct ib_plan *p, const struct ib_outs *outs, int *k);
-
-/* The base for pipeline: the file in fd box-shrunk by k, or NULL when the
- * decoder does not take it (libvips then makes the outputs). */
-VipsImage *ib_box_path_load(int pipeline, int fd, int k);
+                const struct ib_plan *p, const struct ib_outs *outs);
 
 #endif

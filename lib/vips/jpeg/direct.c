@@ -9,6 +9,7 @@
 #include "imgbatch/alloc.h"
 #include "imgbatch/clock.h"
 #include "jpegpath.h"
+#include "pathswitch.h"
 #include "plan.h"
 #include "resizecache.h"
 #include "srgb.h"
@@ -22,8 +23,7 @@ struct ib_direct {
 
 struct ib_direct *ib_direct_new(const struct ib_settings *s)
 {
-    const char *env = getenv("IMGBATCH_DIRECT_JPEG");
-    if (env && strcmp(env, "0") == 0)
+    if (!ib_direct_path_on("IMGBATCH_DIRECT_JPEG"))
         return NULL;
     struct ib_direct *d = ib_xcalloc(1, sizeof(*d));
     d->s = s;

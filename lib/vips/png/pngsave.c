@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathswitch.h"
 #include "pngfilter.h"
 
 /* libdeflate's level 7: on the bench's wallpapers, level 6 is 1.5%
@@ -19,12 +20,6 @@ enum { DEFLATE_LEVEL = 7 };
 /* The most filtered bytes held at once, and one IDAT chunk's most. */
 #define MAX_FILTERED ((size_t)64 << 20)
 #define IDAT_MAX ((size_t)1 << 20)
-
-static int enabled(void)
-{
-    const char *env = getenv("IMGBATCH_DIRECT_PNG_SAVE");
-    return !env || strcmp(env, "0") != 0;
-}
 
 /* What a PNG calls the image's bands, or -1 for what the writer leaves to
  * libvips (which converts it first). Only 8 bits: outputs are 8-bit sRGB
@@ -63,9 +58,10 @@ int ib_png_save_serves(const struct ib_settings *s, const struct ib_encoder *e,
                        VipsImage *img, int strip)
 {
     size_t filtered = (row_bytes(img) + 1) * (size_t)img->Ysize;
-    return enabled() && strip && e->png_compression < 0 &&
-           e->png_palette <= 0 && colour_type(img) >= 0 &&
-           filtered <= MAX_FILTERED && fits_memory(s, filtered);
+    return ib_direct_path_on("IMGBATCH_DIRECT_PNG_SAVE") && strip &&
+           e->png_compression < 0 && e->png_palette <= 0 &&
+           colour_type(img) >= 0 && filtered <= MAX_FILTERED &&
+           fits_memory(s, filtered);
 }
 
 /* ---- filtering the rows as libvips makes them -------------------------- */
