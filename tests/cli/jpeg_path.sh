@@ -187,6 +187,32 @@ if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
         fail "sizes: two different inputs gave one output"
 fi
 
+# Decodes too big for the resize cache (over 1 MB) take the split resize
+# (lib/vips/resample/: libvips' vertical reduce, our horizontal one):
+# libvips' bytes for RGB and grey, 4:2:0 and 4:4:4, reduced by 1.003 to
+# 3.96 across, down by the same, by a box and a reduce (8.4), or not at all
+# (a 3008x192 strip made 1500x192!), and read at 1/2 first (380x380).
+if [ -z "${IMGBATCH_WRAPPER:-}" ]; then
+    mkdir -p "$T/big"
+    photo=$TESTDATA/samples/photo.jpg
+    vips resize "$photo" "$T/big/rgb.jpg[Q=90]" 4.7
+    vips resize "$photo" "$T/big.v" 5.1 --vscale 6.7
+    vips colourspace "$T/big.v" "$T/big/grey.jpg[Q=90]" b-w
+    vips copy "$T/big.v" "$T/big/444.jpg[Q=90,subsample-mode=off]"
+    vips resize "$photo" "$T/big/strip.jpg[Q=90]" 9.4 --vscale 0.8
+    for size in 700x700 1500x1500 380x380 "1500x192!"; do
+        IMGBATCH_DIRECT_JPEG=0 run ib -s "$size" -o "$T/big-vips" "$T/big"
+        expect_rc 0
+        run ib -s "$size" --report "$T/big.json" -o "$T/big-direct" "$T/big"
+        expect_rc 0
+        [ "$(paths_of "$T/big.json")" = "direct-jpeg=4" ] || fail "big at $size: ran $(paths_of "$T/big.json")"
+        for f in "$T"/big-vips/*.jpg; do
+            cmp -s "$f" "$T/big-direct/${f##*/}" || fail "big at $size: ${f##*/} is not the bytes libvips writes"
+        done
+        rm -rf "$T/big-vips" "$T/big-direct"
+    done
+fi
+
 # A file libjpeg finds fault with: libvips' verdict, word for word.
 rm -rf "$T/in" && mkdir -p "$T/in"
 cp "$TESTDATA/bad/truncated.jpg" "$T/in/"

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pathswitch.h"
+#include "resample/splitresize.h"
+
 /* A handful of sizes, each at most a third of a megapixel (RGB) after
  * shrink-on-load: what a JPEG of up to 1,200 pixels becomes for a
  * thumbnail, where building the pipeline costs as much as running it.
@@ -159,5 +162,8 @@ VipsImage *ib_resize_pixels(struct ib_resize_cache *c,
                             double vshrink)
 {
     VipsImage *img = resize_cached(c, px, hshrink, vshrink);
-    return img ? img : resize_uncached(px, hshrink, vshrink);
+    int declined = 1;
+    if (!img && ib_direct_path_on("IMGBATCH_SPLIT_RESIZE"))
+        img = ib_split_resize(px, hshrink, vshrink, &declined);
+    return img || !declined ? img : resize_uncached(px, hshrink, vshrink);
 }
