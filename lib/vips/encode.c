@@ -12,6 +12,7 @@
 #include "imgbatch/format.h"
 #include "metadata.h"
 #include "png/pngsave.h"
+#include "tiff/tiffsave.h"
 
 /* ---- alpha and colour space -------------------------------------------- */
 
@@ -190,10 +191,14 @@ int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
     VipsImage *ready = ib_metadata_apply(s, r, img, &strip);
     if (!ready)
         return -1;
-    int rc =
-        format == IB_FMT_PNG && ib_png_save_serves(s, &r->encoder, ready, strip)
-            ? ib_png_save(ready, target)
-            : save(r, ready, strip, saver, format, target);
+    int rc;
+    if (format == IB_FMT_PNG &&
+        ib_png_save_serves(s, &r->encoder, ready, strip))
+        rc = ib_png_save(ready, target);
+    else if (format == IB_FMT_TIFF && ib_tiff_save_serves(ready, strip))
+        rc = ib_tiff_save(ready, target);
+    else
+        rc = save(r, ready, strip, saver, format, target);
     if (rc == IB_PNG_SAVE_NO_MEMORY) /* nothing read or written yet */
         rc = save(r, ready, strip, saver, format, target);
     g_object_unref(ready);

@@ -92,6 +92,20 @@ colour_types() {
     vips bandjoin "$2/grey.v $2/g.v" "$2/ga.v"
 }
 
+# same_pixels A B: A's pixels are B's exactly (libvips reads both), as are
+# its size, bands, format, interpretation and resolution; B is libvips'
+# own output in the tests that use it.
+same_pixels() {
+    local h
+    for h in width height bands format interpretation xres yres; do
+        [ "$(vipsheader -f "$h" "$1")" = "$(vipsheader -f "$h" "$2")" ] ||
+            fail "${1##*/}: $h $(vipsheader -f "$h" "$1") against $(vipsheader -f "$h" "$2")"
+    done
+    vips subtract "$1" "$2" "$T/same-d.v" && vips abs "$T/same-d.v" "$T/same-a.v"
+    [ "$(vips max "$T/same-a.v")" = 0 ] || [ "$(vips max "$T/same-a.v")" = 0.000000 ] ||
+        fail "${1##*/}: pixels differ from libvips' own by up to $(vips max "$T/same-a.v")"
+}
+
 # wait_for_outputs DIR N TRIES: waits (TRIES tenths of a second at most)
 # until DIR holds N outputs (resized_*) or more, for a test that must act
 # mid-batch; the test checks afterwards what it needs.

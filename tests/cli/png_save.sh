@@ -34,17 +34,6 @@ if [ -n "${IMGBATCH_WRAPPER:-}" ]; then
     for n in rgb grey ga rgb-16 rgba-16 grey-16; do rm "$T/in/$n.png"; done
 fi
 
-same_pixels() { # A B: identical pixels, format, bands and resolution
-    local h
-    for h in width height bands format interpretation xres yres; do
-        [ "$(vipsheader -f "$h" "$1")" = "$(vipsheader -f "$h" "$2")" ] ||
-            fail "${1##*/}: $h $(vipsheader -f "$h" "$1") against $(vipsheader -f "$h" "$2")"
-    done
-    vips subtract "$1" "$2" "$w/d.v" && vips abs "$w/d.v" "$w/a.v"
-    [ "$(vips max "$w/a.v")" = 0 ] || [ "$(vips max "$w/a.v")" = 0.000000 ] ||
-        fail "${1##*/}: pixels differ from libvips' own by up to $(vips max "$w/a.v")"
-}
-
 chunks() { # PNG -> the chunk types in it, each once, in order
     LC_ALL=C grep -a -o -E 'IHDR|PLTE|tRNS|pHYs|iCCP|sRGB|gAMA|eXIf|tEXt|iTXt|zTXt|IDAT|IEND' "$1" | uniq | tr '\n' ' '
 }
