@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#define _POSIX_C_SOURCE 200809L /* pread */
 #include "imgbatch/fdio.h"
 
 #include <errno.h>
@@ -35,4 +36,21 @@ int ib_read_all(int fd, void *data, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+ssize_t ib_pread_all(int fd, void *data, size_t len, off_t offset)
+{
+    unsigned char *p = data;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, p + got, len - got, offset + (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
 }

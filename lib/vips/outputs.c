@@ -232,7 +232,7 @@ static void write_out(struct ib_outs *outs, struct ib_vips *v, int in_fd,
 static unsigned char *read_input(int in_fd, long long size)
 {
     unsigned char *bytes = malloc(size > 0 ? (size_t)size : 1);
-    if (bytes && pread(in_fd, bytes, (size_t)size, 0) == (ssize_t)size)
+    if (bytes && ib_pread_all(in_fd, bytes, (size_t)size, 0) == (ssize_t)size)
         return bytes;
     free(bytes);
     return NULL;

@@ -20,6 +20,7 @@
 #include <jpeglib.h>
 
 #include "exiforient.h"
+#include "imgbatch/fdio.h"
 #include "jpegscans.h"
 
 struct caught {
@@ -346,20 +347,15 @@ static int read_file(int fd, unsigned char **data, size_t *len)
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
         (unsigned long long)st.st_size > MAX_FILTERED_FILE)
         return -1;
-    size_t size = (size_t)st.st_size, got = 0;
+    size_t size = (size_t)st.st_size;
     unsigned char *buf = malloc(size);
-    if (!buf)
+    ssize_t got = buf ? ib_pread_all(fd, buf, size, 0) : -1;
+    if (got < 0) {
+        free(buf);
         return -1;
-    while (got < size) {
-        ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
     }
     *data = buf;
-    *len = got;
+    *len = (size_t)got;
     return 0;
 }
 
