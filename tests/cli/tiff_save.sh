@@ -19,8 +19,11 @@ colour_types 2 "$w" # 640x480
 names="rgb rgba grey ga"
 for n in $names; do vips tiffsave "$w/$n.v" "$T/in/$n.tif" --compression lzw; done
 vips copy "$TESTDATA/features/orient-6.jpg" "$T/in/turned.tif"
+# Under valgrind two of them (4 bands and 2) at one size: the writer's
+# code is the same for all, the other passes check every one.
+sizes="300x300 100x100"
 if [ -n "${IMGBATCH_WRAPPER:-}" ]; then
-    names="rgba ga"
+    names="rgba ga" sizes=300x300
     rm "$T/in/rgb.tif" "$T/in/grey.tif"
 fi
 
@@ -37,7 +40,7 @@ same_tags() { # A B
 strips() { tiffinfo -s "$1" 2>/dev/null | sed -n 's/^ *\([0-9]*\) Strips:.*/\1/p'; }
 
 # 300x225 (two strips, the second of 97 rows) and 100x75 (one).
-for size in 300x300 100x100; do
+for size in $sizes; do
     rm -rf "$T/a" "$T/b"
     run ib -s "$size" -f tif -o "$T/a" "$T/in"
     expect_rc 0
@@ -57,7 +60,9 @@ for size in 300x300 100x100; do
 done
 
 # An orientation kept: --no-rotate leaves the EXIF orientation (6) in the
-# image, and libvips writes it as the TIFF's.
+# image, and libvips writes it as the TIFF's. (Not under valgrind, where
+# the runs above are the check.)
+[ -z "${IMGBATCH_WRAPPER:-}" ] || { expect_no_temp_files "$T/a"; exit 0; }
 rm -rf "$T/a" "$T/b"
 run ib --no-rotate -s 300x300 -f tif -o "$T/a" "$T/in/turned.tif"
 expect_rc 0
@@ -69,7 +74,6 @@ tags "$T/a/resized_turned.tif" | grep -q '^Orientation (274) SHORT (3) 1<6>' ||
     fail "--no-rotate: orientation $(tags "$T/a/resized_turned.tif" | grep Orientation)"
 
 # Left to libvips, pixels unchanged: metadata kept.
-[ -z "${IMGBATCH_WRAPPER:-}" ] || { expect_no_temp_files "$T/a"; exit 0; }
 rm -rf "$T/a" "$T/c"
 run ib -s 300x300 -f tif -o "$T/a" "$T/in/rgba.tif"
 expect_rc 0
