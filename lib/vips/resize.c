@@ -26,6 +26,7 @@
 #include "imgbatch/clock.h"
 #include "imgbatch/format.h"
 #include "jpeg/direct.h"
+#include "box/boxcolour.h"
 #include "box/boxpath.h"
 #include "png/pngbox.h"
 #include "outputs.h"
@@ -37,8 +38,9 @@
 struct ib_resizer {
     const struct ib_settings *s;
     struct ib_vips *vips;
-    struct ib_direct *direct; /* NULL: the direct path is off */
-    struct ib_outs outs;      /* the input being worked on */
+    struct ib_direct *direct;   /* NULL: the direct path is off */
+    struct ib_srgb_cache *srgb; /* transforms kept per profile; may be NULL */
+    struct ib_outs outs;        /* the input being worked on */
 };
 
 /* ---- set-up ------------------------------------------------------------ */
@@ -60,7 +62,8 @@ struct ib_resizer *ib_resizer_new(const struct ib_settings *s, char *err,
     struct ib_resizer *r = ib_xcalloc(1, sizeof(*r));
     r->s = s;
     r->vips = vips;
-    r->direct = ib_direct_new(s);
+    r->srgb = ib_srgb_cache_new();
+    r->direct = ib_direct_new(s, r->srgb);
     for (int i = 0; i < IB_MAX_OUTPUTS; i++)
         ib_buf_init(&r->outs.v[i].path);
     return r;
@@ -73,6 +76,7 @@ void ib_resizer_free(struct ib_resizer *r)
     for (int i = 0; i < IB_MAX_OUTPUTS; i++)
         ib_buf_free(&r->outs.v[i].path);
     ib_direct_free(r->direct);
+    ib_srgb_cache_free(r->srgb);
     ib_vips_stop(r->vips);
     free(r);
 }
@@ -124,8 +128,13 @@ static int make_from_box(struct ib_resizer *r, int fd,
     if (!base)
         return 0;
     ib_vips_step_done(r->vips);
-    ib_make_from_base(r->s, r->vips, &r->outs, in, p, base,
-                      IB_PIPELINE_DIRECT_PNG);
+    struct ib_plan own = *p;
+    struct ib_box_colour colour;
+    int converts = ib_box_colour_take(r->srgb, r->s, &base, &own, &colour);
+    ib_make_from_base(r->s, r->vips, &r->outs, in, &own, base,
+                      converts ? &colour : NULL, IB_PIPELINE_DIRECT_PNG);
+    if (converts)
+        ib_box_colour_clear(&colour);
     return 1;
 }
 

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "box/boxcolour.h"
 #include "imgbatch/clock.h"
 #include "imgbatch/format.h"
 #include "thumb.h"
@@ -48,6 +49,9 @@ struct several {
     double base_factor; /* the shrink-on-load it was loaded at */
     struct shared thumbs[IB_MAX_OUTPUTS];
     int nthumbs;
+    /* The box path's sRGB conversion, done here when it took it from
+     * thumbnail (boxcolour.h); NULL otherwise. */
+    const struct ib_box_colour *colour;
 };
 
 /* ---- the base ---------------------------------------------------------- */
@@ -227,6 +231,8 @@ static VipsImage *thumbnail(struct several *sv, const struct ib_out *out)
         g_object_unref(source);
     if (lazy)
         g_object_unref(lazy);
+    if (img && sv->colour && ib_box_colour_apply(sv->colour, img) != 0)
+        VIPS_UNREF(img);
     if (!img)
         return NULL;
     sv->thumbs[sv->nthumbs++] = (struct shared){out->target, out->crop, first,
@@ -350,12 +356,19 @@ void ib_make_several(const struct ib_settings *s, struct ib_vips *v,
 
 void ib_make_from_base(const struct ib_settings *s, struct ib_vips *v,
                        struct ib_outs *outs, const struct ib_input *in,
-                       const struct ib_plan *p, VipsImage *base, int pipeline)
+                       const struct ib_plan *p, VipsImage *base,
+                       const struct ib_box_colour *colour, int pipeline)
 {
     /* Loaded whole as far as libvips' thumbnail knows: every output comes
-     * from it, at the size it has alone (exact_target). */
-    struct several sv = {
-        .s = s, .v = v, .p = p, .in = in, .base = base, .base_factor = 1};
+     * from it, at the size it has alone (exact_target), and none from
+     * another's thumbnail (which colour has converted already). */
+    struct several sv = {.s = s,
+                         .v = v,
+                         .p = p,
+                         .in = in,
+                         .base = base,
+                         .base_factor = 1,
+                         .colour = colour};
     int order[IB_MAX_OUTPUTS];
     int n = largest_first(p, outs, order);
     if (n == 0) {

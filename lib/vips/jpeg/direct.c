@@ -16,18 +16,19 @@
 
 struct ib_direct {
     const struct ib_settings *s;
-    /* Kept from file to file. */
+    /* Kept from file to file (srgb is the worker's, lent). */
     struct ib_srgb_cache *srgb;
     struct ib_resize_cache *resizes;
 };
 
-struct ib_direct *ib_direct_new(const struct ib_settings *s)
+struct ib_direct *ib_direct_new(const struct ib_settings *s,
+                                struct ib_srgb_cache *srgb)
 {
     if (!ib_direct_path_on("IMGBATCH_DIRECT_JPEG"))
         return NULL;
     struct ib_direct *d = ib_xcalloc(1, sizeof(*d));
     d->s = s;
-    d->srgb = ib_srgb_cache_new();
+    d->srgb = srgb;
     d->resizes = ib_resize_cache_new();
     return d;
 }
@@ -36,7 +37,6 @@ void ib_direct_free(struct ib_direct *d)
 {
     if (!d)
         return;
-    ib_srgb_cache_free(d->srgb);
     ib_resize_cache_free(d->resizes);
     free(d);
 }

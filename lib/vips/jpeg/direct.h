@@ -9,14 +9,16 @@
 #include "imgbatch/proto.h"
 #include "imgbatch/settings.h"
 #include "jpegio.h"
+#include "srgb.h"
 #include "outputs.h"
 
 struct ib_direct;
 
 /* NULL when IMGBATCH_DIRECT_JPEG=0 turns the path off: every file then
- * goes through libvips' pipeline (for comparing the two). s must outlive
- * it. */
-struct ib_direct *ib_direct_new(const struct ib_settings *s);
+ * goes through libvips' pipeline (for comparing the two). s and srgb (the
+ * worker's cached sRGB transforms, or NULL) must outlive it. */
+struct ib_direct *ib_direct_new(const struct ib_settings *s,
+                                struct ib_srgb_cache *srgb);
 void ib_direct_free(struct ib_direct *d);
 
 enum ib_direct_result {
