@@ -119,7 +119,9 @@ int ib_reduceh_init(struct ib_reduceh *r, int in_width, int bands,
     r->first = malloc(sizeof(int) * (size_t)width);
     r->tap = malloc(sizeof(ib_float4 *) * (size_t)width);
     r->row = calloc(extended, sizeof(ib_float4));
-    if (!r->masks || !r->first || !r->tap || !r->row ||
+    /* A pixel's four floats are read whole: three floats of padding. */
+    r->flat = calloc((size_t)in_width * (size_t)bands + 3, sizeof(float));
+    if (!r->masks || !r->first || !r->tap || !r->row || !r->flat ||
         make_masks(r, hshrink) != 0 ||
         plan_taps(r, hshrink, (1 + extra_pixels) / 2.0 - 1) != 0) {
         ib_reduceh_free(r);
@@ -128,43 +130,28 @@ int ib_reduceh_init(struct ib_reduceh *r, int in_width, int bands,
     return 0;
 }
 
-/* One pixel of bands channels (a constant where inlined) as floats. */
-static inline ib_float4 pixel_floats(const unsigned char *p, int bands)
-{
-    ib_float4 f = {0};
-    for (int b = 0; b < bands; b++)
-        f[b] = p[b];
-    return f;
-}
-
 /* The row as vips_embed(..., VIPS_EXTEND_COPY) extends it for the reduce:
  * ceil(n / 2) - 1 copies of the first pixel on the left, the last pixel
- * repeated on the right. */
-static inline void extend_row_of(struct ib_reduceh *r, const unsigned char *in,
-                                 int bands)
+ * repeated on the right. The bytes become floats in one loop the
+ * compiler vectorises, then each pixel's four floats are copied whole:
+ * with fewer than four bands the lanes past them hold the next pixel's
+ * values (or the padding's zeros), which are summed like the others and
+ * never written out. */
+static void extend_row(struct ib_reduceh *r, const unsigned char *in)
 {
     const int left = (int)ceil(r->n_point / 2.0) - 1;
     const int w = r->in_width, extended = w + r->n_point;
-    const ib_float4 first = pixel_floats(in, bands);
-    const ib_float4 last = pixel_floats(in + (size_t)(w - 1) * bands, bands);
+    const size_t bands = (size_t)r->bands, samples = (size_t)w * bands;
+    float *flat = r->flat;
+    for (size_t i = 0; i < samples; i++)
+        flat[i] = in[i];
     ib_float4 *f = r->row;
-    for (int e = 0; e < left; e++)
-        f[e] = first;
     for (int x = 0; x < w; x++)
-        f[left + x] = pixel_floats(in + (size_t)x * bands, bands);
+        memcpy(&f[left + x], flat + (size_t)x * bands, sizeof(ib_float4));
+    for (int e = 0; e < left; e++)
+        f[e] = f[left];
     for (int e = left + w; e < extended; e++)
-        f[e] = last;
-}
-
-/* The copy loop with the band count known to the compiler. */
-static void extend_row(struct ib_reduceh *r, const unsigned char *in)
-{
-    switch (r->bands) {
-    case 1: extend_row_of(r, in, 1); break;
-    case 2: extend_row_of(r, in, 2); break;
-    case 3: extend_row_of(r, in, 3); break;
-    default: extend_row_of(r, in, 4); break;
-    }
+        f[e] = f[left + w - 1];
 }
 
 /* templates.h's unsigned_fixed_round, then the clip to 8 bits, for the
@@ -214,5 +201,6 @@ void ib_reduceh_free(struct ib_reduceh *r)
     free(r->first);
     free(r->tap);
     free(r->row);
+    free(r->flat);
     memset(r, 0, sizeof(*r));
 }

@@ -33,6 +33,7 @@ struct ib_reduceh {
     const ib_float4 **tap; /* per output pixel: its n_point coefficients */
     ib_float4 *masks;      /* every phase's coefficients */
     ib_float4 *row;        /* one input row, extended */
+    float *flat;           /* one input row as floats, band after band */
 };
 
 /* Plans vips_reduceh(in, hshrink, "kernel", LANCZOS3, "gap", 2.0) of 8-bit
