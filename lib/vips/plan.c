@@ -225,6 +225,12 @@ int ib_plan_is_grey_profile(const void *icc, size_t len)
     return icc && len >= 128 && memcmp((const char *)icc + 16, "GRAY", 4) == 0;
 }
 
+int ib_colour_is_default(const struct ib_colour *c)
+{
+    return !c->input_profile && !c->output_profile && !c->keep_profile &&
+           !c->linear;
+}
+
 int ib_plan_regreys(const struct ib_colour *c, const struct ib_plan *p)
 {
     return p->bands < 3 && p->output_profile && !c->output_profile;

@@ -90,6 +90,11 @@ int ib_plan_is_grey_profile(const void *icc, size_t len);
  * for a profile of its own. */
 int ib_plan_regreys(const struct ib_colour *c, const struct ib_plan *p);
 
+/* The default colour handling: no profile given or kept, no linear
+ * light (a tagged image's colours are then made sRGB through its own
+ * profile, ib_plan_output_profile). The direct paths do only this. */
+int ib_colour_is_default(const struct ib_colour *c);
+
 /* The settings in libvips' terms. */
 VipsSize ib_vips_size(enum ib_size_mode m);
 VipsIntent ib_vips_intent(enum ib_intent i);

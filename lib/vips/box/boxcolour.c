@@ -8,14 +8,13 @@
 
 #include "pathswitch.h"
 
-/* The default colour handling: an embedded profile's colours made sRGB,
- * nothing asked of the profiles. */
-static int default_colour(const struct ib_settings *s, const struct ib_plan *p)
+/* An RGB profile's colours made sRGB, as the default colour handling
+ * does with a tagged file. */
+static int converts_to_srgb(const struct ib_settings *s,
+                            const struct ib_plan *p)
 {
-    const struct ib_colour *c = &s->colour;
-    return !c->input_profile && !c->output_profile && !c->keep_profile &&
-           !c->linear && p->tagged && !p->grey_profile && p->output_profile &&
-           strcmp(p->output_profile, "srgb") == 0;
+    return ib_colour_is_default(&s->colour) && p->tagged && !p->grey_profile &&
+           p->output_profile && strcmp(p->output_profile, "srgb") == 0;
 }
 
 static int rgb_image(const VipsImage *img)
@@ -44,7 +43,7 @@ int ib_box_colour_take(struct ib_srgb_cache *cache, const struct ib_settings *s,
     size_t len;
     int intent = ib_vips_intent(s->colour.intent);
     if (!cache || !ib_direct_path_on("IMGBATCH_CACHED_SRGB") ||
-        !default_colour(s, p) || !rgb_image(*base) ||
+        !converts_to_srgb(s, p) || !rgb_image(*base) ||
         vips_image_get_blob(*base, VIPS_META_ICC_NAME, &data, &len) != 0 ||
         /* A profile the cache declines is left to libvips, with the base
          * as it is. */

@@ -41,22 +41,14 @@ void ib_direct_free(struct ib_direct *d)
     free(d);
 }
 
-/* The colour handling the direct path does is the default one: none, or
- * (the plan's output profile then being "srgb") a tagged RGB image to sRGB
- * through its own profile. */
-static int colour_applies(const struct ib_settings *s)
-{
-    return !s->colour.input_profile && !s->colour.output_profile &&
-           !s->colour.keep_profile && !s->colour.linear;
-}
-
 /* JPEGs to JPEGs with nothing that needs the full pipeline: no colour
  * handling beyond the default, no metadata to keep or read (--mtime
  * exif), no sharpening, no page. Whether the file is a plain JPEG, its
  * header says (ib_jpeg_open). */
 static int applies(const struct ib_settings *s, const struct ib_outs *outs)
 {
-    if (!colour_applies(s) || s->page > 0 || s->mtime == IB_MTIME_EXIF)
+    if (!ib_colour_is_default(&s->colour) || s->page > 0 ||
+        s->mtime == IB_MTIME_EXIF)
         return 0;
     for (int i = 0; i < outs->n; i++) {
         const struct ib_out *out = &outs->v[i];
