@@ -11,6 +11,7 @@
 #include "encode.h"
 #include "fit.h"
 #include "srgb.h"
+#include "strips.h"
 
 /* Decoded pixels beyond this go through libvips, which streams them: the
  * path holds the whole shrunk-on-load image in memory. 64 MiB is a 22
@@ -75,37 +76,27 @@ static VipsImage *crop(const struct ib_jpeg_job *job, VipsImage *in)
     return ib_image_replace(in, rc, &out);
 }
 
-/* Output rows computed at a time: each stage of the pipeline then holds a
- * strip, not a whole intermediate image. */
-#define STRIP_ROWS 64
+/* ib_pixels hold 8-bit samples, which compute_here is given. */
+static void copy_row(const VipsPel *row, int y, void *a)
+{
+    struct ib_pixels *out = a;
+    size_t len = (size_t)out->width * (size_t)out->bands;
+    memcpy(out->data + len * (size_t)y, row, len);
+}
 
-/* Computes img on this thread, into packed rows. vips_image_write_to_memory
- * would do it on libvips' thread pool, whose hand-offs cost more than the
- * work for an image this small. */
+/* Computes img on this thread (strips.h), into packed rows. */
 static int compute_here(VipsImage *img, struct ib_pixels *out)
 {
-    size_t row = VIPS_IMAGE_SIZEOF_LINE(img);
-    if (!(out->data = malloc(row * (size_t)img->Ysize)))
-        return -1;
-    VipsRegion *region = vips_region_new(img);
-    int rc = 0;
-    VipsRect all = {0, 0, img->Xsize, img->Ysize};
-    for (int top = 0; rc == 0 && top < img->Ysize; top += STRIP_ROWS) {
-        VipsRect strip = {0, top, img->Xsize, STRIP_ROWS};
-        vips_rect_intersectrect(&strip, &all, &strip);
-        rc = vips_region_prepare(region, &strip);
-        for (int y = top; rc == 0 && y < top + strip.height; y++)
-            memcpy(out->data + row * (size_t)y, VIPS_REGION_ADDR(region, 0, y),
-                   row);
-    }
-    g_object_unref(region);
-    if (rc != 0) {
-        ib_pixels_free(out);
-        return -1;
-    }
     out->width = img->Xsize;
     out->height = img->Ysize;
     out->bands = img->Bands;
+    size_t row = VIPS_IMAGE_SIZEOF_LINE(img);
+    if (!(out->data = malloc(row * (size_t)img->Ysize)))
+        return -1;
+    if (ib_strips_compute(img, copy_row, out) != 0) {
+        ib_pixels_free(out);
+        return -1;
+    }
     return 0;
 }
 

@@ -7,11 +7,7 @@
 
 #include "reduceh.h"
 #include "jpeg/resizecache.h"
-
-/* Rows of the vertical reduce computed at a time: the strips compute_here
- * in jpegpath.c asks a whole vips_resize pipeline for, so libvips' reducev
- * is asked for the same regions either way. */
-#define STRIP_ROWS 64
+#include "strips.h"
 
 /* The vertical half: libvips' own, or px itself when the height stays. */
 static VipsImage *reduce_down(const struct ib_pixels *px, double vscale)
@@ -39,22 +35,24 @@ static VipsImage *new_like(VipsImage *in, int w, int h)
     return out;
 }
 
-/* The horizontal half, a strip of down's rows at a time into out. */
+struct across {
+    struct ib_reduceh *r;
+    VipsImage *out;
+};
+
+static void reduce_row(const VipsPel *row, int y, void *a)
+{
+    struct across *across = a;
+    ib_reduceh_row(across->r, row, VIPS_IMAGE_ADDR(across->out, 0, y));
+}
+
+/* The horizontal half, computed on this thread as the direct path
+ * computes a whole vips_resize (strips.h): libvips' reducev is asked for
+ * the same regions either way. */
 static int reduce_across(VipsImage *down, struct ib_reduceh *r, VipsImage *out)
 {
-    VipsRegion *region = vips_region_new(down);
-    VipsRect all = {0, 0, down->Xsize, down->Ysize};
-    int rc = 0;
-    for (int top = 0; rc == 0 && top < down->Ysize; top += STRIP_ROWS) {
-        VipsRect strip = {0, top, down->Xsize, STRIP_ROWS};
-        vips_rect_intersectrect(&strip, &all, &strip);
-        rc = vips_region_prepare(region, &strip);
-        for (int y = top; rc == 0 && y < top + strip.height; y++)
-            ib_reduceh_row(r, VIPS_REGION_ADDR(region, 0, y),
-                           VIPS_IMAGE_ADDR(out, 0, y));
-    }
-    g_object_unref(region);
-    return rc;
+    struct across across = {r, out};
+    return ib_strips_compute(down, reduce_row, &across);
 }
 
 VipsImage *ib_split_resize(const struct ib_pixels *px, double hshrink,
