@@ -212,11 +212,7 @@ static void unable(int result_fd, const char *why)
 
 void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
 {
-    struct ib_heap heap;
-    /* An exact limit counts every byte from after start-up: the heap's
-     * reserve would be room beyond it. The default one is a bound, and
-     * counts the reserve as start-up's. */
-    ib_heap_setup(&heap, s->max_memory <= 0 || s->max_memory_default);
+    ib_heap_setup();
     char err[512];
     struct ib_resizer *r = ib_resizer_new(s, err, sizeof(err));
     if (!r)
@@ -242,7 +238,7 @@ void ib_worker_main(const struct ib_settings *s, int task_fd, int result_fd)
         ib_buf_free(&frame);
         mark_stderr();
         alive = send_frame(&ch) == 0;
-        ib_heap_give_back(&heap);
+        ib_heap_give_back();
     }
     /* Freed, though the process ends: valgrind's leak check runs on the
      * workers, and an optimised frame may keep no pointer to them. */
