@@ -91,6 +91,14 @@ VipsImage *ib_pixels_wrap(const struct ib_pixels *px)
     return img;
 }
 
+VipsImage *ib_pixels_wrap_once(const struct ib_pixels *px)
+{
+    VipsImage *img = ib_pixels_wrap(px);
+    if (img)
+        vips_image_set_int(img, VIPS_META_SEQUENTIAL, 1);
+    return img;
+}
+
 /* A new vips_resize pipeline over in (which it keeps a reference to). */
 static VipsImage *resize_image(VipsImage *in, double hshrink, double vshrink)
 {
@@ -123,7 +131,7 @@ static int build(struct entry *e, const struct ib_pixels *px, double hshrink,
 static VipsImage *resize_uncached(const struct ib_pixels *px, double hshrink,
                                   double vshrink)
 {
-    VipsImage *in = ib_pixels_wrap(px);
+    VipsImage *in = ib_pixels_wrap_once(px);
     if (!in)
         return NULL;
     VipsImage *out = resize_image(in, hshrink, vshrink);

@@ -12,7 +12,7 @@
 /* The vertical half: libvips' own, or px itself when the height stays. */
 static VipsImage *reduce_down(const struct ib_pixels *px, double vscale)
 {
-    VipsImage *in = ib_pixels_wrap(px);
+    VipsImage *in = ib_pixels_wrap_once(px);
     if (!in || !(vscale < 1.0))
         return in;
     VipsImage *out = NULL;
