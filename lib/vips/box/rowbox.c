@@ -219,5 +219,11 @@ VipsImage *ib_rowbox_image(const struct ib_rowbox *b)
     if (img)
         img->Type = b->bands - b->alpha < 3 ? VIPS_INTERPRETATION_B_W
                                             : VIPS_INTERPRETATION_sRGB;
+    /* Marked as a loader marks its image: each thumbnail of it is computed
+     * once, top to bottom, and libvips then caches lines behind its box
+     * shrinks and reduces instead of computing them over and over
+     * (resizecache.h says how much). */
+    if (img)
+        vips_image_set_int(img, VIPS_META_SEQUENTIAL, 1);
     return img;
 }
