@@ -34,8 +34,10 @@ VipsImage *ib_pixels_wrap(const struct ib_pixels *px);
  * its image: libvips then puts line caches behind its box shrinks and
  * reduces, without which a vertical shrink ahead of a reduce computes its
  * rows over and over (vips_resize of a 20 MP image by 7.5: 0.50 s against
- * 0.11 s). Not for the cached pipelines: they are computed again from the
- * top, which a sequential pipeline need not allow. */
+ * 0.11 s). Requests out of order (a rotation, a crop) are still served,
+ * from the caches or computed again. Not for the cached pipelines: their
+ * images are small (a third of a megapixel at most), and their caches
+ * would hold the last file's lines. */
 VipsImage *ib_pixels_wrap_once(const struct ib_pixels *px);
 
 /* vips_resize of the 8-bit image px by 1/hshrink across and 1/vshrink
