@@ -150,12 +150,10 @@ struct strips {
     int height, next_row, filled;
 };
 
-/* The strip gathered so far, compressed whole: libtiff then takes
- * libdeflate. */
+/* The strip gathered so far (a row or more), compressed whole: libtiff
+ * then takes libdeflate. */
 static int flush_strip(struct strips *s)
 {
-    if (s->filled == 0)
-        return 0;
     uint32_t strip = (uint32_t)((s->next_row - 1) / ROWS_PER_STRIP);
     tmsize_t len = (tmsize_t)(s->row_len * (size_t)s->filled);
     s->filled = 0;
