@@ -14,20 +14,22 @@
  * (worker writes, parent reads). A worker announces READY once it has
  * initialised (libvips starts threads, so it must be initialised after
  * fork(), in the worker), then reads TASK frames one at a time and answers
- * each with one RESULT, in order. A worker holds at most two tasks: the one
- * it works on and the next, written into its pipe while it works, so that
- * it goes from one file to the next without waiting for the parent (a
- * third process on a machine with as many cores as workers, which it often
- * has to wait for). The next task is queued only while more tasks are left
- * than there are workers: near the end a file goes to a worker that is
- * free, not behind a big one. A task is chosen when it is handed out, so
- * the parent always knows which files each worker holds.
+ * each with one RESULT, in order. A worker holds two tasks: the one it
+ * works on and the next, written into its pipe while it works, so that it
+ * goes from one file to the next without waiting for the parent (a third
+ * process on a machine with as many cores as workers, which it often has
+ * to wait for). While files are quick a worker holds more, and the parent
+ * lets their results gather before it reads them (pace.h says why and
+ * when). The next task is queued only while more tasks are left than
+ * there are workers: near the end a file goes to a worker that is free,
+ * not behind a big one. A task is chosen when it is handed out, so the
+ * parent always knows which files each worker holds.
  *
  * Who owns what: the parent owns the task list (through the hooks), the
  * slots, and the read buffers; a worker owns only its pipes and whatever file
- * it is writing. Frames are small and a worker has at most two in its pipe,
- * so the parent's writes never block; reads are non-blocking and reassembled
- * per slot.
+ * it is writing. Frames are small and a worker has at most two in its pipe
+ * (or PACE_DEEP of at most PACE_FRAME_MAX bytes), so the parent's writes
+ * never block; reads are non-blocking and reassembled per slot.
  *
  * Failure: a worker that dies (EOF on its result pipe), talks nonsense (a
  * frame that does not parse, a frame it had no reason to send, or a result
@@ -65,6 +67,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "imgbatch/alloc.h"
@@ -73,6 +76,7 @@
 #include "imgbatch/proto.h"
 #include "imgbatch/signals.h"
 #include "imgbatch/text.h"
+#include "pace.h"
 #include "spawn.h"
 
 #define TICK_SECONDS 0.1
@@ -86,15 +90,12 @@ enum slot_state {
     SLOT_BUSY
 };
 
-/* Tasks a worker holds at most: the one it works on and the next. */
-#define QUEUE_DEPTH 2
-
 struct slot {
     enum slot_state state; /* SLOT_BUSY: it holds tasks */
     pid_t pid;
-    int task_fd;                 /* parent writes tasks */
-    int result_fd;               /* parent reads results */
-    uint64_t tasks[QUEUE_DEPTH]; /* in the order handed out */
+    int task_fd;               /* parent writes tasks */
+    int result_fd;             /* parent reads results */
+    uint64_t tasks[PACE_DEEP]; /* in the order handed out */
     int ntasks;
     double started; /* when it started on tasks[0] */
     struct ib_buf in;
@@ -123,6 +124,7 @@ struct ib_pool {
     int startup_failures;
     char last_failure[768];
     double last_tick;
+    struct ib_pace pace;
 };
 
 /* ---- starting workers -------------------------------------------------- */
@@ -287,7 +289,7 @@ static void end_worker(struct ib_pool *p, struct slot *s, enum ending why,
 {
     pid_t pid = s->pid;
     enum slot_state was = s->state;
-    uint64_t tasks[QUEUE_DEPTH];
+    uint64_t tasks[PACE_DEEP];
     int ntasks = s->ntasks;
     memcpy(tasks, s->tasks, sizeof(tasks));
     if (kill_first)
@@ -413,30 +415,39 @@ static int spawn_as_needed(struct ib_pool *p, char *err, size_t err_len)
     return -1;
 }
 
-/* Gives a task to every worker that holds fewer than want. A task is
- * chosen when it is handed out, not before: which file goes next can
- * depend on what the others are working on. */
-static void fill(struct ib_pool *p, int want)
+/* How many tasks each worker is to hold now: one while no more are left
+ * than there are workers to take them (near the end a file goes to a
+ * worker that is free, not behind a big one), two, or for quick files
+ * more (pace.h). */
+static int depth_now(const struct ib_pool *p)
 {
-    for (int i = 0; i < p->nslots; i++) {
-        struct slot *s = &p->slots[i];
-        if ((s->state != SLOT_IDLE && s->state != SLOT_BUSY) ||
-            s->ntasks >= want)
-            continue;
-        fetch_task(p);
-        if (!p->have_frame)
-            return;
-        hand_out(p, s);
-    }
+    size_t left = p->hooks->remaining(p->hooks->ctx) + (size_t)p->have_frame;
+    int workers = awake_workers(p);
+    if (left <= (size_t)workers)
+        return 1;
+    return ib_pace_depth(&p->pace, left, workers);
 }
 
-/* Free workers first; then the next task for each, while more are left
- * than there are workers to take them. */
+/* Hands out tasks round by round: free workers first, then a second task
+ * for each, and so on up to depth_now(). A task is chosen when it is
+ * handed out, not before: which file goes next can depend on what the
+ * others are working on. */
 static void dispatch(struct ib_pool *p)
 {
-    fill(p, 1);
-    if (p->hooks->remaining(p->hooks->ctx) > (size_t)awake_workers(p))
-        fill(p, QUEUE_DEPTH);
+    for (int held = 1; held <= PACE_DEEP; held++)
+        for (int i = 0; i < p->nslots; i++) {
+            struct slot *s = &p->slots[i];
+            if ((s->state != SLOT_IDLE && s->state != SLOT_BUSY) ||
+                s->ntasks >= held)
+                continue;
+            if (held > depth_now(p))
+                return;
+            fetch_task(p);
+            if (!p->have_frame ||
+                (held > PACE_SHALLOW && p->frame.len > PACE_FRAME_MAX))
+                return;
+            hand_out(p, s);
+        }
 }
 
 /* ---- hearing from workers ---------------------------------------------- */
@@ -482,8 +493,10 @@ static int handle_frame(struct ib_pool *p, struct slot *s,
     }
     if (type == IB_MSG_UNABLE && s->state == SLOT_STARTING)
         return note_unable(s, frame, len);
-    if (type == IB_MSG_CLAIM && s->state == SLOT_BUSY && id == s->tasks[0])
+    if (type == IB_MSG_CLAIM && s->state == SLOT_BUSY && id == s->tasks[0]) {
+        ib_pace_note_claim(&p->pace);
         return answer_claim(p, s, id, frame, len);
+    }
     if (type != IB_MSG_RESULT || s->state != SLOT_BUSY || id != s->tasks[0])
         return -1;
     if (p->hooks->task_done(p->hooks->ctx, id, frame, len) != 0)
@@ -491,7 +504,9 @@ static int handle_frame(struct ib_pool *p, struct slot *s,
     /* It is on to the next one, if it has one. */
     s->ntasks--;
     memmove(s->tasks, s->tasks + 1, sizeof(s->tasks[0]) * (size_t)s->ntasks);
-    s->started = ib_now_seconds();
+    double now = ib_now_seconds();
+    ib_pace_note_result(&p->pace, now - s->started);
+    s->started = now;
     if (s->ntasks == 0)
         s->state = SLOT_IDLE;
     return 0;
@@ -594,12 +609,43 @@ static nfds_t live_pollfds(struct ib_pool *p, struct pollfd *fds,
     return n;
 }
 
+/* The fewest tasks a live worker holds (one starting or idle holds
+ * none). */
+static int fewest_held(const struct ib_pool *p)
+{
+    int fewest = PACE_DEEP;
+    for (int i = 0; i < p->nslots; i++) {
+        const struct slot *s = &p->slots[i];
+        if (s->state != SLOT_EMPTY && s->state != SLOT_DORMANT &&
+            s->ntasks < fewest)
+            fewest = s->ntasks;
+    }
+    return fewest;
+}
+
+/* Quick files: results gather for a while before they are read, a few
+ * per worker a wake-up (pace.h). Only a signal ends the wait early; a
+ * worker that dies meanwhile is found when it is over. */
+static void let_results_gather(struct ib_pool *p)
+{
+    double wait = ib_pace_gather_s(&p->pace, fewest_held(p));
+    double until_deadline = poll_timeout_ms(p) / 1000.0;
+    if (wait > until_deadline)
+        wait = until_deadline;
+    if (wait <= 0)
+        return;
+    struct pollfd signals = {.fd = ib_signals_fd(), .events = POLLIN};
+    struct timespec ts = {0, (long)(wait * 1e9)};
+    ppoll(&signals, 1, &ts, NULL);
+}
+
 /* Results, and signals. Workers' stderr pipes are not polled: the mark a
  * worker writes before each RESULT would wake the parent and cost it two
  * reads a file. maybe_tick() reads them a tick at a time instead, and a
  * worker that dies has all it said read then (end_worker). */
 static void wait_for_events(struct ib_pool *p)
 {
+    let_results_gather(p);
     struct pollfd fds[p->nslots + 1];
     struct slot *owner[p->nslots + 1];
     nfds_t n = live_pollfds(p, fds, owner, ib_signals_fd());

@@ -21,9 +21,10 @@
 #include "imgbatch/fdio.h"
 #include "imgbatch/proto.h"
 #include "imgbatch/signals.h"
+#include "pace.h"
 #include "pool.h"
 
-#define MAX_TASKS 32
+#define MAX_TASKS 64
 
 /* What a run of the pool did to each task. */
 struct run {
@@ -90,13 +91,48 @@ static void wait_for_next(int task_fd, const struct ib_buf *in, size_t len)
     poll(&p, 1, 2000);
 }
 
+/* Whole frames in in after the first, which is len bytes. */
+static int frames_after(const struct ib_buf *in, size_t len)
+{
+    int n = 0;
+    size_t off = len, frame;
+    while (off < in->len &&
+           ib_proto_frame(in->data + off, in->len - off, &frame) == 1) {
+        n++;
+        off += frame;
+    }
+    return n;
+}
+
+/* A worker dies holding a deep queue: it reads until as many tasks as a
+ * deep queue holds are queued behind this one, or for two seconds. */
+static void wait_for_deep_queue(int task_fd, struct ib_buf *in, size_t len)
+{
+    double until = ib_now_seconds() + 2;
+    while (frames_after(in, len) < PACE_DEEP - 1 && ib_now_seconds() < until) {
+        struct pollfd p = {.fd = task_fd, .events = POLLIN};
+        unsigned char chunk[4096];
+        ssize_t n;
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        if ((n = read(task_fd, chunk, sizeof(chunk))) <= 0)
+            return;
+        ib_buf_put(in, chunk, (size_t)n);
+    }
+}
+
 static void act(const char *what, int task_fd, int result_fd, uint64_t id,
-                const struct ib_buf *in, size_t len)
+                struct ib_buf *in, size_t len)
 {
     if (strcmp(what, "die") == 0 || strcmp(what, "kill") == 0)
         wait_for_next(task_fd, in, len);
     if (strcmp(what, "die") == 0)
         _exit(3);
+    if (strcmp(what, "die-deep") == 0) {
+        /* (what points into in, which reading more may move.) */
+        wait_for_deep_queue(task_fd, in, len);
+        _exit(3);
+    }
     if (strcmp(what, "abort") == 0) {
         /* As glibc does on a corrupt heap: words on stderr, then abort. */
         static const char words[] = "early words\nfree(): invalid pointer\n";
@@ -325,6 +361,30 @@ static void a_death_returns_the_queued_task(const char *how, const char *reason)
     CHECK_INT(r.done[3], 1);
 }
 
+/* Quick tasks are handed out deep (pace.h): a worker that dies holding a
+ * deep queue costs the task it was on, and every task queued behind it
+ * goes back and is done by the next worker. */
+static void a_death_returns_a_deep_queue(void)
+{
+    enum { N = 48, DIES = 24 };
+    const char *inputs[N + 1];
+    for (int i = 0; i < N; i++)
+        inputs[i] = i == DIES ? "die-deep" : "quick";
+    inputs[N] = NULL;
+    struct run r = {0};
+    char err[256] = "";
+    CHECK_INT(run_pool(&r, inputs, 1, 1, 0, err, sizeof(err)), IB_POOL_DONE);
+    expect_each_once(&r);
+    CHECK_INT(r.lost[DIES], 1);
+    CHECK_STR(r.reason[DIES], "worker exited with status 3");
+    int returned = 0;
+    for (int i = 0; i < N; i++)
+        returned += r.returned[i];
+    CHECK_INT(returned, PACE_DEEP - 1);
+    for (int i = DIES + 1; i < DIES + PACE_DEEP; i++)
+        CHECK_INT(r.returned[i], 1);
+}
+
 static void a_hang_times_out(void)
 {
     static const char *const inputs[] = {"hang", "queued", "c", NULL};
@@ -446,6 +506,7 @@ int main(void)
     all_answered();
     a_death_returns_the_queued_task("die", "worker exited with status 3");
     a_death_returns_the_queued_task("kill", "killed by SIGKILL");
+    a_death_returns_a_deep_queue();
     a_hang_times_out();
     nonsense_ends_the_worker();
     startup_failures_end_the_pool();
