@@ -162,6 +162,31 @@ VipsImage *ib_metadata_apply(const struct ib_settings *s,
     return img;
 }
 
+/* ---- blobs of their own ------------------------------------------------ */
+
+/* Names of img's blob fields (ib_metadata_own_blobs replaces them while
+ * the map walks the list). */
+static void *note_blob(VipsImage *img, const char *name, GValue *value, void *a)
+{
+    (void)img;
+    if (G_VALUE_HOLDS(value, VIPS_TYPE_BLOB))
+        *(GSList **)a = g_slist_prepend(*(GSList **)a, g_strdup(name));
+    return NULL;
+}
+
+void ib_metadata_own_blobs(VipsImage *img)
+{
+    GSList *names = NULL;
+    vips_image_map(img, note_blob, &names);
+    for (GSList *n = names; n; n = n->next) {
+        const void *data;
+        size_t len;
+        if (vips_image_get_blob(img, n->data, &data, &len) == 0)
+            vips_image_set_blob_copy(img, n->data, data, len);
+    }
+    g_slist_free_full(names, g_free);
+}
+
 /* ---- the capture date -------------------------------------------------- */
 
 /* "+02:00" (libvips' text of an ASCII tag starts with the value): the

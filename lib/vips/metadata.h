@@ -15,6 +15,13 @@ VipsImage *ib_metadata_apply(const struct ib_settings *s,
                              const struct ib_rendition *r, VipsImage *img,
                              int *strip);
 
+/* Gives img a copy of its own of every blob of its metadata. libvips
+ * 8.14's HEIF loader hangs the blobs it reads (EXIF, XMP, the ICC
+ * profile) on memory its load operation owns and frees with it, which a
+ * copy of the image (in memory, or another image's fields) outlives:
+ * call it while the image they came from is alive. */
+void ib_metadata_own_blobs(VipsImage *img);
+
 /* The capture date EXIF gives img (DateTimeOriginal, else
  * DateTimeDigitized, else DateTime; with its OffsetTime, else in local
  * time), in ns since the epoch: 0 when it has none. */

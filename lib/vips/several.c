@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "box/boxcolour.h"
+#include "metadata.h"
 #include "imgbatch/clock.h"
 #include "imgbatch/format.h"
 #include "thumb.h"
@@ -126,6 +127,8 @@ static VipsImage *load_base(const struct ib_input *in, const struct ib_plan *p,
                                           VIPS_ACCESS_SEQUENTIAL, NULL);
     }
     VipsImage *base = lazy ? vips_image_copy_memory(lazy) : NULL;
+    if (base)
+        ib_metadata_own_blobs(base);
     if (lazy)
         g_object_unref(lazy);
     return base;
