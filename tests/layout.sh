@@ -11,7 +11,7 @@ set -euo pipefail
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "$SOURCE"
 parent_half="lib/util lib/spec lib/parent lib/include cmd"
-found=$(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](vips/|glib|gio/|gobject/|gmodule|jpeglib|lcms2|libexif/)' \
+found=$(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](vips/|glib|gio/|gobject/|gmodule|jpeglib|lcms2|libexif/|libheif/)' \
     $parent_half --include='*.[ch]' --include='*.in' || true)
 [ -z "$found" ] || fail "the parent's half includes a libvips-side header:
 $found"
@@ -20,9 +20,9 @@ found=$(grep -rnE '#[[:space:]]*include[[:space:]]*"(\.\./)*(vips|jpeg)/' $paren
 [ -z "$found" ] || fail "the parent's half includes the module's headers:
 $found"
 needed=$(readelf -d "$IMGBATCH" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd' ')
-case " $needed " in *vips* | *glib* | *gobject* | *jpeg* | *lcms* | *exif*)
+case " $needed " in *vips* | *glib* | *gobject* | *jpeg* | *lcms* | *exif* | *heif*)
     fail "the binary links $needed" ;;
 esac
-undefined=$(nm -D --undefined-only "$IMGBATCH" | grep -E ' (vips_|g_|jpeg_|cms)' || true)
+undefined=$(nm -D --undefined-only "$IMGBATCH" | grep -E ' (vips_|g_|jpeg_|cms|heif_)' || true)
 [ -z "$undefined" ] || fail "the binary leaves libvips-side symbols to bind: $undefined"
 echo "the parent's half is free of libvips, GLib and the codecs (binary: $needed)"

@@ -72,6 +72,7 @@ static void put_pipeline(struct ib_buf *out, int pipeline)
         [IB_PIPELINE_DIRECT_JPEG] = "direct-jpeg",
         [IB_PIPELINE_COPY] = "copy",
         [IB_PIPELINE_DIRECT_PNG] = "direct-png",
+        [IB_PIPELINE_DIRECT_HEIF] = "direct-heif",
     };
     if (pipeline == IB_PIPELINE_NONE)
         return;

@@ -343,7 +343,7 @@ static void decode_output(struct reader *r, struct ib_output_outcome *o)
     o->replaced = get_enum(r, 1);
     o->write_errno = (int)(get_u32(r) & 0xffff);
     o->golden = get_enum(r, IB_GOLDEN_UNCHANGED);
-    o->pipeline = get_enum(r, IB_PIPELINE_DIRECT_PNG);
+    o->pipeline = get_enum(r, IB_PIPELINE_DIRECT_HEIF);
     o->format = get_enum(r, IB_FMT_COUNT - 1);
     o->usec = (long long)get_u64(r);
     o->quality = get_enum(r, 100);

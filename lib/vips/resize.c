@@ -28,6 +28,7 @@
 #include "jpeg/direct.h"
 #include "box/boxcolour.h"
 #include "box/boxpath.h"
+#include "heif/heifbase.h"
 #include "png/pngbox.h"
 #include "outputs.h"
 #include "plan.h"
@@ -117,22 +118,39 @@ static void make_one(struct ib_resizer *r, struct ib_input *in,
     out->usec += ib_now_usec() - start;
 }
 
-/* The direct PNG path (boxpath.h): 1 when it made the outputs, 0 when it
- * does not serve them or libpng does not take the file (libvips then makes
- * them, and says what is wrong with the file). */
-static int make_from_box(struct ib_resizer *r, int fd,
-                         const struct ib_input *in, const struct ib_plan *p)
+/* A base made by a decoder of the worker's own: the direct PNG path's
+ * box-shrunk decode (boxpath.h) or a HEIF's planes (heifbase.h). NULL
+ * when neither serves the outputs or the decoder does not take the file
+ * (libvips then makes them, and says what is wrong with the file). */
+static VipsImage *direct_base(struct ib_resizer *r, int fd,
+                              const struct ib_input *in,
+                              const struct ib_plan *p, int *pipeline)
 {
     int k = ib_box_path(r->s, in, p, &r->outs);
-    VipsImage *base = k ? ib_png_box_load(fd, k, k) : NULL;
+    *pipeline = k ? IB_PIPELINE_DIRECT_PNG : IB_PIPELINE_DIRECT_HEIF;
+    return k ? ib_png_box_load(fd, k, k)
+             : ib_heif_base(fd, r->s, in, p, &r->outs);
+}
+
+/* The outputs from a direct base: 1 when it made them, 0 when there is
+ * none. */
+static int make_from_direct(struct ib_resizer *r, int fd,
+                            const struct ib_input *in, const struct ib_plan *p)
+{
+    int pipeline;
+    VipsImage *base = direct_base(r, fd, in, p, &pipeline);
     if (!base)
         return 0;
     ib_vips_step_done(r->vips);
     struct ib_plan own = *p;
     struct ib_box_colour colour;
-    int converts = ib_box_colour_take(r->srgb, r->s, &base, &own, &colour);
+    /* The box path's cached transforms write no profile where libvips'
+     * thumbnail writes sRGB's (WebP, TIFF): the HEIF path, whose outputs
+     * are libvips' own bytes, leaves the colour to thumbnail. */
+    int converts = pipeline == IB_PIPELINE_DIRECT_PNG &&
+                   ib_box_colour_take(r->srgb, r->s, &base, &own, &colour);
     ib_make_from_base(r->s, r->vips, &r->outs, in, &own, base,
-                      converts ? &colour : NULL, IB_PIPELINE_DIRECT_PNG);
+                      converts ? &colour : NULL, pipeline);
     if (converts)
         ib_box_colour_clear(&colour);
     return 1;
@@ -176,7 +194,7 @@ static void make_with_libvips(struct ib_resizer *r, int fd,
         r->outs.input.w = p.width;
         r->outs.input.h = p.height;
         int n = ib_outs_to_make(&r->outs);
-        if (n > 0 && make_from_box(r, fd, &in, &p))
+        if (n > 0 && make_from_direct(r, fd, &in, &p))
             n = 0;
         for (int i = 0; n == 1 && i < r->outs.n; i++)
             if (r->outs.v[i].action != IB_OUTPUT_KEEP && !r->outs.v[i].skip)

@@ -24,4 +24,4 @@ ensure_packages() {
 }
 
 # What building imgbatch needs.
-BUILD_PACKAGES="gcc make libc6-dev cmake pkg-config libvips-dev libpng-dev libdeflate-dev libtiff-dev"
+BUILD_PACKAGES="gcc make libc6-dev cmake pkg-config libvips-dev libpng-dev libdeflate-dev libtiff-dev libheif-dev"

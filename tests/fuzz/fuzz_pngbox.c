@@ -12,25 +12,19 @@
  * Invariants, each an abort(): a decoded image is 8-bit, of 1 to 4 bands,
  * exactly ceil(W/kh) x ceil(H/kv) for the W x H libvips' loader reads from
  * the same bytes, and each of its pixels can be read. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <vips/vips.h>
-
 #include "fuzz.h"
+#include "fuzzvips.h"
 #include "png/pngbox.h"
 
 static void fail(const char *why)
 {
-    fprintf(stderr, "fuzz_pngbox: %s\n", why);
-    abort();
+    fuzz_fail("fuzz_pngbox", why);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
-    if (VIPS_INIT((*argv)[0]))
-        fail("cannot start libvips");
-    vips_concurrency_set(1);
+    fuzz_start_vips("fuzz_pngbox", (*argv)[0]);
     return 0;
 }
 

@@ -70,6 +70,7 @@ enum ib_pipeline {
     IB_PIPELINE_DIRECT_JPEG, /* jpegpath.h */
     IB_PIPELINE_COPY,        /* --skip-larger: the input's own bytes */
     IB_PIPELINE_DIRECT_PNG,  /* boxpath.h: a box-shrunk decode, then libvips */
+    IB_PIPELINE_DIRECT_HEIF, /* heifbase.h: libheif's planes, then libvips */
 };
 
 /* --golden: the comparison's figures as numbers, for the report (the

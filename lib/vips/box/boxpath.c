@@ -6,18 +6,24 @@
 #include "thumb.h"
 
 static int file_serves(const struct ib_settings *s, const struct ib_input *in,
-                       const struct ib_plan *p)
+                       const struct ib_plan *p, const char *loader,
+                       const char *path_switch)
 {
-    return vips_isprefix("VipsForeignLoadPng", p->loader) &&
-           ib_direct_path_on("IMGBATCH_DIRECT_PNG") && in->src && !in->blob &&
-           !p->all_pages && p->pages <= 1 && p->orientation == 1 && !p->swap &&
+    return vips_isprefix(loader, p->loader) && ib_direct_path_on(path_switch) &&
+           in->src && !in->blob && !p->all_pages && p->pages <= 1 &&
+           !p->options[0] && p->orientation == 1 && !p->swap &&
            !s->colour.linear;
 }
 
-static int output_serves(const struct ib_out *out)
+/* No kept metadata and no stretch (libvips' thumbnail updates a
+ * stretched output's EXIF from the file otherwise than from an image);
+ * and from a box-shrunk base no crop either (the box is chosen for a
+ * resize of the whole image). */
+static int output_serves(const struct ib_out *out, int shrunk)
 {
-    return out->crop == VIPS_INTERESTING_NONE && !out->target.crop &&
-           out->target.size != IB_SIZE_FORCE && !out->r->keep_metadata;
+    return !out->r->keep_metadata && out->target.size != IB_SIZE_FORCE &&
+           (!shrunk ||
+            (out->crop == VIPS_INTERESTING_NONE && !out->target.crop));
 }
 
 /* libvips' reduce: the box part of shrinking size to out (its gap 2). */
@@ -43,19 +49,36 @@ static int exact_box(int width, int height, int k)
     return 1;
 }
 
+static int to_make(const struct ib_out *out)
+{
+    return out->action != IB_OUTPUT_KEEP && !out->skip && !out->failed;
+}
+
+int ib_base_serves(const struct ib_settings *s, const struct ib_input *in,
+                   const struct ib_plan *p, const struct ib_outs *outs,
+                   const char *loader, const char *path_switch, int shrunk)
+{
+    if (!file_serves(s, in, p, loader, path_switch))
+        return 0;
+    for (int i = 0; i < outs->n; i++)
+        if (to_make(&outs->v[i]) && !output_serves(&outs->v[i], shrunk))
+            return 0;
+    return 1;
+}
+
 int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
                 const struct ib_plan *p, const struct ib_outs *outs)
 {
-    if (!file_serves(s, in, p))
+    if (!ib_base_serves(s, in, p, outs, "VipsForeignLoadPng",
+                        "IMGBATCH_DIRECT_PNG", 1))
         return 0;
     int h_box = 0, v_box = 0;
     for (int i = 0; i < outs->n; i++) {
         const struct ib_out *out = &outs->v[i];
-        if (out->action == IB_OUTPUT_KEEP || out->skip || out->failed)
+        if (!to_make(out))
             continue;
         int w, h;
-        if (!output_serves(out) ||
-            ib_thumb_size(ib_thumb_file(s, in, p, out), &w, &h) != 0)
+        if (ib_thumb_size(ib_thumb_file(s, in, p, out), &w, &h) != 0)
             return 0;
         /* The largest output's, the smallest box, serves them all. */
         int hb = box_of(p->width, w), vb = box_of(p->height, h);

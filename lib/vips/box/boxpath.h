@@ -18,6 +18,17 @@
 #include "outputs.h"
 #include "plan.h"
 
+/* Whether the file and every output of outs still to make can come from
+ * a base made by a decoder of the worker's own rather than libvips'
+ * loader: a file of that loader (class name prefix) that libvips would
+ * read as it is, one page, no orientation to apply, no linear light; and
+ * outputs that keep no metadata and are not stretched (--fit fill), and
+ * from a shrunk base are not cropped either. path_switch is the environment
+ * variable that turns the path off (pathswitch.h). */
+int ib_base_serves(const struct ib_settings *s, const struct ib_input *in,
+                   const struct ib_plan *p, const struct ib_outs *outs,
+                   const char *loader, const char *path_switch, int shrunk);
+
 /* The box (2 or more) by which the file can be decoded for outs (those
  * still to make): ib_png_box_load then gives their base. 0 when the path
  * does not serve them. */
