@@ -189,6 +189,8 @@ int ib_encode(const struct ib_settings *s, const struct ib_rendition *r,
     int strip;
     g_object_ref(img);
     VipsImage *ready = ib_metadata_apply(s, r, img, &strip);
+    if (ready && strip && format == IB_FMT_WEBP)
+        ready = ib_metadata_strip(ready);
     if (!ready)
         return -1;
     int rc;

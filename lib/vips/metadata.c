@@ -162,6 +162,14 @@ VipsImage *ib_metadata_apply(const struct ib_settings *s,
     return img;
 }
 
+VipsImage *ib_metadata_strip(VipsImage *img)
+{
+    if (!(img = own_header(img)))
+        return NULL;
+    keep_only(img, 0);
+    return img;
+}
+
 /* ---- blobs of their own ------------------------------------------------ */
 
 /* Names of img's blob fields (ib_metadata_own_blobs replaces them while

@@ -15,6 +15,14 @@ VipsImage *ib_metadata_apply(const struct ib_settings *s,
                              const struct ib_rendition *r, VipsImage *img,
                              int *strip);
 
+/* img without its metadata, for a saver that writes it whatever strip
+ * says: takes img's reference and returns one to a copy of its header
+ * that has none (the fields an animation needs kept), or NULL with a
+ * libvips error. libvips 8.14.1's WebP saver is one: it never sets its
+ * own strip field from the argument, and wrote the input's EXIF, GPS
+ * position included, XMP and ICC profile into every WebP output. */
+VipsImage *ib_metadata_strip(VipsImage *img);
+
 /* Gives img a copy of its own of every blob of its metadata. libvips
  * 8.14's HEIF loader hangs the blobs it reads (EXIF, XMP, the ICC
  * profile) on memory its load operation owns and frees with it, which a

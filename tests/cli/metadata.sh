@@ -75,3 +75,20 @@ expect_stderr_has "invalid --keep-metadata 'exif,faces': 'faces' is not one of i
 # The bare option is all: GPS included.
 ib_again -s 60 --keep-metadata -o "$T/bare" --quiet "$T/in/rich.jpg"
 exiftool -s -s -s -GPSLatitude "$T/bare/resized_rich.jpg" | grep -q . || fail "bare: no GPS"
+
+# By default nothing of the input's is kept, in every format. libvips
+# 8.14.1's WebP saver writes the image's EXIF, XMP and ICC profile
+# whatever it is told (lib/vips/metadata.h): imgbatch removes them first,
+# and keeps in WebP what a list names.
+for f in jpg png webp tif; do
+    ib_again -s 60 -f "$f" -o "$T/none" --quiet "$T/in/rich.jpg"
+    exiftool -G1 -s -s -a "$T/none/resized_rich.$f" > "$T/none.txt"
+    for tag in GPSLatitude Make Artist Copyright DateTimeOriginal '^\[XMP' '^\[IPTC'; do
+        ! grep -q -- "$tag" "$T/none.txt" || fail "-f $f kept $tag by default: $(grep -- "$tag" "$T/none.txt")"
+    done
+done
+ib_again -s 60 -f webp --keep-metadata=gps -o "$T/webp-gps" --quiet "$T/in/rich.jpg"
+[ -n "$(exiftool -s -s -s -GPSLatitude "$T/webp-gps/resized_rich.webp" 2> /dev/null)" ] ||
+    fail "WebP: GPS not kept when named"
+[ -z "$(exiftool -s -s -s -Make "$T/webp-gps/resized_rich.webp" 2> /dev/null)" ] ||
+    fail "WebP: Make kept with gps alone"
