@@ -27,9 +27,9 @@
 #include <string.h>
 
 #include "box/boxcolour.h"
-#include "metadata.h"
 #include "imgbatch/clock.h"
 #include "imgbatch/format.h"
+#include "metadata.h"
 #include "thumb.h"
 
 /* A thumbnail outputs share: what they asked, and what came of it. */
