@@ -71,19 +71,22 @@ void ib_outs_begin(struct ib_outs *outs, const struct ib_settings *s,
     }
 }
 
+int ib_out_to_make(const struct ib_out *out)
+{
+    return out->action != IB_OUTPUT_KEEP && !out->skip && !out->failed;
+}
+
 int ib_outs_to_make(const struct ib_outs *outs)
 {
     int n = 0;
     for (int i = 0; i < outs->n; i++)
-        n += outs->v[i].action != IB_OUTPUT_KEEP && !outs->v[i].skip &&
-             !outs->v[i].failed;
+        n += ib_out_to_make(&outs->v[i]);
     return n;
 }
 
 static int is_live(const struct ib_out *out)
 {
-    return out->action != IB_OUTPUT_KEEP && !out->skip && !out->failed &&
-           (out->pl.img || out->pl.bytes);
+    return ib_out_to_make(out) && (out->pl.img || out->pl.bytes);
 }
 
 /* ---- names known now --------------------------------------------------- */

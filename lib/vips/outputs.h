@@ -81,7 +81,10 @@ struct ib_outs {
 void ib_outs_begin(struct ib_outs *outs, const struct ib_settings *s,
                    const struct ib_task *t);
 
-/* How many outputs are to be made (not kept, not skipped). */
+/* 1 when out is still to be made: not kept, not skipped, not failed. */
+int ib_out_to_make(const struct ib_out *out);
+
+/* How many outputs are still to be made (ib_out_to_make). */
 int ib_outs_to_make(const struct ib_outs *outs);
 
 /* 1 when out's name is known only once it is made. */

@@ -77,18 +77,13 @@ static double open_factor(const struct ib_settings *s, const struct ib_plan *p,
     return 1;
 }
 
-static int to_make(const struct ib_out *out)
-{
-    return out->action != IB_OUTPUT_KEEP && !out->skip && !out->failed;
-}
-
 /* The largest output's factor: the smallest. */
 static double base_factor(const struct ib_settings *s, const struct ib_plan *p,
                           const struct ib_outs *outs)
 {
     double factor = -1;
     for (int i = 0; i < outs->n; i++) {
-        if (!to_make(&outs->v[i]))
+        if (!ib_out_to_make(&outs->v[i]))
             continue;
         double f = open_factor(s, p, &outs->v[i]);
         if (factor < 0 || f < factor)
@@ -260,7 +255,7 @@ static int largest_first(const struct ib_plan *p, const struct ib_outs *outs,
 {
     int n = 0;
     for (int i = 0; i < outs->n; i++) {
-        if (!to_make(&outs->v[i]))
+        if (!ib_out_to_make(&outs->v[i]))
             continue;
         double area = foreseen_area(p, &outs->v[i]);
         int j = n++;

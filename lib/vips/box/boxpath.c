@@ -49,11 +49,6 @@ static int exact_box(int width, int height, int k)
     return 1;
 }
 
-static int to_make(const struct ib_out *out)
-{
-    return out->action != IB_OUTPUT_KEEP && !out->skip && !out->failed;
-}
-
 int ib_base_serves(const struct ib_settings *s, const struct ib_input *in,
                    const struct ib_plan *p, const struct ib_outs *outs,
                    const char *loader, const char *path_switch, int shrunk)
@@ -61,7 +56,7 @@ int ib_base_serves(const struct ib_settings *s, const struct ib_input *in,
     if (!file_serves(s, in, p, loader, path_switch))
         return 0;
     for (int i = 0; i < outs->n; i++)
-        if (to_make(&outs->v[i]) && !output_serves(&outs->v[i], shrunk))
+        if (ib_out_to_make(&outs->v[i]) && !output_serves(&outs->v[i], shrunk))
             return 0;
     return 1;
 }
@@ -75,7 +70,7 @@ int ib_box_path(const struct ib_settings *s, const struct ib_input *in,
     int h_box = 0, v_box = 0;
     for (int i = 0; i < outs->n; i++) {
         const struct ib_out *out = &outs->v[i];
-        if (!to_make(out))
+        if (!ib_out_to_make(out))
             continue;
         int w, h;
         if (ib_thumb_size(ib_thumb_file(s, in, p, out), &w, &h) != 0)

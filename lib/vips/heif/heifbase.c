@@ -98,7 +98,7 @@ static int thumbnail_taken(struct heif_image_handle *handle,
     for (int i = 0; i < outs->n && tw < p->width; i++) {
         const struct ib_out *out = &outs->v[i];
         double h, v;
-        if (out->action == IB_OUTPUT_KEEP || out->skip || out->failed)
+        if (!ib_out_to_make(out))
             continue;
         ib_target_shrink(&out->target, tw, th, p->swap, &h, &v);
         taken |= (h < v ? h : v) > 1.0;
